@@ -1,0 +1,77 @@
+# Galien: one source tree, every edition of the letter.
+#
+#   make html        the website           -> _build/html/
+#   make latexpdf    the print edition     -> _build/latex/*.pdf
+#   make epub        the tablet edition    -> _build/epub/galien.epub
+#   make livehtml    live preview for editors (http://127.0.0.1:8000)
+#   make test        every test (installs the Debian packages they need)
+#
+# The first target run creates .venv from requirements.txt.
+
+SPHINXOPTS  ?=
+BUILDDIR    ?= _build
+SOURCEDIR   := .
+PYTHON3     ?= python3
+VENV        ?= .venv
+SPHINXBUILD := $(VENV)/bin/sphinx-build
+VENV_STAMP  := $(VENV)/.requirements.txt
+
+# Debian packages, by what needs them.
+DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
+                texlive-lang-french tex-gyre latexmk
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck
+
+# Install the missing Debian packages among $(1): as root, with sudo, or say which.
+define ensure_debian
+	@missing=""; \
+	for package in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q "ok installed" \
+	    || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif sudo -n true 2>/dev/null; then sudo="sudo"; \
+	  else echo "Paquets Debian manquants :$$missing"; \
+	       echo "Installez-les avec : sudo apt-get install$$missing"; exit 1; fi; \
+	  echo "Installation des paquets Debian :$$missing"; \
+	  $$sudo apt-get update -q \
+	    && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q --no-install-recommends $$missing \
+	    || { echo "Échec de l'installation de :$$missing"; exit 1; }; \
+	fi
+endef
+
+.PHONY: help html dirhtml text epub latex latexpdf livehtml test system-tex system-tests clean
+
+help:
+	@sed -n '3,9p' Makefile | sed 's/^# *//'
+
+$(VENV_STAMP): requirements.txt
+	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
+	  $(MAKE) --no-print-directory system-venv && $(PYTHON3) -m venv $(VENV); }
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	cp requirements.txt $@
+
+system-venv:
+	$(call ensure_debian,python3-venv)
+
+system-tex:
+	$(call ensure_debian,$(DEBIAN_TEX))
+
+system-tests:
+	$(call ensure_debian,$(DEBIAN_TESTS))
+
+html dirhtml text epub latex: $(VENV_STAMP)
+	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+
+latexpdf: $(VENV_STAMP) system-tex
+	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+
+livehtml: $(VENV_STAMP)
+	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) \
+	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
+
+test: $(VENV_STAMP) system-tests
+	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
+
+clean:
+	rm -rf "$(BUILDDIR)"

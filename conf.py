@@ -1,0 +1,85 @@
+"""Sphinx configuration of Galien, the letter on innovative cancer drugs."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / 'extensions'))
+
+# -- The letter ---------------------------------------------------------------
+
+project = 'Galien'
+author = 'Centre Oscar Lambret'
+copyright = '2018, Centre Oscar Lambret – CPPCC'
+version = release = '2018'
+language = 'fr'
+
+extensions = [
+    'myst_parser',
+    'sphinxcontrib.bibtex',
+    'galien',
+]
+
+galien_tagline = "La lettre d'information sur les médicaments innovants en cancérologie"
+galien_publisher = 'Centre Oscar Lambret – Centre Régional de Lutte Contre le Cancer'
+
+# Issues 1 to 19 were published on paper only: they can be cited with {galien}.
+galien_paper_issues = list(range(1, 20))
+
+# Who signs the letter, by period: an issue gets the period in force at its date.
+galien_colophons = [
+    {
+        'since': '2016-01',
+        'department': 'CPPCC : Centre de Pharmacologie et de Pharmacie Clinique '
+        'en Cancérologie',
+        'director': 'Pr E. Lartigau, Directeur Général du Centre Oscar Lambret',
+        'editors': ['Pr JL. Cazin', 'Dr D. Cochelard'],
+    },
+]
+
+# -- Sources ------------------------------------------------------------------
+
+myst_enable_extensions = ['colon_fence', 'deflist']
+myst_heading_anchors = 3
+# Sources stay where {footbibliography} puts them, inside the issue's page.
+myst_footnote_sort = False
+myst_footnote_transition = False
+bibtex_bibfiles = ['references.bib']
+bibtex_default_style = 'unsrt'
+
+exclude_patterns = [
+    '_build', '.venv', 'README.md', 'tests', 'benchmarks', '.ci', 'extensions',
+]
+
+# -- Website ------------------------------------------------------------------
+
+html_theme = 'sphinx_book_theme'
+html_title = 'Galien'
+html_static_path = ['_static']
+html_logo = '_static/galien-logo.svg'
+html_theme_options = {
+    'show_toc_level': 2,
+    'home_page_in_toc': True,
+}
+
+# -- Print (LaTeX) ------------------------------------------------------------
+
+latex_engine = 'pdflatex'
+latex_documents = [
+    ('index', 'galien.tex', 'Galien', author, 'manual'),
+]
+latex_elements = {
+    'papersize': 'a4paper',
+    'pointsize': '11pt',
+}
+
+# -- Tablets (ePub) -----------------------------------------------------------
+
+epub_basename = 'galien'
+epub_publisher = author
+# The NCX repeats epub_uid where epubcheck expects the identifier: keep them equal.
+epub_uid = epub_identifier = 'galien-lettre-cppcc-oscar-lambret'
+epub_scheme = 'URN'
+epub_use_index = False
+epub_show_urls = 'no'
+# Sphinx 9 leaves .buildinfo.bak after a configuration change: not part of the book.
+epub_exclude_files = ['.buildinfo.bak']

@@ -1,0 +1,34 @@
+"""Galien: a Sphinx extension to publish a monthly letter from one source tree.
+
+Each concern lives in its own module; :func:`setup` wires them together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from galien import board, chiffre, i18n, issue_page, latex, registry, static, typography
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+__version__ = '0.1.0'
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension('myst_parser')
+    i18n.setup(app)
+    registry.setup(app)
+    chiffre.setup(app)
+    board.setup(app)
+    issue_page.setup(app)
+    app.add_transform(typography.FrenchSpacingTransform)
+    latex.setup(app)
+    static.setup(app)
+    return {
+        'version': __version__,
+        'env_version': 1,
+        'parallel_read_safe': True,
+        'parallel_write_safe': True,
+    }

@@ -1,0 +1,114 @@
+"""The ``board`` directive: the scientific board printed in each issue.
+
+.. code-block:: markdown
+
+   ```{board} Board scientifique
+   - Pr P. Arnaud (Paris)
+   - Dr F. Pinguet (Montpellier)
+   ```
+
+Each line is parsed into title, name and city, so that the board is data
+(kept on the node as ``members``) and each issue keeps the board of its date.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, ClassVar, TypedDict
+
+from docutils import nodes
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from galien.blocks import galien_block, visitors_for
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+logger = logging.getLogger(__name__)
+
+MEMBER_LINE = re.compile(r'(?P<title>\S+)\s+(?P<name>[^()]+?)\s*\((?P<city>[^()]+)\)')
+
+
+class Member(TypedDict):
+    title: str
+    name: str
+    city: str
+
+
+class board(galien_block):  # noqa: N801 (docutils naming)
+    """The board block; ``members`` lists its parsed members."""
+
+
+class BoardDirective(SphinxDirective):
+    """Argument = the heading; body = one ``- Title Name (City)`` line per member."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, object]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        heading = self.arguments[0].strip()
+        members = [m for index, line in enumerate(self.content)
+                   if (m := self._parse_member(index, line)) is not None]
+        if not members:
+            self._warn(__('le board %r n\'a aucun membre (une ligne « - Pr P. Arnaud '
+                          '(Paris) » par membre)'), heading, lineno=self.lineno)
+            return []
+
+        node = board(label=heading, members=members)
+        node['classes'].append('galien-board')
+        node['names'].append(nodes.fully_normalize_name(heading))
+        self.set_source_info(node)
+        self.state.document.note_implicit_target(node, node)
+
+        member_list = nodes.bullet_list(classes=['galien-board-membres'])
+        for member in members:
+            paragraph = nodes.paragraph()
+            paragraph += nodes.inline(member['title'], member['title'],
+                                      classes=['galien-membre-titre'])
+            paragraph += nodes.Text('\u00a0')
+            paragraph += nodes.inline(member['name'], member['name'],
+                                      classes=['galien-membre-nom'])
+            paragraph += nodes.Text(' ')
+            city = f'({member["city"]})'
+            paragraph += nodes.inline(city, city, classes=['galien-membre-ville'])
+            member_list += nodes.list_item('', paragraph)
+        node += member_list
+        return [node]
+
+    def _parse_member(self, index: int, line: str) -> Member | None:
+        text = line.strip()
+        if not text:
+            return None
+        lineno = self.content.info(index)[1] + 1
+        if text[0] in '-*+':
+            text = text[1:].strip()
+        match = MEMBER_LINE.fullmatch(text)
+        if match is None:
+            self._warn(__('ligne de board illisible %r : attendu « - Titre Initiale. Nom '
+                          '(Ville) », par ex. « - Pr P. Arnaud (Paris) »'), text, lineno=lineno)
+            return None
+        title = match['title']
+        if title not in self.config.galien_board_titles:
+            self._warn(__('titre inconnu %r dans le board (titres admis : %s)'),
+                       title, ', '.join(self.config.galien_board_titles), lineno=lineno)
+            return None
+        return Member(title=title, name=' '.join(match['name'].split()),
+                      city=match['city'].strip())
+
+    def _warn(self, message: str, *args: object, lineno: int) -> None:
+        logger.warning(message, *args, location=(self.env.docname, lineno),
+                       type='galien', subtype='board')
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value(
+        'galien_board_titles', ['Pr', 'Dr', 'M.', 'Mme', 'Mlle', 'Me'], 'env',
+        types=frozenset({list, tuple}),
+        description='Titles a board member line may start with',
+    )
+    app.add_node(board, **visitors_for('aside', 'galienboard'))
+    app.add_directive('board', BoardDirective)

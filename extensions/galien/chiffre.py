@@ -1,0 +1,132 @@
+"""The ``chiffre-du-mois`` directive: the figure of the month, framed and set large.
+
+.. code-block:: markdown
+
+   ```{chiffre-du-mois} 15
+   :source: https://www.leem.org/...
+
+   C'est le nombre d'objectifs détaillés par **Les Entreprises du Médicament**...
+   ```
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from galien.blocks import galien_block, visitors_for
+from galien.i18n import _
+from galien.model import Chiffre
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.latex import LaTeXTranslator
+    from sphinx.writers.text import TextTranslator
+
+    from galien.registry import GalienDomain
+
+logger = logging.getLogger(__name__)
+
+
+class chiffre_du_mois(galien_block):  # noqa: N801 (docutils naming)
+    """The framed block; ``figure`` and ``source`` are kept as attributes."""
+
+
+class chiffre_figure(nodes.Part, nodes.TextElement):  # noqa: N801
+    """The figure itself ("15", "3,5 %"), which every output sets very large."""
+
+
+def is_web_url(value: str) -> bool:
+    """A ``:source:`` must be an absolute web address a reader can open."""
+    parts = urlsplit(value)
+    return parts.scheme in {'http', 'https'} and bool(parts.netloc) and ' ' not in value
+
+
+class ChiffreDuMoisDirective(SphinxDirective):
+    """Le chiffre du mois: argument = the figure as written, body = explanation."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec: ClassVar[dict[str, object]] = {'source': directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
+        figure = self.arguments[0].strip()
+        source = self.options.get('source', '').strip()
+
+        if self.env.docname in domain.chiffres:
+            self._warn(__('un seul chiffre du mois par numéro : celui-ci est ignoré'))
+            return []
+        if not self.content or not ''.join(self.content).strip():
+            self._warn(__('le chiffre du mois %r n\'a pas de texte explicatif'), figure)
+        if 'source' in self.options and not is_web_url(source):
+            self._warn(__(':source: doit être une adresse web complète '
+                          '(https://...), pas %r'), source)
+            source = ''
+
+        node = chiffre_du_mois(label=str(_('Figure of the month')), figure=figure, source=source)
+        node['classes'].append('galien-chiffre')
+        node['names'].append('chiffre-du-mois')
+        self.set_source_info(node)
+        self.state.document.note_implicit_target(node, node)
+
+        node += chiffre_figure(figure, figure)
+        explanation = self.parse_content_to_nodes(allow_section_headings=False)
+        node += explanation
+        if source:
+            paragraph = nodes.paragraph('', str(_('Source: ')), classes=['galien-source'])
+            paragraph += nodes.reference(source, source, refuri=source)
+            node += paragraph
+
+        summary = ' '.join(n.astext() for n in explanation if isinstance(n, nodes.paragraph))
+        domain.note_chiffre(self.env.docname, Chiffre(figure, summary, source))
+        return [node]
+
+    def _warn(self, message: str, *args: object) -> None:
+        logger.warning(message, *args, location=self.get_location(),
+                       type='galien', subtype='chiffre')
+
+
+def visit_figure_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, 'p', CLASS='galien-chiffre-valeur'))
+
+
+def depart_figure_html(self: HTML5Translator, node: nodes.Element) -> None:
+    self.body.append('</p>\n')
+
+
+def visit_figure_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.body.append('\n\\galienchiffrevaleur{')
+
+
+def depart_figure_latex(self: LaTeXTranslator, node: nodes.Element) -> None:
+    self.body.append('}\n\n')
+
+
+def visit_figure_text(self: TextTranslator, node: nodes.Element) -> None:
+    self.new_state(0)
+
+
+def depart_figure_text(self: TextTranslator, node: nodes.Element) -> None:
+    self.end_state()
+
+
+def setup(app: Sphinx) -> None:
+    app.add_node(chiffre_du_mois, **visitors_for('section', 'galienchiffre'))
+    app.add_node(
+        chiffre_figure,
+        html=(visit_figure_html, depart_figure_html),
+        latex=(visit_figure_latex, depart_figure_latex),
+        text=(visit_figure_text, depart_figure_text),
+        man=(visit_figure_text, depart_figure_text),
+        texinfo=(visit_figure_text, depart_figure_text),
+    )
+    app.add_directive('chiffre-du-mois', ChiffreDuMoisDirective)

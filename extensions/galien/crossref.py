@@ -1,0 +1,51 @@
+"""The ``galien`` role: ``{galien}`7``` names and links an issue of the letter.
+
+The role only validates the number and records the citation; the link is made
+by :meth:`GalienDomain.resolve_xref` once every issue has been read, so a
+reference to an issue added later resolves without touching the citing file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.locale import __
+from sphinx.util.docutils import SphinxRole
+
+from galien.model import Citation
+
+if TYPE_CHECKING:
+    from docutils.nodes import Node, system_message
+
+
+class IssueReferenceRole(SphinxRole):
+    """``{galien}`7``` -> "Galien 7", linked to issue 7 when it is in the tree."""
+
+    def run(self) -> tuple[list[Node], list[system_message]]:
+        text = self.text.strip()
+        if not text.isdigit() or int(text) <= 0:
+            message = self.inliner.reporter.warning(
+                __('{galien} attend un numéro de la lettre (entier positif), pas %r') % text,
+                line=self.lineno,
+            )
+            return [nodes.inline(self.rawtext, self.text)], [message]
+
+        numero = int(text)
+        self.env.domains['galien'].note_citation(self.env.docname, Citation(numero, self.lineno))
+
+        refnode = addnodes.pending_xref(
+            self.rawtext,
+            refdomain='galien',
+            reftype='issue',
+            reftarget=str(numero),
+            refdoc=self.env.docname,
+            refexplicit=True,
+            refwarn=False,
+        )
+        self.set_source_info(refnode)
+        label = f'{self.config.project} {numero}'
+        refnode += nodes.inline(self.rawtext, label, classes=['galien-ref'])
+        return [refnode], []
+

@@ -1,0 +1,25 @@
+"""Interface words of the letter, translated through the extension's own catalog.
+
+Labels shown to readers ("Le chiffre du mois", "Directeur de publication"...)
+are written in English in the code and translated by ``locale/*/galien.po``,
+so the same extension could publish the letter in another language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.locale import get_translation
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+CATALOG = 'galien'
+LOCALE_DIR = Path(__file__).parent / 'locale'
+
+_ = get_translation(CATALOG)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_message_catalog(CATALOG, str(LOCALE_DIR))

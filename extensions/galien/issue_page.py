@@ -1,0 +1,154 @@
+"""An issue's page: its title, masthead and colophon, made from data.
+
+Editors write only the content of an issue. This transform reads the front
+matter into the registry, then wraps the page in a section titled
+"Galien N° 20 – février 2018" that opens with the masthead (tagline,
+publisher, headline) and closes with the board and the colophon of the
+issue's date, taken from ``galien_colophons`` in ``conf.py``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.locale import __
+from sphinx.transforms import SphinxTransform
+from sphinx.util import logging
+
+from galien.blocks import galien_block, visitors_for
+from galien.board import board
+from galien.dates import parse_year_month
+from galien.i18n import _
+from galien.registry import issue_docname_number, issue_label, read_issue
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+    from galien.model import Issue
+    from galien.registry import GalienDomain
+
+logger = logging.getLogger(__name__)
+
+
+class masthead(galien_block):  # noqa: N801 (docutils naming)
+    """Tagline, publisher and headline under the issue's title."""
+
+
+class colophon(galien_block):  # noqa: N801
+    """Department, publication director and editorial committee of the issue."""
+
+
+def colophon_for(config: Config, issue: Issue) -> dict[str, Any] | None:
+    """The colophon period in force at the issue's date (the latest that began before)."""
+    periods = [p for p in config.galien_colophons if str(p.get('since', '')) <= issue.date]
+    return max(periods, key=lambda p: str(p['since']), default=None)
+
+
+def _labelled(label: str, value: str, css_class: str) -> nodes.paragraph:
+    paragraph = nodes.paragraph(classes=[css_class])
+    paragraph += nodes.strong(label, label)
+    paragraph += nodes.Text(f' : {value}')
+    return paragraph
+
+
+def build_masthead(config: Config, issue: Issue) -> masthead:
+    node = masthead(classes=['galien-masthead'])
+    if config.galien_tagline:
+        node += nodes.paragraph(config.galien_tagline, config.galien_tagline,
+                                classes=['galien-tagline'])
+    if config.galien_publisher:
+        node += nodes.paragraph(config.galien_publisher, config.galien_publisher,
+                                classes=['galien-editeur'])
+    if issue.titre:
+        node += nodes.paragraph(issue.titre, issue.titre, classes=['galien-titre-numero'])
+    return node
+
+
+def build_colophon(period: dict[str, Any]) -> colophon:
+    node = colophon(classes=['galien-colophon'])
+    if period.get('department'):
+        node += nodes.paragraph(period['department'], period['department'],
+                                classes=['galien-service'])
+    if period.get('director'):
+        node += _labelled(str(_('Publication director')), period['director'],
+                          'galien-directeur')
+    if period.get('editors'):
+        node += _labelled(str(_('Editorial committee')), ', '.join(period['editors']),
+                          'galien-comite')
+    return node
+
+
+class IssuePageTransform(SphinxTransform):
+    """Register the issue and give its page a title, masthead and colophon."""
+
+    # After docutils' DocInfo (340), so the front matter is already set apart.
+    default_priority = 500
+
+    def apply(self, **kwargs: Any) -> None:
+        docname = self.env.docname
+        issues_dir = self.config.galien_issues_dir
+        if not docname.startswith(f'{issues_dir}/'):
+            return
+        if issue_docname_number(docname, issues_dir) is None:
+            logger.warning(__('un numéro doit s\'appeler %s/NNN.md (trois chiffres), '
+                              'pas %s'), issues_dir, self.env.doc2path(docname, False),
+                           location=(docname, 1), type='galien', subtype='front-matter')
+        issue = read_issue(self.env, docname)
+        if issue is None:
+            return
+        domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
+        domain.note_issue(issue)
+        self.env.events.emit('galien-issue-read', issue, self.document)
+        self._build_page(issue)
+
+    def _build_page(self, issue: Issue) -> None:
+        document = self.document
+        start = 0
+        while start < len(document) and isinstance(
+            document[start], (nodes.docinfo, nodes.PreBibliographic)
+        ):
+            start += 1
+        content = document.children[start:]
+        del document[start:]
+
+        title = f'{self.config.project} {issue_label(self.env, issue)}'
+        section = nodes.section(classes=['galien-numero'])
+        section['names'].append(nodes.fully_normalize_name(title))
+        section += nodes.title(title, title)
+        document.note_implicit_target(section, section)
+        section += build_masthead(self.config, issue)
+        section.extend(content)
+        # The board closes the letter, whatever section the editor wrote it in.
+        for board_node in list(section.findall(board)):
+            board_node.parent.remove(board_node)
+            section += board_node
+        period = colophon_for(self.config, issue)
+        if period is not None:
+            section += build_colophon(period)
+        document += section
+
+
+def check_colophons(app: Sphinx, config: Config) -> None:
+    """Each colophon period needs a ``since`` month, checked once at start-up."""
+    for period in config.galien_colophons:
+        since = str(period.get('since', '')) if isinstance(period, dict) else ''
+        if parse_year_month(since) is None:
+            logger.warning(__('galien_colophons : chaque période doit avoir « since » au '
+                              'format AAAA-MM, pas %r'), period,
+                           type='galien', subtype='config')
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value('galien_tagline', '', 'env', types=frozenset({str}),
+                         description='Tagline printed under the title of every issue')
+    app.add_config_value('galien_publisher', '', 'env', types=frozenset({str}),
+                         description='Publisher printed in the masthead')
+    app.add_config_value('galien_colophons', [], 'env', types=frozenset({list}),
+                         description='Colophon periods: since, department, director, editors')
+    app.add_event('galien-issue-read')
+    app.add_node(masthead, **visitors_for('header', 'galienmasthead'))
+    app.add_node(colophon, **visitors_for('footer', 'galiencolophon'))
+    app.add_transform(IssuePageTransform)
+    app.connect('config-inited', check_colophons)

@@ -1,0 +1,296 @@
+"""The issue registry: what each issue's front matter says, collected across documents.
+
+Each issue is one document ``<galien_issues_dir>/NNN`` whose front matter gives
+``numero``, ``date`` (``YYYY-MM``) and an optional ``titre``. The
+:class:`GalienDomain` keeps, per docname, the issue, its "chiffre du mois" and
+the back issues it cites, so that parallel reads merge cleanly. Anything derived
+from all issues (the index by number, duplicates) is recomputed once after
+reading, on ``env-updated``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from sphinx.domains import Domain, ObjType
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+from galien.crossref import IssueReferenceRole
+from galien.dates import month_name, parse_year_month
+from galien.model import Chiffre, Citation, Issue
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Set
+
+    from docutils.nodes import Element
+    from sphinx.addnodes import pending_xref
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+
+def issue_docname_number(docname: str, issues_dir: str) -> int | None:
+    """The number in an issue's file name (``issues/020`` -> 20), else ``None``."""
+    match = re.fullmatch(re.escape(issues_dir) + r'/(\d{3,})', docname)
+    return int(match[1]) if match else None
+
+
+def front_matter_line(env: BuildEnvironment, docname: str, key: str) -> int:
+    """The line of ``key:`` in a document's front matter, so warnings point at it."""
+    try:
+        lines = env.doc2path(docname).read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    if not lines or lines[0].strip() != '---':
+        return 1
+    for lineno, line in enumerate(lines[1:], start=2):
+        if line.strip() == '---':
+            break
+        if line.startswith(f'{key}:'):
+            return lineno
+    return 1
+
+
+def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
+    """Validate an issue's front matter and return it, warning the editor otherwise."""
+    metadata = env.metadata.get(docname, {})
+
+    def warn(message: str, key: str, *args: object) -> None:
+        logger.warning(
+            message,
+            *args,
+            location=(docname, front_matter_line(env, docname, key)),
+            type='galien',
+            subtype='front-matter',
+        )
+
+    if not metadata:
+        warn(__("le numéro n'a pas d'en-tête YAML (front matter) "
+                "avec « numero » et « date »"), '')
+        return None
+    raw_numero, raw_date = metadata.get('numero'), metadata.get('date')
+    if raw_numero is None:
+        warn(__("l'en-tête n'a pas de « numero »"), '')
+    if raw_date is None:
+        warn(__("l'en-tête n'a pas de « date » (AAAA-MM)"), '')
+    if raw_numero is None or raw_date is None:
+        return None
+
+    numero = int(raw_numero) if str(raw_numero).strip().isdigit() else 0
+    if numero <= 0:
+        warn(__('« numero » doit être un entier positif, pas %r'), 'numero', raw_numero)
+        return None
+    year_month = parse_year_month(str(raw_date))
+    if year_month is None:
+        warn(__('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), '
+                'pas %r'), 'date', raw_date)
+        return None
+    file_number = issue_docname_number(docname, env.config.galien_issues_dir)
+    if file_number is not None and file_number != numero:
+        warn(__('le fichier %s.md devrait s\'appeler %s/%03d.md pour le numéro %d'),
+             'numero', docname, env.config.galien_issues_dir, numero, numero)
+    titre = str(metadata.get('titre', '') or '').strip()
+    return Issue(docname, numero, year_month[0], year_month[1], titre)
+
+
+def issue_label(env: BuildEnvironment, issue: Issue) -> str:
+    """``N° 20 – février 2018``: how the letter names an issue."""
+    month = month_name(issue.year, issue.month, env.config.language)
+    return f'N°\u00a0{issue.numero} – {month}'
+
+
+class GalienDomain(Domain):
+    """Issues of the letter, their chiffres du mois, and references between them."""
+
+    name = 'galien'
+    label = 'Galien'
+    object_types = {'issue': ObjType('issue', 'issue')}
+    roles = {'issue': IssueReferenceRole()}
+    initial_data: dict[str, dict[str, Any]] = {
+        'issues': {},  # docname -> Issue
+        'chiffres': {},  # docname -> Chiffre
+        'citations': {},  # docname -> list[Citation]
+    }
+    data_version = 1
+
+    _by_numero: dict[int, Issue] | None = None
+
+    # -- collected per document ------------------------------------------------
+
+    @property
+    def issues_by_doc(self) -> dict[str, Issue]:
+        return self.data['issues']
+
+    @property
+    def chiffres(self) -> dict[str, Chiffre]:
+        return self.data['chiffres']
+
+    @property
+    def citations(self) -> dict[str, list[Citation]]:
+        return self.data['citations']
+
+    def note_issue(self, issue: Issue) -> None:
+        self.issues_by_doc[issue.docname] = issue
+        self._by_numero = None
+
+    def note_chiffre(self, docname: str, chiffre: Chiffre) -> None:
+        self.chiffres[docname] = chiffre
+
+    def note_citation(self, docname: str, citation: Citation) -> None:
+        self.citations.setdefault(docname, []).append(citation)
+
+    def clear_doc(self, docname: str) -> None:
+        for collected in self.data.values():
+            if isinstance(collected, dict):
+                collected.pop(docname, None)
+        self._by_numero = None
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for key in ('issues', 'chiffres', 'citations'):
+            for docname in docnames:
+                if docname in otherdata[key]:
+                    self.data[key][docname] = otherdata[key][docname]
+        self._by_numero = None
+
+    # -- derived from all documents -------------------------------------------
+
+    @property
+    def by_numero(self) -> dict[int, Issue]:
+        """Issues by number; the first file wins when two claim one number."""
+        if self._by_numero is None:
+            index: dict[int, Issue] = {}
+            for docname in sorted(self.issues_by_doc):
+                issue = self.issues_by_doc[docname]
+                index.setdefault(issue.numero, issue)
+            self._by_numero = index
+        return self._by_numero
+
+    def ordered_issues(self) -> list[Issue]:
+        """Every issue in the tree, oldest first."""
+        return [self.by_numero[n] for n in sorted(self.by_numero)]
+
+    def issue_of(self, docname: str) -> Issue | None:
+        return self.issues_by_doc.get(docname)
+
+    def check_duplicates(self) -> None:
+        """Warn about a number claimed by two files (the second one is ignored)."""
+        for docname, issue in sorted(self.issues_by_doc.items()):
+            first = self.by_numero[issue.numero]
+            if first.docname != docname:
+                logger.warning(
+                    __('le numéro %d est déjà publié dans %s'),
+                    issue.numero,
+                    self.env.doc2path(first.docname),
+                    location=(docname, front_matter_line(self.env, docname, 'numero')),
+                    type='galien',
+                    subtype='front-matter',
+                )
+
+    # -- cross-references -----------------------------------------------------
+
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> Element | None:
+        numero = int(target)
+        issue = self.by_numero.get(numero)
+        citing = self.issue_of(fromdocname)
+        if citing is not None and numero >= citing.numero:
+            logger.warning(
+                __('Galien %d cite le numéro %d, qui ne peut pas être paru avant lui'),
+                citing.numero,
+                numero,
+                location=node,
+                type='galien',
+                subtype='reference',
+            )
+        if issue is not None:
+            title = f'{env.config.project} {issue_label(env, issue)}'
+            return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
+        if numero not in env.config.galien_paper_issues:
+            logger.warning(
+                __("Galien %d n'est ni dans issues/ ni déclaré dans "
+                   'galien_paper_issues (numéros parus seulement sur papier)'),
+                numero,
+                location=node,
+                type='galien',
+                subtype='reference',
+            )
+        contnode['classes'].append('galien-papier')
+        return contnode
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, Element]]:
+        if not target.isdigit() or int(target) not in self.by_numero:
+            return []
+        issue = self.by_numero[int(target)]
+        refnode = make_refnode(builder, fromdocname, issue.docname, '', contnode)
+        return [('galien:issue', refnode)]
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for issue in self.ordered_issues():
+            yield (str(issue.numero), f'Galien {issue.numero}', 'issue', issue.docname, '', 1)
+
+
+def _citing_docs(domain: GalienDomain, numbers: Iterable[int]) -> set[str]:
+    wanted = set(numbers)
+    return {
+        docname
+        for docname, citations in domain.citations.items()
+        if any(c.numero in wanted for c in citations)
+    }
+
+
+def outdate_citing_documents(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: Set[str],
+    changed: Set[str],
+    removed: Set[str],
+) -> list[str]:
+    """An issue added or removed changes the links of every issue citing it."""
+    domain = env.domains['galien']
+    assert isinstance(domain, GalienDomain)
+    issues_dir = env.config.galien_issues_dir
+    numbers = {issue_docname_number(d, issues_dir) for d in (*added, *removed)}
+    numbers.discard(None)
+    return sorted(_citing_docs(domain, numbers) - set(removed))  # type: ignore[arg-type]
+
+
+def check_registry(app: Sphinx, env: BuildEnvironment) -> None:
+    domain = env.domains['galien']
+    assert isinstance(domain, GalienDomain)
+    domain.check_duplicates()
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value(
+        'galien_issues_dir', 'issues', 'env', types=frozenset({str}),
+        description='Folder of the issue files NNN.md',
+    )
+    app.add_config_value(
+        'galien_paper_issues', [], 'env', types=frozenset({list, tuple, range}),
+        description='Numbers of back issues published on paper only, citable with {galien}',
+    )
+    app.add_domain(GalienDomain)
+    app.add_role('galien', IssueReferenceRole())
+    app.connect('env-get-outdated', outdate_citing_documents)
+    app.connect('env-check-consistency', check_registry)

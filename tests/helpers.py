@@ -1,0 +1,60 @@
+"""Small helpers the tests share: parsed pages, epubcheck, pdftotext."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+
+if TYPE_CHECKING:
+    from sphinx.testing.util import SphinxTestApp
+
+EPUBCHECK_JAR = Path('/usr/bin/epubcheck')
+NBSP = '\u00a0'
+
+
+def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:
+    """The built HTML page of ``docname``, parsed."""
+    html = (app.outdir / f'{docname}.html').read_text(encoding='utf-8')
+    return BeautifulSoup(html, 'html.parser')
+
+
+def warnings(app: SphinxTestApp) -> str:
+    """The build's warnings, without terminal colours."""
+    return re.sub(r'\x1b\[[0-9;]*m', '', app.warning.getvalue())
+
+
+def require_tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f'{name} is missing: run `make test`, which installs it')
+    return path
+
+
+def epubcheck(epub: Path) -> str:
+    """Run epubcheck on ``epub`` and return its report; the tool must be installed."""
+    if not EPUBCHECK_JAR.exists():
+        pytest.fail('epubcheck is missing: run `make test`, which installs it')
+    java = require_tool('java')
+    result = subprocess.run(
+        [java, '-jar', str(EPUBCHECK_JAR), str(epub)],
+        capture_output=True, text=True, check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def assert_epub_clean(epub: Path) -> None:
+    report = epubcheck(epub)
+    assert 'Messages: 0 fatals / 0 errors / 0 warnings' in report, report
+
+
+def pdftotext(pdf: Path) -> str:
+    tool = require_tool('pdftotext')
+    result = subprocess.run([tool, '-layout', str(pdf), '-'], capture_output=True,
+                            text=True, check=True)
+    return result.stdout
