@@ -83,7 +83,8 @@ class BoardDirective(SphinxDirective):
         text = line.strip()
         if not text:
             return None
-        lineno = self.content.info(index)[1] + 1
+        # MyST gives content_offset relative to the directive's first line.
+        lineno = self.lineno + self.content_offset + index + 1
         if text[0] in '-*+':
             text = text[1:].strip()
         match = MEMBER_LINE.fullmatch(text)

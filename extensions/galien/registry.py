@@ -69,16 +69,16 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
             subtype='front-matter',
         )
 
-    if not metadata:
+    raw_numero, raw_date = metadata.get('numero'), metadata.get('date')
+    if raw_numero is None and raw_date is None:
         warn(__("le numéro n'a pas d'en-tête YAML (front matter) "
                 "avec « numero » et « date »"), '')
         return None
-    raw_numero, raw_date = metadata.get('numero'), metadata.get('date')
     if raw_numero is None:
         warn(__("l'en-tête n'a pas de « numero »"), '')
+        return None
     if raw_date is None:
         warn(__("l'en-tête n'a pas de « date » (AAAA-MM)"), '')
-    if raw_numero is None or raw_date is None:
         return None
 
     numero = int(raw_numero) if str(raw_numero).strip().isdigit() else 0
