@@ -1,0 +1,102 @@
+"""The real tree (issue N°20) in all three formats, built strictly (-W) outside the sources."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import PROJECT_DIR
+from helpers import NBSP, assert_epub_clean, pdftotext
+
+pytestmark = pytest.mark.slow
+
+BOARD = ['P. Arnaud', 'J. Bonneterre', 'D. Cuny', 'E. Dansin', 'B. Dervaux',
+         'E. Lartigau', 'F. Pinguet', 'J. Robert', 'M. Yilmaz']
+
+
+def sphinx_make(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -M target`` on the project, as ``make`` runs it, with -W."""
+    result = subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', target, str(PROJECT_DIR), str(build_dir),
+         '-W', '--keep-going', '-q'],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'WARNING' not in result.stderr, result.stderr
+    return result
+
+
+def source_checksums() -> dict[str, str]:
+    """A checksum of every file of the source tree (outputs and caches aside)."""
+    skipped = {'_build', '.venv', '.git', '__pycache__', '.pytest_cache', '.hypothesis'}
+    return {
+        str(path.relative_to(PROJECT_DIR)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(PROJECT_DIR.rglob('*'))
+        if path.is_file() and not skipped & set(path.relative_to(PROJECT_DIR).parts)
+    }
+
+
+@pytest.fixture(scope='module')
+def sources_before() -> dict[str, str]:
+    return source_checksums()
+
+
+@pytest.fixture(scope='module')
+def build_dir(tmp_path_factory: pytest.TempPathFactory, sources_before) -> Path:
+    return tmp_path_factory.mktemp('real-tree')
+
+
+def test_html(build_dir):
+    sphinx_make('html', build_dir)
+    html = (build_dir / 'html/issues/020.html').read_text(encoding='utf-8')
+    soup = BeautifulSoup(html, 'html.parser')
+    assert soup.find('html')['lang'] == 'fr'
+    chiffre = soup.select_one('section.galien-chiffre')
+    assert chiffre.select_one('.galien-chiffre-valeur').get_text(strip=True) == '15'
+    assert 'L’engagement du LEEM contre le cancer' in chiffre.get_text()
+    assert chiffre.select_one('.galien-source a')['href'].endswith('LEEM_Plateforme_Cancers_Exe-V7.pdf')
+    members = [n.get_text() for n in soup.select('aside.galien-board .galien-membre-nom')]
+    assert members == BOARD
+    papers = [n.get_text() for n in soup.select('span.galien-papier')]
+    assert papers == ['Galien 7', 'Galien 2']
+    citation = soup.select_one('a.footnote-reference')
+    footnote = soup.select_one(citation['href'])
+    assert 'Deep learning for health informatics' in footnote.get_text()
+    assert '21(1):4–21' in footnote.get_text()
+    colophon = soup.select_one('footer.galien-colophon').get_text()
+    assert 'Directeur de publication' in colophon and 'Pr JL. Cazin' in colophon
+    assert f'«{NBSP}L’engagement du LEEM contre le cancer{NBSP}»' in chiffre.get_text()
+
+
+def test_pdf(build_dir):
+    sphinx_make('latexpdf', build_dir)
+    pdfs = sorted((build_dir / 'latex').glob('*.pdf'))
+    assert pdfs, 'no PDF produced'
+    text = ' '.join(pdftotext(pdfs[0]).split())
+    assert 'LE CHIFFRE DU MOIS' in text
+    assert '15' in text and 'LEEM contre le cancer' in text
+    for name in BOARD:
+        assert name in text
+    assert 'Deep learning for health informatics' in text
+    assert 'Galien 7' in text and 'Galien 2' in text
+
+
+def test_epub(build_dir):
+    sphinx_make('epub', build_dir)
+    epub = build_dir / 'epub/galien.epub'
+    assert_epub_clean(epub)
+    with zipfile.ZipFile(epub) as archive:
+        xhtml = archive.read('issues/020.xhtml').decode('utf-8')
+    assert 'galien-chiffre-valeur' in xhtml
+    assert 'Pinguet' in xhtml
+
+
+def test_no_build_writes_into_the_source_tree(build_dir, sources_before):
+    """Runs last: html, latexpdf and epub above built into a temporary folder only."""
+    assert {'html', 'latex', 'epub'} <= {p.name for p in build_dir.iterdir()}
+    assert source_checksums() == sources_before
