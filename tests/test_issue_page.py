@@ -54,3 +54,19 @@ def test_latex_masthead_and_colophon(app):
     assert r'\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} \& co' in tex
     assert r'\begin{galiencolophon}' in tex
     assert r'\sphinxstylestrong{Directeur de publication}' in tex
+
+
+@pytest.mark.sphinx('html', testroot='issue', freshenv=True)
+def test_templates_receive_issue_metadata(app):
+    seen = {}
+
+    def capture(app, pagename, templatename, context, doctree):
+        seen[pagename] = dict(context)
+
+    app.connect('html-page-context', capture, priority=900)
+    app.build()
+    issue_page = seen['issues/020']
+    assert issue_page['galien_issue'].numero == 20
+    assert issue_page['galien_issue_label'] == f'N°{NBSP}20 – février 2018'
+    assert [i.numero for i in issue_page['galien_issues']] == [5, 20]
+    assert seen['index']['galien_issue'] is None

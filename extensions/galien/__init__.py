@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien import board, chiffre, i18n, issue_page, latex, registry, static, typography
+from galien import (
+    board,
+    chiffre,
+    i18n,
+    issue_page,
+    latex,
+    registry,
+    static,
+    templating,
+    typography,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -26,6 +36,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_transform(typography.FrenchSpacingTransform)
     latex.setup(app)
     static.setup(app)
+    templating.setup(app)
     return {
         'version': __version__,
         'env_version': 1,

@@ -1,0 +1,36 @@
+"""Issue metadata for HTML templates: ``galien_issue`` and ``galien_issues``.
+
+Themes and ``_templates/`` overrides can then show the number, the month or
+the chiffre du mois of a page without parsing it again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from galien.registry import issue_label
+
+if TYPE_CHECKING:
+    from docutils.nodes import document
+    from sphinx.application import Sphinx
+
+    from galien.registry import GalienDomain
+
+
+def add_issue_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: document | None,
+) -> None:
+    domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
+    issue = domain.issue_of(pagename)
+    context['galien_issues'] = domain.ordered_issues()
+    context['galien_issue'] = issue
+    context['galien_issue_label'] = issue_label(app.env, issue) if issue else ''
+    context['galien_chiffre'] = domain.chiffres.get(pagename)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('html-page-context', add_issue_context)
