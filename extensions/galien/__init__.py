@@ -8,12 +8,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import (
+    bibliography,
     board,
     chiffre,
     i18n,
     issue_page,
     latex,
     registry,
+    source_checks,
     static,
     templating,
     typography,
@@ -37,6 +39,8 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     latex.setup(app)
     static.setup(app)
     templating.setup(app)
+    source_checks.setup(app)
+    bibliography.setup(app)
     return {
         'version': __version__,
         'env_version': 1,

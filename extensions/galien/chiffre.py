@@ -52,14 +52,19 @@ def is_web_url(value: str) -> bool:
 class ChiffreDuMoisDirective(SphinxDirective):
     """Le chiffre du mois: argument = the figure as written, body = explanation."""
 
-    required_arguments = 1
+    # Optional for docutils, so that a missing figure gets our message, not a parser error.
+    optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
     option_spec: ClassVar[dict[str, object]] = {'source': directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
-        figure = self.arguments[0].strip()
+        figure = self.arguments[0].strip() if self.arguments else ''
+        if not figure:
+            self._warn(__('le chiffre du mois n\'a pas de chiffre : écrivez-le après la '
+                          'directive, par ex. « ```{chiffre-du-mois} 15 »'))
+            return []
         source = self.options.get('source', '').strip()
 
         if self.env.docname in domain.chiffres:
