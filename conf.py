@@ -56,6 +56,9 @@ html_theme = 'sphinx_book_theme'
 html_title = 'Galien'
 html_static_path = ['_static']
 html_logo = '_static/galien-logo.svg'
+# Address of the website once published: the e-mail edition links to it.
+# Placeholder: set it to the real address before sending an e-mail.
+html_baseurl = 'https://galien.example.org/'
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,
@@ -83,3 +86,8 @@ epub_use_index = False
 epub_show_urls = 'no'
 # Sphinx 9 leaves .buildinfo.bak after a configuration change: not part of the book.
 epub_exclude_files = ['.buildinfo.bak']
+
+# -- E-mail -------------------------------------------------------------------
+
+# The print edition of each issue, published next to the website.
+galien_pdf_url = '{baseurl}pdf/galien-{numero:03d}.pdf'

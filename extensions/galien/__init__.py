@@ -14,6 +14,7 @@ from galien import (
     i18n,
     issue_page,
     latex,
+    mail,
     registry,
     source_checks,
     static,
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     templating.setup(app)
     source_checks.setup(app)
     bibliography.setup(app)
+    mail.setup(app)
     return {
         'version': __version__,
         'env_version': 1,

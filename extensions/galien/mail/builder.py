@@ -1,0 +1,188 @@
+"""The ``email`` builder: per issue, an HTML letter, its text alternative and a draft.
+
+A plain :class:`~sphinx.builders.Builder` rather than the website's builder: an
+e-mail needs no theme, search index or static files, only one self-contained
+document per issue. Its format is ``html`` so that every node keeps the HTML
+visitors registered by extensions; only the letter's blocks are re-framed as
+tables, which Outlook and Gmail both lay out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from docutils import frontend
+from docutils.writers import html5_polyglot
+from sphinx.builders import Builder
+from sphinx.highlighting import PygmentsBridge
+from sphinx.locale import __
+from sphinx.util import logging
+
+from galien.blocks import galien_block
+from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
+from galien.mail.message import build_message
+from galien.mail.text import render_text
+from galien.registry import issue_label
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Set
+
+    from docutils import nodes
+
+    from galien.model import Chiffre, Issue
+    from galien.registry import GalienDomain
+
+logger = logging.getLogger(__name__)
+
+#: Widest image the 600 px letter shows, inside its 24 px margins.
+MAX_IMAGE_WIDTH = 552
+#: Inboxes show about this many characters of a message's first line.
+PREHEADER_LENGTH = 140
+
+
+def preheader(chiffre: Chiffre | None) -> str:
+    """The line inboxes show after the subject: the chiffre du mois, in short."""
+    if chiffre is None:
+        return ''
+    summary = ' '.join(f'{chiffre.figure} – {chiffre.summary}'.split())
+    return summary if len(summary) <= PREHEADER_LENGTH else (
+        summary[:PREHEADER_LENGTH].rsplit(' ', 1)[0] + '…')
+
+
+def block_node_names() -> set[str]:
+    """Names of every letter block (masthead, chiffre, board, colophon...)."""
+    names, pending = set(), [galien_block]
+    while pending:
+        cls = pending.pop()
+        names.add(cls.__name__)
+        pending.extend(cls.__subclasses__())
+    return names
+
+
+class EmailBuilder(Builder):
+    """Write ``galien-NNN.html``, ``.txt`` and ``.eml`` for every issue."""
+
+    name = 'email'
+    format = 'html'
+    epilog = __('Les e-mails sont dans %(outdir)s.')
+    default_translator_class = EmailHTMLTranslator
+    # Mail clients show no SVG (Gmail, Outlook): bitmaps only.
+    supported_image_types = ['image/png', 'image/jpeg', 'image/gif']
+    supported_remote_images = True
+    # Attributes the HTML translator reads from its builder.
+    add_permalinks = False
+    download_support = False
+    # Formulas stay as TeX text: no script runs in a mail client.
+    math_renderer_name = 'mathjax'
+    max_image_width = MAX_IMAGE_WIDTH
+
+    def init(self) -> None:
+        self.secnumbers: dict[str, tuple[int, ...]] = {}
+        self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
+        self.current_docname = ''
+        self.dlpath = ''
+        self.highlighter = PygmentsBridge('html', self.config.pygments_style or 'sphinx')
+        self.link_suffix = self.config.html_link_suffix or self.config.html_file_suffix or '.html'
+        self.baseurl = self.config.html_baseurl or ''
+        if self.baseurl and not self.baseurl.endswith('/'):
+            self.baseurl += '/'
+        if not self.baseurl:
+            logger.warning(__("html_baseurl est vide dans conf.py : les liens de l'e-mail "
+                              'ne mèneront pas au site'), type='galien', subtype='email')
+        self.imgpath = f'{self.baseurl}_images'
+
+    # -- which issues to write --------------------------------------------------
+
+    def _domain(self) -> GalienDomain:
+        return self.env.domains['galien']  # type: ignore[return-value]
+
+    @staticmethod
+    def stem(issue: Issue) -> str:
+        return f'galien-{issue.numero:03d}'
+
+    def get_outdated_docs(self) -> Iterator[str]:
+        """Every issue whose e-mail is missing or older than its source."""
+        for docname in sorted(self.env.found_docs):
+            issue = self._domain().issue_of(docname)
+            if issue is None:
+                # Not read yet, or not an issue: the update pass decides.
+                yield docname
+                continue
+            target = self.outdir / f'{self.stem(issue)}.html'
+            source = self.env.doc2path(docname)
+            if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
+                yield docname
+
+    # -- addresses: always absolute, on the website ------------------------------
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
+        return f'{self.baseurl}{quote(docname)}{self.link_suffix}'
+
+    def get_relative_uri(self, from_: str, to: str, typ: str | None = None) -> str:
+        # A message has no place of its own: every link goes to the website.
+        return self.get_target_uri(to, typ)
+
+    def pdf_url(self, issue: Issue) -> str:
+        try:
+            return self.config.galien_pdf_url.format(baseurl=self.baseurl, numero=issue.numero)
+        except (KeyError, IndexError, ValueError):
+            logger.warning(__('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
+                           self.config.galien_pdf_url, type='galien', subtype='config')
+            return f'{self.baseurl}pdf/{self.stem(issue)}.pdf'
+
+    # -- writing ---------------------------------------------------------------
+
+    def prepare_writing(self, docnames: Set[str]) -> None:
+        self.docsettings = frontend.get_default_settings(html5_polyglot.Writer)
+        for key, value in self.env.settings.items():
+            setattr(self.docsettings, key, value)
+        # The issue's title is the message's only <h1>, as on the website.
+        self.docsettings.initial_header_level = 1
+
+    def create_translator(self, *args: Any) -> nodes.NodeVisitor:
+        """The HTML visitors of every node, but the letter's own frames for its blocks."""
+        translator = super().create_translator(*args)
+        for name in block_node_names():
+            translator.__dict__.pop(f'visit_{name}', None)
+            translator.__dict__.pop(f'depart_{name}', None)
+        return translator
+
+    def text_handlers(self) -> dict[str, tuple[Any, Any]]:
+        """The extensions' ``text`` visitors, for the plain-text part."""
+        return self._registry.translation_handlers.get('text', {})
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        issue = self._domain().issue_of(docname)
+        if issue is None:
+            return
+        self.current_docname = docname
+        self.post_process_images(doctree)
+        doctree.settings = self.docsettings
+        translator = self.create_translator(doctree, self)
+
+        stem = self.stem(issue)
+        chiffre = self._domain().chiffres.get(docname)
+        letter = Letter(
+            title=f'{self.config.project} {issue_label(self.env, issue)}',
+            language=self.config.language or 'en',
+            body='',
+            online_url=self.get_target_uri(docname),
+            pdf_url=self.pdf_url(issue),
+            preheader=preheader(chiffre),
+            publisher=self.config.galien_publisher,
+        )
+        # Text first: the HTML translator rewrites links and images in place.
+        text = render_text(self, doctree, letter)
+        doctree.walkabout(translator)
+        body = ''.join(translator.fragment)  # type: ignore[attr-defined]
+        html = render_letter(replace(letter, body=body))
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        (self.outdir / f'{stem}.html').write_text(html, encoding='utf-8')
+        (self.outdir / f'{stem}.txt').write_text(text, encoding='utf-8')
+        message = build_message(letter.title.replace('\u00a0', ' '), html, text)
+        (self.outdir / f'{stem}.eml').write_bytes(message.as_bytes())
+
+    def finish(self) -> None:
+        pass

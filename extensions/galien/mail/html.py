@@ -1,0 +1,173 @@
+"""The HTML part of the e-mail: the issue's body in mail-safe markup, then the page.
+
+Mail clients ignore ``<style>`` (Gmail in part, Outlook's Word engine for
+most selectors), links to stylesheets and scripts. So the translator keeps to
+tables, paragraphs and lists, drops raw HTML and in-page links, and
+:func:`render_letter` inlines the whole stylesheet into ``style`` attributes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urljoin
+
+import css_inline
+from docutils import nodes
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.images import get_image_size
+from sphinx.writers.html5 import HTML5Translator
+
+from galien.i18n import _
+
+if TYPE_CHECKING:
+    from galien.mail.builder import EmailBuilder
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_DIR = Path(__file__).parent
+STYLESHEET = TEMPLATE_DIR / 'letter.css'
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What the page around the issue's body needs."""
+
+    title: str
+    language: str
+    body: str
+    online_url: str
+    pdf_url: str
+    preheader: str = ''
+    publisher: str = ''
+
+
+class EmailHTMLTranslator(HTML5Translator):
+    """HTML5 for mail clients: table frames, absolute links, no raw HTML."""
+
+    builder: EmailBuilder
+
+    def _absolute(self, uri: str) -> str:
+        page = self.builder.get_target_uri(self.builder.current_docname)
+        return urljoin(page, uri)
+
+    # -- links ----------------------------------------------------------------
+
+    def visit_reference(self, node: nodes.Element) -> None:
+        if 'refuri' in node:
+            node['refuri'] = self._absolute(node['refuri'] or '#')
+        elif 'refid' in node:
+            node['refuri'] = self._absolute(f'#{node["refid"]}')
+        super().visit_reference(node)
+
+    # -- footnotes: numbered notes without in-page links, which clients break -----
+
+    def visit_footnote_reference(self, node: nodes.Element) -> None:
+        self.body.append(self.starttag(node, 'sup', '', CLASS='galien-appel'))
+        self.body.append(f'[{self.encode(node.astext())}]</sup>')
+        raise nodes.SkipNode
+
+    def visit_footnote(self, node: nodes.Element) -> None:
+        if not isinstance(node.previous_sibling(), nodes.footnote):
+            self.body.append('<table role="presentation" class="galien-notes" width="100%" '
+                             'cellpadding="0" cellspacing="0" border="0">\n')
+        self.body.append(self.starttag(node, 'tr', CLASS='galien-note'))
+
+    def depart_footnote(self, node: nodes.Element) -> None:
+        self.body.append('</td></tr>\n')
+        if not isinstance(node.next_node(descend=False, siblings=True), nodes.footnote):
+            self.body.append('</table>\n')
+
+    def visit_label(self, node: nodes.Element) -> None:
+        if not isinstance(node.parent, nodes.footnote):
+            super().visit_label(node)
+            return
+        self.body.append('<td class="galien-note-numero" valign="top">'
+                         f'[{self.encode(node.astext())}]</td>\n'
+                         '<td class="galien-note-texte" valign="top">')
+        raise nodes.SkipNode
+
+    # -- structure ------------------------------------------------------------
+
+    def visit_section(self, node: nodes.Element) -> None:
+        self.section_level += 1
+        self.body.append(self.starttag(node, 'div', CLASS='galien-section'))
+
+    def depart_section(self, node: nodes.Element) -> None:
+        self.section_level -= 1
+        self.body.append('</div>\n')
+
+    def visit_galien_block(self, node: nodes.Element) -> None:
+        """A letter block framed by a one-column table, its label as the first row."""
+        classes = ' '.join(['galien-bloc', *node['classes']])
+        self.body.append(self.starttag(
+            node, 'table', CLASS=classes, role='presentation', width='100%',
+            cellpadding='0', cellspacing='0', border='0'))
+        if label := node.get('label', ''):
+            self.body.append(f'<tr><td class="galien-bloc-titre"><h2 class="galien-titre">'
+                             f'{self.encode(label)}</h2></td></tr>\n')
+        self.body.append('<tr><td class="galien-bloc-corps">\n')
+
+    def depart_galien_block(self, node: nodes.Element) -> None:
+        self.body.append('</td></tr></table>\n')
+
+    def visit_raw(self, node: nodes.Element) -> None:
+        # Editors' raw HTML may hold scripts or styles no mail client accepts.
+        if 'html' in node.get('format', '').split():
+            logger.warning(__("le HTML brut n'est pas repris dans l'e-mail"),
+                           location=node, type='galien', subtype='email')
+        raise nodes.SkipNode
+
+    # -- images: absolute, sized, described -----------------------------------
+
+    def visit_image(self, node: nodes.Element) -> None:
+        """``<img>`` by absolute URL, with the pixel size and alt text clients need."""
+        uri = node['uri']
+        if uri in self.builder.images:
+            src = f'{self.builder.imgpath}/{quote(self.builder.images[uri])}'
+            size = get_image_size(self.builder.srcdir / uri)
+        else:
+            src, size = self._absolute(uri), None
+        # A missing alt text is reported when the issue is read (source_checks).
+        attributes = {'src': src, 'alt': node.get('alt', ''), 'border': '0'}
+        width, height = _pixels(node.get('width')), _pixels(node.get('height'))
+        if (width is None or height is None) and size is not None:
+            width, height = size
+        if width is not None and height is not None:
+            limit = self.builder.max_image_width
+            if width > limit:
+                width, height = limit, round(height * limit / width)
+            attributes.update(width=str(width), height=str(height))
+        self.body.append(self.emptytag(node, 'img', '', CLASS='galien-image', **attributes))
+        raise nodes.SkipNode
+
+
+def _pixels(value: object) -> int | None:
+    """``'120'`` or ``'120px'`` as an integer; other units are not pixels."""
+    text = str(value or '').removesuffix('px')
+    return int(text) if text.isdigit() else None
+
+
+def _template_environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATE_DIR),
+                       autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+
+
+def render_letter(letter: Letter) -> str:
+    """The whole message: page template around the body, every rule inlined."""
+    template = _template_environment().get_template('letter.html')
+    page = template.render(
+        letter=letter,
+        read_online=str(_('Read online')),
+        download_pdf=str(_('Download the PDF')),
+    )
+    inliner = css_inline.CSSInliner(
+        extra_css=STYLESHEET.read_text(encoding='utf-8'),
+        load_remote_stylesheets=False,
+        keep_style_tags=False,
+        keep_link_tags=False,
+    )
+    return inliner.inline(page)

@@ -1,0 +1,66 @@
+"""The plain-text part of the e-mail, for clients that show no HTML.
+
+Sphinx's text translator renders the issue, with the ``text`` visitors of the
+letter's blocks. A web address must survive line wrapping whole, so each link
+becomes a marker ``<1>`` in the text and its address is listed, unwrapped, at
+the end, as plain-text letters usually do.
+"""
+
+from __future__ import annotations
+
+from types import MethodType
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+from sphinx.writers.text import TextTranslator
+
+from galien.i18n import _
+
+if TYPE_CHECKING:
+    from galien.mail.builder import EmailBuilder
+    from galien.mail.html import Letter
+
+WEB_SCHEMES = ('http://', 'https://', 'mailto:')
+
+
+class EmailTextTranslator(TextTranslator):
+    """Plain text whose links are numbered markers, their addresses in :attr:`links`."""
+
+    links: list[str]
+
+    def _marker(self, uri: str) -> str:
+        if uri not in self.links:
+            self.links.append(uri)
+        return f'<{self.links.index(uri) + 1}>'
+
+    def visit_reference(self, node: nodes.Element) -> None:
+        uri = node.get('refuri', '')
+        if not uri.startswith(WEB_SCHEMES):
+            super().visit_reference(node)
+            return
+        if node.astext() == uri:
+            # The words are the address: the marker alone, so no line cuts it.
+            self.add_text(self._marker(uri))
+            raise nodes.SkipNode
+
+    def depart_reference(self, node: nodes.Element) -> None:
+        uri = node.get('refuri', '')
+        if uri.startswith(WEB_SCHEMES):
+            self.add_text(f' {self._marker(uri)}')
+
+
+def render_text(builder: EmailBuilder, doctree: nodes.document, letter: Letter) -> str:
+    """The issue as plain text: links to the website and the PDF, body, addresses."""
+    translator = EmailTextTranslator(doctree, builder)  # type: ignore[arg-type]
+    translator.links = []
+    for name, (visit, depart) in builder.text_handlers().items():
+        setattr(translator, f'visit_{name}', MethodType(visit, translator))
+        if depart:
+            setattr(translator, f'depart_{name}', MethodType(depart, translator))
+    doctree.walkabout(translator)
+    editions = (f'{_("Read online")} : {letter.online_url}\n'
+                f'{_("Download the PDF")} : {letter.pdf_url}\n')
+    addresses = ''.join(f'<{n}> {uri}\n' for n, uri in enumerate(translator.links, 1))
+    if addresses:
+        addresses = f'\n{_("Links")}\n\n{addresses}'
+    return f'{editions}\n{translator.body.strip()}\n{addresses}\n-- \n{editions}'
