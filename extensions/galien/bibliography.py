@@ -1,11 +1,14 @@
-"""Checks on ``references.bib`` that sphinxcontrib-bibtex does not make.
+"""Citations: checks on ``references.bib`` and clear words for unknown keys.
 
 A key defined twice silently drops one of the entries (pybtex keeps the
 first); bibtex's own warning names neither the line nor the second entry.
+An unknown key is reported by sphinxcontrib-bibtex as ``bibtex.key_not_found``
+in English; we re-word it for editors under the ``galien.citation`` type.
 """
 
 from __future__ import annotations
 
+import logging as std_logging
 import re
 from typing import TYPE_CHECKING
 
@@ -42,5 +45,28 @@ def warn_duplicate_keys(app: Sphinx) -> None:
                 seen[key] = where
 
 
+# sphinxcontrib-bibtex's modules that log 'could not find bibtex key "..."'.
+BIBTEX_LOGGERS = ('foot_roles', 'roles', 'domain', 'directives', 'foot_directives')
+UNKNOWN_KEY = re.compile(r'could not find bibtex key "(.*)"')
+
+
+class UnknownKeyInOurWords(std_logging.Filter):
+    """Re-word sphinxcontrib-bibtex's unknown-key warning, keeping its file and line."""
+
+    def filter(self, record: std_logging.LogRecord) -> bool:
+        if getattr(record, 'subtype', None) == 'key_not_found':
+            match = UNKNOWN_KEY.fullmatch(record.getMessage())
+            if match is not None:
+                record.msg = __("la référence %r n'existe pas dans le fichier .bib : "
+                                'vérifiez la clé ou ajoutez l\'entrée')
+                record.args = (match[1],)
+                record.type, record.subtype = 'galien', 'citation'  # type: ignore[attr-defined]
+        return True
+
+
 def setup(app: Sphinx) -> None:
     app.connect('builder-inited', warn_duplicate_keys)
+    for module in BIBTEX_LOGGERS:
+        bibtex_logger = std_logging.getLogger(f'sphinx.sphinxcontrib.bibtex.{module}')
+        if not any(isinstance(f, UnknownKeyInOurWords) for f in bibtex_logger.filters):
+            bibtex_logger.addFilter(UnknownKeyInOurWords())

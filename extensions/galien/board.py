@@ -22,6 +22,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.blocks import galien_block, visitors_for
+from galien.options import OptionSpec
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -47,10 +48,13 @@ class BoardDirective(SphinxDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, object]] = {}
+    option_spec: ClassVar[OptionSpec] = OptionSpec()
 
     def run(self) -> list[nodes.Node]:
         heading = self.arguments[0].strip()
+        for name in self.option_spec.unknown(self.options):
+            self._warn(__('option inconnue :%s: (le board n\'a pas d\'options)'), name,
+                       lineno=self.lineno)
         members = [m for index, line in enumerate(self.content)
                    if (m := self._parse_member(index, line)) is not None]
         if not members:

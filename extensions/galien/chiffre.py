@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 from galien.blocks import galien_block, visitors_for
 from galien.i18n import _
 from galien.model import Chiffre
+from galien.options import OptionSpec
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,7 +57,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[dict[str, object]] = {'source': directives.unchanged}
+    option_spec: ClassVar[OptionSpec] = OptionSpec(source=directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
@@ -67,6 +68,8 @@ class ChiffreDuMoisDirective(SphinxDirective):
             return []
         source = self.options.get('source', '').strip()
 
+        for name in self.option_spec.unknown(self.options):
+            self._warn(__('option inconnue :%s: (options possibles : :source:)'), name)
         if self.env.docname in domain.chiffres:
             self._warn(__('un seul chiffre du mois par numéro : celui-ci est ignoré'))
             return []

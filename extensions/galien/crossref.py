@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.locale import __
+from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from galien.model import Citation
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -26,11 +29,10 @@ class IssueReferenceRole(SphinxRole):
     def run(self) -> tuple[list[Node], list[system_message]]:
         text = self.text.strip()
         if not text.isdigit() or int(text) <= 0:
-            message = self.inliner.reporter.warning(
-                __('{galien} attend un numéro de la lettre (entier positif), pas %r') % text,
-                line=self.lineno,
-            )
-            return [nodes.inline(self.rawtext, self.text)], [message]
+            logger.warning(__('{galien} attend un numéro de la lettre (entier positif), '
+                              'pas %r'), text, location=self.get_location(),
+                           type='galien', subtype='reference')
+            return [nodes.inline(self.rawtext, self.text)], []
 
         numero = int(text)
         self.env.domains['galien'].note_citation(self.env.docname, Citation(numero, self.lineno))
