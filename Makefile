@@ -3,6 +3,7 @@
 #   make html        the website           -> _build/html/
 #   make latexpdf    the print edition     -> _build/latex/*.pdf
 #   make epub        the tablet edition    -> _build/epub/galien.epub
+#   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
 #   make livehtml    live preview for editors (http://127.0.0.1:8000)
 #   make test        every test (installs the Debian packages they need)
 #
@@ -19,7 +20,7 @@ VENV_STAMP  := $(VENV)/.requirements.txt
 # Debian packages, by what needs them.
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck chromium
 
 # Install the missing Debian packages among $(1): as root, with sudo, or say which.
 define ensure_debian
@@ -40,10 +41,10 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: help html dirhtml text epub latex latexpdf livehtml test system-tex system-tests clean
+.PHONY: help html dirhtml text epub email latex latexpdf livehtml test system-tex system-tests clean
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# *//'
+	@sed -n '3,10p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -60,7 +61,7 @@ system-tex:
 system-tests:
 	$(call ensure_debian,$(DEBIAN_TESTS))
 
-html dirhtml text epub latex: $(VENV_STAMP)
+html dirhtml text epub email latex: $(VENV_STAMP)
 	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
 
 latexpdf: $(VENV_STAMP) system-tex
