@@ -170,4 +170,5 @@ def render_letter(letter: Letter) -> str:
         keep_style_tags=False,
         keep_link_tags=False,
     )
-    return inliner.inline(page)
+    # Ends with a newline, as the message's HTML part will.
+    return inliner.inline(page).rstrip('\n') + '\n'

@@ -1,0 +1,3 @@
+from rootconf import *  # noqa: F403
+
+html_baseurl = 'https://galien.test/lettre'

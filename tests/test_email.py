@@ -1,0 +1,210 @@
+"""The e-mail edition: mail-client rules, content, text part, .eml, and a rendering.
+
+Each message is checked as a mail client would take it: one document, every
+style inline, nothing wider than 640 px, under Gmail's 100 KB clipping limit,
+and only absolute links (a message has no website around it).
+"""
+
+from __future__ import annotations
+
+import email
+import re
+import struct
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import PROJECT_DIR
+from helpers import NBSP, require_tool, warnings
+
+MAX_BYTES = 100_000
+MAX_WIDTH = 640
+# Rows and row groups take their look from their cells; <br> shows nothing.
+UNSTYLED_TAGS = {'tr', 'tbody', 'br'}
+CSS_WIDTH = re.compile(r'(?:^|;)\s*(?:max-|min-)?width\s*:\s*([\d.]+)(px|%)?', re.IGNORECASE)
+
+
+def one_line(text: str) -> str:
+    return ' '.join(text.split())
+
+
+def assert_mail_safe(html: str) -> BeautifulSoup:
+    """The rules every message must follow; returns the parsed document."""
+    assert len(html.encode('utf-8')) < MAX_BYTES
+    lowered = html.lower()
+    for forbidden in ('<script', '<link', '<style', '@import', '@font-face', 'url('):
+        assert forbidden not in lowered, forbidden
+    soup = BeautifulSoup(html, 'html.parser')
+    assert len(soup.find_all('html')) == len(soup.find_all('body')) == 1
+    unstyled = [el.name for el in soup.body.find_all(True)
+                if el.name not in UNSTYLED_TAGS and not el.get('style', '').strip()]
+    assert unstyled == []
+    for element in soup.find_all(True):
+        if element.has_attr('width') and not element['width'].endswith('%'):
+            assert int(element['width']) <= MAX_WIDTH, element
+        for value, unit in CSS_WIDTH.findall(element.get('style', '')):
+            if unit != '%':
+                assert float(value) <= MAX_WIDTH, element
+    for link in soup.find_all('a'):
+        assert link['href'].startswith(('https://', 'http://', 'mailto:')), link
+    for image in soup.find_all('img'):
+        assert image['src'].startswith('https://'), image
+        assert image.has_attr('alt') and image['width'] and image['height'], image
+    return soup
+
+
+def read_message(path: Path) -> email.message.EmailMessage:
+    return email.message_from_bytes(path.read_bytes(), policy=policy.default)
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b'\x89PNG\r\n\x1a\n'
+    return struct.unpack('>II', header[16:24])
+
+
+def screenshot(html: Path, png: Path, tmp_path: Path) -> None:
+    """Render ``html`` in headless Chromium 600 px wide, as a webmail shows it."""
+    chromium = require_tool('chromium')
+    png.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [chromium, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         f'--user-data-dir={tmp_path / "chromium"}', '--window-size=600,1200',
+         f'--screenshot={png}', html.as_uri()],
+        capture_output=True, check=True, timeout=120,
+    )
+
+
+# -- the real issue, N°20 -------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make email`` on the project, strictly (-W), into a temporary folder."""
+    build_dir = tmp_path_factory.mktemp('email-build')
+    result = subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'email', str(PROJECT_DIR), str(build_dir),
+         '-W', '--keep-going', '-q'],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return build_dir
+
+
+def test_real_issue_follows_mail_client_rules(real_build):
+    html = (real_build / 'email/galien-020.html').read_text(encoding='utf-8')
+    soup = assert_mail_safe(html)
+    assert soup.title.get_text() == f'Galien N°{NBSP}20 – février 2018'
+    assert soup.find('h1').get_text() == f'Galien N°{NBSP}20 – février 2018'
+    assert soup.select_one('.galien-tagline').get_text().startswith('La lettre d’information')
+    chiffre = soup.select_one('table.galien-chiffre')
+    assert chiffre.select_one('h2').get_text() == 'Le chiffre du mois'
+    assert chiffre.select_one('.galien-chiffre-valeur').get_text(strip=True) == '15'
+    assert 'border: 2px solid #1b4f72' in chiffre['style']
+    assert 'L’engagement du LEEM contre le cancer' in chiffre.get_text()
+    members = [n.get_text() for n in soup.select('.galien-board .galien-membre-nom')]
+    assert 'F. Pinguet' in members and len(members) == 9
+    assert 'Deep learning for health informatics' in soup.select_one('.galien-notes').get_text()
+    assert 'Pr JL. Cazin' in soup.select_one('.galien-colophon').get_text()
+    links = {a.get_text(): a['href'] for a in soup.find_all('a')}
+    assert links['Lire en ligne'] == 'https://galien.example.org/issues/020.html'
+    assert links['Télécharger le PDF'] == 'https://galien.example.org/pdf/galien-020.pdf'
+    # No in-page links: footnote calls are plain superscripts.
+    assert soup.select_one('sup.galien-appel').get_text() == '[1]'
+
+
+def test_real_issue_text_part(real_build):
+    text = (real_build / 'email/galien-020.txt').read_text(encoding='utf-8')
+    flat = one_line(text)
+    assert 'LE CHIFFRE DU MOIS 15 C’est le nombre d’objectifs' in flat
+    assert 'Ravì, Charence Wong' in flat or 'Ravì' in flat
+    assert 'Deep learning for health informatics' in flat
+    assert 'Lire en ligne : https://galien.example.org/issues/020.html' in text
+    # Addresses are listed whole, never cut by line wrapping.
+    assert ('<1> https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf'
+            in text.splitlines())
+
+
+def test_real_issue_eml_has_both_parts(real_build):
+    message = read_message(real_build / 'email/galien-020.eml')
+    assert message['Subject'] == 'Galien N° 20 – février 2018'
+    assert message.get_content_type() == 'multipart/alternative'
+    parts = [part.get_content_type() for part in message.iter_parts()]
+    assert parts == ['text/plain', 'text/html']
+    html = message.get_body(('html',)).get_content()
+    text = message.get_body(('plain',)).get_content()
+    assert html.replace('\r\n', '\n') == (real_build / 'email/galien-020.html').read_text(
+        encoding='utf-8')
+    assert 'LE CHIFFRE DU MOIS' in text
+    assert b'\r\n' in (real_build / 'email/galien-020.eml').read_bytes()[:200]
+
+
+def test_real_issue_renders_600_px_wide(real_build, tmp_path):
+    png = real_build / 'screenshots/galien-020.png'
+    screenshot(real_build / 'email/galien-020.html', png, tmp_path)
+    assert png_size(png) == (600, 1200)
+    # A blank or error page compresses to a few kilobytes; the letter does not.
+    assert png.stat().st_size > 40_000
+
+
+# -- an issue full of characters HTML and e-mail treat specially ----------------
+
+
+@pytest.mark.sphinx('email', testroot='email', freshenv=True)
+def test_special_characters_stay_text(app, tmp_path):
+    app.build()
+    html = (app.outdir / 'galien-020.html').read_text(encoding='utf-8')
+    soup = assert_mail_safe(html)
+    headline = soup.select_one('.galien-titre-numero').get_text()
+    assert headline == (f'«{NBSP}Deep Learning{NBSP}»{NBSP}? <script>alert(1)</script> '
+                        f'& «{NBSP}co{NBSP}» 🚀')
+    assert 'Un patient sur trois' in soup.select_one('table.galien-chiffre').get_text()
+    assert '💊' in html and '🧬' in html
+    links = [a['href'] for a in soup.find_all('a')]
+    assert 'https://galien.test/lettre/issues/019.html' in links  # {galien}`19`
+    assert 'https://galien.test/lettre/index.html' in links  # a relative link
+    assert 'https://example.org/chiffres?a=1&b=2' in links
+    papier = soup.select_one('.galien-papier')
+    assert papier.get_text() == 'Galien 7' and papier.find_parent('a') is None
+    image = soup.find('img')
+    assert image['src'] == 'https://galien.test/lettre/_images/schema.png'
+    assert (image['width'], image['height']) == ('552', '207')  # 800 x 300, scaled
+    assert image['alt'] == 'Schéma « IA » & données'
+    assert "le HTML brut n'est pas repris dans l'e-mail" in warnings(app)
+    assert 'web.css' not in html
+
+    text = (app.outdir / 'galien-020.txt').read_text(encoding='utf-8')
+    assert 'LE CHIFFRE DU MOIS' in text and '1 sur 3' in text
+    assert '<script>alert(1)</script> & «' in text
+    assert 'Deep learning for health informatics' in one_line(text)
+
+    message = read_message(app.outdir / 'galien-020.eml')
+    assert message['Subject'] == 'Galien N° 20 – février 2018'
+    assert message.get_body(('plain',)).get_content().replace('\r\n', '\n') == text
+    assert '🚀' in message.get_body(('html',)).get_content()
+
+    png = app.outdir.parent / 'screenshots/galien-020.png'
+    screenshot(app.outdir / 'galien-020.html', png, tmp_path)
+    assert png_size(png) == (600, 1200)
+
+
+@pytest.mark.sphinx('email', testroot='email', freshenv=True,
+                    confoverrides={'galien_pdf_url': 'https://cdn.test/{numero}.pdf'})
+def test_pdf_address_follows_the_configured_pattern(app):
+    app.build()
+    soup = BeautifulSoup((app.outdir / 'galien-019.html').read_text(encoding='utf-8'),
+                         'html.parser')
+    assert soup.find('a', string='Télécharger le PDF')['href'] == 'https://cdn.test/19.pdf'
+    assert not (app.outdir / 'index.html').exists()  # only issues become messages
+
+
+@pytest.mark.sphinx('email', testroot='email', freshenv=True,
+                    confoverrides={'html_baseurl': ''})
+def test_missing_website_address_is_reported(app):
+    app.build()
+    assert 'html_baseurl est vide' in warnings(app)
+    assert '[galien.email]' in warnings(app)
