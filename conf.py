@@ -67,9 +67,8 @@ html_theme_options = {
 # -- Print (LaTeX) ------------------------------------------------------------
 
 latex_engine = 'pdflatex'
-latex_documents = [
-    ('index', 'galien.tex', 'Galien', author, 'manual'),
-]
+# One PDF per issue, galien-NNN.pdf, made by the galien extension from issues/:
+# no latex_documents to maintain here.
 latex_elements = {
     'papersize': 'a4paper',
     'pointsize': '11pt',

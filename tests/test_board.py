@@ -50,7 +50,7 @@ def test_board_members_are_data_on_the_doctree(app):
 @pytest.mark.sphinx('latex', testroot='board', freshenv=True)
 def test_latex_board_environment(app):
     app.build()
-    tex = (app.outdir / 'galien.tex').read_text(encoding='utf-8')
+    tex = (app.outdir / 'galien-020.tex').read_text(encoding='utf-8')
     start = tex.index(r'\begin{galienboard}{Board scientifique}')
     end = tex.index(r'\end{galienboard}')
     block = tex[start:end]

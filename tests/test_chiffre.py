@@ -37,7 +37,7 @@ def test_chiffre_is_registered_for_other_pages(app):
 @pytest.mark.sphinx('latex', testroot='chiffre', freshenv=True)
 def test_latex_block_uses_the_letter_style(app):
     app.build()
-    tex = (app.outdir / 'galien.tex').read_text(encoding='utf-8')
+    tex = (app.outdir / 'galien-020.tex').read_text(encoding='utf-8')
     assert r'\usepackage{galien}' in tex
     assert r'\begin{galienchiffre}{Le chiffre du mois}' in tex
     assert f'\\galienchiffrevaleur{{3,5{NBSP}\\%}}' in tex

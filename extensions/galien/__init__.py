@@ -15,6 +15,7 @@ from galien import (
     issue_page,
     latex,
     mail,
+    print_edition,
     registry,
     source_checks,
     static,
@@ -38,6 +39,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     issue_page.setup(app)
     app.add_transform(typography.FrenchSpacingTransform)
     latex.setup(app)
+    print_edition.setup(app)
     static.setup(app)
     templating.setup(app)
     source_checks.setup(app)

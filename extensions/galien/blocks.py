@@ -52,12 +52,16 @@ def html_visitors(tag: str) -> tuple[Visitor, Visitor]:
     return visit, depart  # type: ignore[return-value]
 
 
-def latex_visitors(environment: str) -> tuple[Visitor, Visitor]:
-    """Render a block as ``\\begin{environment}{label}`` from ``galien.sty``."""
+def latex_visitors(environment: str, before: str = '') -> tuple[Visitor, Visitor]:
+    """Render a block as ``\\begin{environment}{label}`` from ``galien.sty``.
+
+    ``before`` is LaTeX put ahead of the environment, e.g. ``\\galienendcolumns``
+    for the blocks printed across the page.
+    """
 
     def visit(self: LaTeXTranslator, node: nodes.Element) -> None:
         label = self.encode(node.get('label', ''))
-        self.body.append(f'\n\\begin{{{environment}}}{{{label}}}\n')
+        self.body.append(f'\n{before}\\begin{{{environment}}}{{{label}}}\n')
 
     def depart(self: LaTeXTranslator, node: nodes.Element) -> None:
         self.body.append(f'\n\\end{{{environment}}}\n')
@@ -77,11 +81,13 @@ def skip_frame(self: nodes.NodeVisitor, node: nodes.Element) -> None:
     """Builders without a frame (man, texinfo) render the content alone."""
 
 
-def visitors_for(tag: str, environment: str) -> dict[str, tuple[Visitor, Visitor]]:
+def visitors_for(
+    tag: str, environment: str, latex_before: str = ''
+) -> dict[str, tuple[Visitor, Visitor]]:
     """The ``app.add_node`` keyword arguments for a block (no ``epub=``: see STYLE)."""
     return {
         'html': html_visitors(tag),
-        'latex': latex_visitors(environment),
+        'latex': latex_visitors(environment, latex_before),
         'text': (visit_text, skip_frame),  # type: ignore[dict-item]
         'man': (skip_frame, skip_frame),  # type: ignore[dict-item]
         'texinfo': (skip_frame, skip_frame),  # type: ignore[dict-item]

@@ -115,5 +115,6 @@ def setup(app: Sphinx) -> None:
         types=frozenset({list, tuple}),
         description='Titles a board member line may start with',
     )
-    app.add_node(board, **visitors_for('aside', 'galienboard'))
+    # On paper the board runs across the page, below the two columns.
+    app.add_node(board, **visitors_for('aside', 'galienboard', r'\galienendcolumns'))
     app.add_directive('board', BoardDirective)

@@ -25,6 +25,7 @@ from galien.registry import issue_docname_number, issue_label, read_issue
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
+    from sphinx.writers.latex import LaTeXTranslator
 
     from galien.model import Issue
     from galien.registry import GalienDomain
@@ -53,8 +54,9 @@ def _labelled(label: str, value: str, css_class: str) -> nodes.paragraph:
     return paragraph
 
 
-def build_masthead(config: Config, issue: Issue) -> masthead:
-    node = masthead(classes=['galien-masthead'])
+def build_masthead(config: Config, issue: Issue, label: str) -> masthead:
+    """The masthead; ``numero`` and ``edition`` (``N° 20 – FÉVRIER 2018``) are for print."""
+    node = masthead(classes=['galien-masthead'], numero=issue.numero, edition=label.upper())
     if config.galien_tagline:
         node += nodes.paragraph(config.galien_tagline, config.galien_tagline,
                                 classes=['galien-tagline'])
@@ -118,7 +120,7 @@ class IssuePageTransform(SphinxTransform):
         section['names'].append(nodes.fully_normalize_name(title))
         section += nodes.title(title, title)
         document.note_implicit_target(section, section)
-        section += build_masthead(self.config, issue)
+        section += build_masthead(self.config, issue, issue_label(self.env, issue))
         section.extend(content)
         # The board closes the letter, whatever section the editor wrote it in.
         for board_node in list(section.findall(board)):
@@ -128,6 +130,16 @@ class IssuePageTransform(SphinxTransform):
         if period is not None:
             section += build_colophon(period)
         document += section
+
+
+def visit_masthead_latex(self: LaTeXTranslator, node: masthead) -> None:
+    """The printed masthead is one ``\\galienmasthead`` call (``galien.sty``)."""
+    texts = {cls: child.astext() for child in node.children for cls in child['classes']}
+    arguments = (texts.get('galien-tagline', ''), texts.get('galien-editeur', ''),
+                 node.get('edition', ''), texts.get('galien-titre-numero', ''))
+    self.body.append('\n\\galienmasthead' + ''.join(f'{{{self.encode(a)}}}' for a in arguments)
+                     + '\n')
+    raise nodes.SkipNode
 
 
 def check_colophons(app: Sphinx, config: Config) -> None:
@@ -148,7 +160,9 @@ def setup(app: Sphinx) -> None:
     app.add_config_value('galien_colophons', [], 'env', types=frozenset({list}),
                          description='Colophon periods: since, department, director, editors')
     app.add_event('galien-issue-read')
-    app.add_node(masthead, **visitors_for('header', 'galienmasthead'))
-    app.add_node(colophon, **visitors_for('footer', 'galiencolophon'))
+    masthead_visitors = visitors_for('header', 'galienmasthead')
+    masthead_visitors['latex'] = (visit_masthead_latex, None)  # type: ignore[assignment]
+    app.add_node(masthead, **masthead_visitors)
+    app.add_node(colophon, **visitors_for('footer', 'galiencolophon', r'\galienendcolumns'))
     app.add_transform(IssuePageTransform)
     app.connect('config-inited', check_colophons)
