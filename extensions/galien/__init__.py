@@ -14,6 +14,7 @@ from galien import (
     i18n,
     issue_page,
     latex,
+    latex_charset,
     mail,
     print_edition,
     registry,
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     issue_page.setup(app)
     app.add_transform(typography.FrenchSpacingTransform)
     latex.setup(app)
+    latex_charset.setup(app)
     print_edition.setup(app)
     static.setup(app)
     templating.setup(app)

@@ -91,9 +91,19 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     builder.context['date'] = ''  # type: ignore[attr-defined]
 
 
+def perl_string(text: str) -> str:
+    """``text`` as a Perl double-quoted string, anything but plain ASCII as ``\\x{...}``."""
+    return '"' + ''.join(
+        c if c.isascii() and c.isprintable() and c not in '"$@\\' else f'\\x{{{ord(c):x}}}'
+        for c in text) + '"'
+
+
 def latexmk_failure_hook(sources: dict[str, str]) -> str:
     """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error."""
-    table = ', '.join(f"'{root}' => '{source}'" for root, source in sorted(sources.items()))
+    table = ', '.join(f'{perl_string(root)} => {perl_string(source)}'
+                      for root, source in sorted(sources.items()))
+    failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
+    details = perl_string(__('détails dans'))
     return rf"""
 {RC_MARKER}
 $pdflatex = 'pdflatex -interaction=nonstopmode -halt-on-error -file-line-error '
@@ -103,15 +113,21 @@ $failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;
   my $source = $galien_sources{{$root}} // "$root.tex";
-  my $error = '';
+  my ($error, $where) = ('', "$root.tex");
   if (open(my $log, '<', "$root.log")) {{
     while (my $line = <$log>) {{
-      if ($line =~ /^(?:!|\S+\.tex:\d+:) (.*)/) {{ $error = $1; last; }}
+      if ($line =~ /^(?:\S*\/)?(\S+\.tex:\d+): (.*)/) {{ ($where, $error) = ($1, $2); last; }}
+      if ($line =~ /^! (.*)/) {{ $error = $1; last; }}
     }}
     close($log);
   }}
-  print STDERR "$source: ERROR: la compilation LaTeX de $root.pdf a échoué"
-    . ($error ? " : $error" : '') . " (détails : $root.log)\n";
+  open(my $err, '>&', \*STDERR);
+  binmode($err, ':encoding(UTF-8)');
+  print $err "$source: " . {failed} . " $root.pdf : $error ($where ; " . {details}
+    . " $root.log)\n";
+  close($err);
+  # Forget this run, so the next `make latexpdf` compiles again and names the file again.
+  unlink("$root.fdb_latexmk");
   return 0;
 }}
 """
@@ -126,7 +142,7 @@ def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
         return
     domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
     sources = {
-        pdf_basename(issue.numero): str(app.env.doc2path(issue.docname, False))
+        pdf_basename(issue.numero): str(app.env.doc2path(issue.docname))
         for issue in domain.ordered_issues()
     }
     text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'

@@ -1,0 +1,285 @@
+"""The print edition: one PDF per issue that reads as the printed letter.
+
+Checked on the PDF itself, as a reader or a printer would see it: its text
+(pdftotext), its information dictionary and page size (pdfinfo), its fonts
+(pdffonts). Each build runs ``sphinx-build -M latexpdf`` as ``make latexpdf``
+does, into a temporary folder.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from archive import BIB, ROOT_CONF, write_archive
+from conftest import PROJECT_DIR, TESTS_DIR
+from helpers import NBSP, require_tool
+
+pytestmark = pytest.mark.slow
+
+BOARD = ['P. Arnaud', 'J. Bonneterre', 'D. Cuny', 'E. Dansin', 'B. Dervaux',
+         'E. Lartigau', 'F. Pinguet', 'J. Robert', 'M. Yilmaz']
+REVIEW_PNG = PROJECT_DIR / '_build' / 'review' / 'galien-020-page1.png'
+A4_POINTS = (595.276, 841.89)
+
+
+# -- tools --------------------------------------------------------------------
+
+def run_tool(name: str, *args: str) -> str:
+    result = subprocess.run([require_tool(name), *args], capture_output=True, text=True,
+                            check=True)
+    return result.stdout
+
+
+def flat(text: str) -> str:
+    """Text with every run of spaces (non-breaking ones too) as one space."""
+    return ' '.join(text.replace(NBSP, ' ').replace('\u202f', ' ').split())
+
+
+def pdf_text(pdf: Path, *pages: int) -> str:
+    """The PDF's text in reading order, optionally of one page range ``first, last``."""
+    options = ['-f', str(pages[0]), '-l', str(pages[-1])] if pages else []
+    return flat(run_tool('pdftotext', *options, str(pdf), '-'))
+
+
+def pdfinfo(pdf: Path) -> dict[str, str]:
+    lines = run_tool('pdfinfo', str(pdf)).splitlines()
+    return {key.strip(): value.strip()
+            for key, _, value in (line.partition(':') for line in lines)}
+
+
+def pdffonts(pdf: Path) -> list[dict[str, str]]:
+    """One row per font: name, type and whether it is embedded (``emb``)."""
+    rows = run_tool('pdffonts', str(pdf)).splitlines()[2:]
+    fonts = []
+    for row in rows:
+        match = re.match(r'(\S+)\s+(.+?)\s+(\S+)\s+(yes|no)\s+(yes|no)\s+(yes|no)\s', row)
+        assert match, row
+        fonts.append({'name': match[1], 'type': match[2], 'emb': match[4]})
+    return fonts
+
+
+def pdf_objects(pdf: Path) -> bytes:
+    """The PDF's bytes with its compressed streams inflated (catalog, annotations)."""
+    data = pdf.read_bytes()
+    parts = [data]
+    for match in re.finditer(rb'stream\r?\n(.*?)endstream', data, re.DOTALL):
+        try:
+            parts.append(zlib.decompress(match[1]))
+        except zlib.error:
+            continue
+    return b'\n'.join(parts)
+
+
+def latexpdf(srcdir: Path, build_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked."""
+    return subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(srcdir), str(build_dir), '-q'],
+        capture_output=True, text=True, check=False,
+        env={'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+             'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8'},
+    )
+
+
+# -- the real N°20 ------------------------------------------------------------
+
+@pytest.fixture(scope='module')
+def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    build_dir = tmp_path_factory.mktemp('print')
+    result = latexpdf(PROJECT_DIR, build_dir)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'WARNING' not in result.stderr, result.stderr
+    return build_dir / 'latex'
+
+
+@pytest.fixture(scope='module')
+def issue_20(real_build: Path) -> Path:
+    return real_build / 'galien-020.pdf'
+
+
+def test_one_pdf_per_issue_named_by_its_number(real_build):
+    issues = sorted(p.stem for p in (PROJECT_DIR / 'issues').glob('[0-9][0-9][0-9].md'))
+    assert sorted(p.name for p in real_build.glob('*.pdf')) == [
+        f'galien-{stem}.pdf' for stem in issues]
+
+
+def test_page_one_is_the_letter_with_its_masthead(issue_20):
+    page_one = pdf_text(issue_20, 1)
+    assert page_one.startswith('GaLIEN Centre Oscar Lambret – Centre Régional de Lutte '
+                               'Contre le Cancer La lettre d’information sur les médicaments '
+                               'innovants en cancérologie N° 20 – FÉVRIER 2018')
+    # No Sphinx title page, table of contents or numbered chapters.
+    for manual_only in ('Table des matières', 'Chapitre', 'Version', 'Release', '1 Dans'):
+        assert manual_only not in page_one
+
+
+def test_chiffre_du_mois_opens_the_letter(issue_20):
+    page_one = pdf_text(issue_20, 1)
+    chiffre = page_one[page_one.index('LE CHIFFRE DU MOIS'):]
+    assert chiffre.startswith('LE CHIFFRE DU MOIS 15 C’est le nombre d’objectifs')
+    assert 'Source : https://www.leem.org/' in chiffre
+    assert page_one.index('LE CHIFFRE DU MOIS') < page_one.index('DANS L’ACTUALITÉ')
+
+
+def test_board_colophon_and_running_foot(issue_20):
+    text = pdf_text(issue_20)
+    board = text[text.index('BOARD SCIENTIFIQUE'):]
+    for name in BOARD:
+        assert name in board
+    assert 'Directeur de publication : Pr E. Lartigau' in board
+    assert 'Comité de rédaction : Pr JL. Cazin, Dr D. Cochelard' in board
+    pages = int(pdfinfo(issue_20)['Pages'])
+    for page in range(1, pages + 1):
+        assert re.search(rf'Galien N° 20 – février 2018 {page} ?/ ?{pages}',
+                         pdf_text(issue_20, page)), page
+
+
+def test_citation_is_a_footnote_without_french_space_before_colon(issue_20):
+    text = pdf_text(issue_20)
+    assert 'Source : Ravì et al. 1' in text
+    assert ('1. Daniele Ravì, Charence Wong, Fani Deligianni, Melissa Berthelot, '
+            'Javier Andreu-Perez, Benny Lo, and Guang-Zhong Yang.') in text
+    assert 'Deep learning for health informatics' in text
+    assert '21(1):4–21' in text
+    assert '21(1) :4' not in text
+    assert 'Galien 7' in text and 'Galien 2' in text
+
+
+def test_two_a4_pages_with_metadata(issue_20):
+    info = pdfinfo(issue_20)
+    assert int(info['Pages']) <= 2
+    width, height = (float(v) for v in re.findall(r'[\d.]+', info['Page size'])[:2])
+    assert (round(width, 1), round(height, 1)) == (round(A4_POINTS[0], 1),
+                                                   round(A4_POINTS[1], 1))
+    assert flat(info['Title']) == 'Galien N° 20 – février 2018'
+    assert info['Author'] == 'Centre Oscar Lambret'
+    assert info['Subject'] == ('La lettre d’information sur les médicaments innovants '
+                               'en cancérologie')
+    objects = pdf_objects(issue_20)
+    assert re.search(rb'/Lang\s*\(fr\)', objects)
+    assert (b'/URI(https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf)'
+            in objects.replace(b'/URI ', b'/URI'))
+
+
+def test_every_font_is_embedded(issue_20):
+    fonts = pdffonts(issue_20)
+    assert fonts
+    assert [f['name'] for f in fonts if f['emb'] != 'yes'] == []
+    assert {f['type'] for f in fonts} == {'Type 1'}  # no bitmap Type 3 fonts
+
+
+def test_page_one_picture_for_review(issue_20):
+    """A PNG of page 1 under _build/ for people to look at (never committed)."""
+    REVIEW_PNG.parent.mkdir(parents=True, exist_ok=True)
+    run_tool('pdftoppm', '-png', '-r', '100', '-f', '1', '-l', '1', '-singlefile',
+             str(issue_20), str(REVIEW_PNG.with_suffix('')))
+    assert REVIEW_PNG.read_bytes().startswith(b'\x89PNG')
+
+
+# -- generated issues -----------------------------------------------------------
+
+INDEX = '# Galien\n\n```{toctree}\n:glob:\n\nissues/*\n```\n'
+
+SPECIALS = r"""---
+numero: 30
+date: 2019-06
+titre: 'R&D à 100 % — 5 $ & 3 € {brut} #1 ~ ^ \ _fin_'
+---
+
+```{chiffre-du-mois} 3,5 %
+:source: https://example.org/a_b?x=1&y=%20#frag
+
+Part des **patients** : « 3,5 % » des cas — soit 1 sur 3 ; signes & % $ # _ { } ~ ^ \ fin.
+```
+
+# Dans l'actualité
+
+## Coûts & « bénéfices » — 100 % ?
+
+Texte avec & % $ # _ { } ~ ^ \ et `code & % $ # _ { } ~ ^ \` puis https://example.org/%7Eu/a_b#c.
+
+```{board} Board & co #1
+- Pr P. Arnaud (Paris)
+- Dr 李 Wei 😀 (Lille)
+```
+"""
+
+
+def write_project(root: Path, issues: dict[str, str]) -> Path:
+    (root / 'issues').mkdir(parents=True)
+    (root / 'conf.py').write_text(ROOT_CONF, encoding='utf-8')
+    (root / 'refs.bib').write_text(BIB, encoding='utf-8')
+    (root / 'index.md').write_text(INDEX, encoding='utf-8')
+    for name, text in issues.items():
+        (root / 'issues' / name).write_text(text, encoding='utf-8')
+    return root
+
+
+def test_latex_specials_survive_into_the_pdf(tmp_path):
+    srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS})
+    result = latexpdf(srcdir, tmp_path / 'build')
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = pdf_text(tmp_path / 'build/latex/galien-030.pdf')
+    assert 'R&D à 100 % — 5 $ & 3 € {brut} #1 ~ ^ \\ _fin_' in text  # plain text, as typed
+    assert 'N° 30 – JUIN 2019' in text
+    assert 'LE CHIFFRE DU MOIS 3,5 %' in text
+    assert 'Part des patients : « 3,5 % » des cas — soit 1 sur 3 ;' in text
+    assert 'signes & % $ # _ { } ~ ^ \\ fin.' in text
+    assert 'Source : https://example.org/a_b?x=1&y=%20#frag' in text
+    assert 'Coûts & « bénéfices » — 100 % ?' in text
+    assert 'Texte avec & % $ # _ { } ~ ^ \\ et code & % $ # _ { } ~ ^ \\ puis' in text
+    assert 'BOARD & CO #1' in text
+    assert 'Pr P. Arnaud (Paris)' in text
+    # What pdfLaTeX cannot print is replaced, and the editor told where it is.
+    assert 'Dr ? Wei ? (Lille)' in text
+    log = result.stderr.replace(str(srcdir) + '/', '')
+    assert re.search(r"issues/030\.md:\d+: WARNING: caractère\(s\) impossible\(s\) à imprimer "
+                     r"en PDF : '李' \(U\+674E\), '😀' \(U\+1F600\)", log), log
+    assert '[galien.latex]' in log
+
+
+def test_latex_error_fails_and_names_the_issue_file(tmp_path):
+    broken = ('---\nnumero: 31\ndate: 2019-07\n---\n\nUn texte.\n\n'
+              '```{raw} latex\n\\commandeinconnue\n```\n')
+    srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS, '031.md': broken})
+    for _attempt in ('first build', 'same sources again'):
+        result = latexpdf(srcdir, tmp_path / 'build')
+        assert result.returncode != 0
+        output = result.stdout + result.stderr
+        assert (f"{srcdir}/issues/031.md: ERROR: LaTeX n'a pas pu produire galien-031.pdf : "
+                'Undefined control sequence.') in output, output
+        assert 'galien-030.pdf' not in output.split("n'a pas pu produire")[1]
+
+
+def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
+    srcdir = write_archive(tmp_path / 'src', 3)
+    build = tmp_path / 'build'
+    assert latexpdf(srcdir, build).returncode == 0
+    pdfs = sorted((build / 'latex').glob('galien-*.pdf'))
+    assert [p.name for p in pdfs] == ['galien-001.pdf', 'galien-002.pdf', 'galien-003.pdf']
+    before = {p.name: p.stat().st_mtime_ns for p in pdfs}
+
+    issue = srcdir / 'issues/002.md'
+    issue.write_text(issue.read_text(encoding='utf-8').replace('Article 2', 'Article deux'),
+                     encoding='utf-8')
+    result = latexpdf(srcdir, build)
+    assert result.returncode == 0, result.stdout + result.stderr
+    after = {p.name: p.stat().st_mtime_ns for p in sorted((build / 'latex').glob('*.pdf'))}
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ['galien-002.pdf']
+    assert 'Article deux' in pdf_text(build / 'latex/galien-002.pdf')
+
+
+def test_a_new_issue_file_adds_its_pdf(tmp_path):
+    srcdir = write_archive(tmp_path / 'src', 1)
+    build = tmp_path / 'build'
+    assert latexpdf(srcdir, build).returncode == 0
+    (srcdir / 'issues/002.md').write_text(
+        (srcdir / 'issues/001.md').read_text(encoding='utf-8')
+        .replace('numero: 1', 'numero: 2').replace('2018-01', '2018-02'), encoding='utf-8')
+    assert latexpdf(srcdir, build).returncode == 0
+    assert 'N° 2 – FÉVRIER 2018' in pdf_text(build / 'latex/galien-002.pdf')
