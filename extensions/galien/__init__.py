@@ -16,6 +16,7 @@ from galien import (
     latex,
     latex_charset,
     mail,
+    markup,
     print_edition,
     registry,
     source_checks,
@@ -34,6 +35,7 @@ __version__ = '0.1.0'
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('myst_parser')
     i18n.setup(app)
+    markup.setup(app)
     registry.setup(app)
     chiffre.setup(app)
     board.setup(app)
