@@ -1,8 +1,9 @@
 # Galien: one source tree, every edition of the letter.
 #
 #   make html        the website           -> _build/html/
-#   make latexpdf    the print edition     -> _build/latex/*.pdf
+#   make latexpdf    the print edition     -> _build/latex/galien-NNN.pdf, one per issue
 #   make epub        the tablet edition    -> _build/epub/galien.epub
+#   make site        website + PDFs + ePub -> _build/site/, ready to deploy
 #   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
 #   make livehtml    live preview for editors (http://127.0.0.1:8000)
 #   make test        every test (installs the Debian packages they need)
@@ -41,10 +42,10 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: help html dirhtml text epub email latex latexpdf livehtml test system-tex system-tests clean
+.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test system-tex system-tests clean
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# *//'
+	@sed -n '3,11p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -66,6 +67,19 @@ html dirhtml text epub email latex: $(VENV_STAMP)
 
 latexpdf: $(VENV_STAMP) system-tex
 	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+
+# The deployable folder: the website, the PDFs where galien_pdf_url points
+# (pdf/ by default) and the ePub at its root. One build after the other: they
+# share the doctrees.
+site:
+	$(MAKE) --no-print-directory html
+	$(MAKE) --no-print-directory latexpdf
+	$(MAKE) --no-print-directory epub
+	rm -rf "$(BUILDDIR)/site"
+	cp -R "$(BUILDDIR)/html" "$(BUILDDIR)/site"
+	mkdir -p "$(BUILDDIR)/site/pdf"
+	cp "$(BUILDDIR)"/latex/galien-[0-9]*.pdf "$(BUILDDIR)/site/pdf/"
+	cp "$(BUILDDIR)/epub/galien.epub" "$(BUILDDIR)/site/"
 
 livehtml: $(VENV_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) \

@@ -15,6 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from archive import BIB, ROOT_CONF, write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
 from helpers import NBSP, require_tool
@@ -283,3 +284,32 @@ def test_a_new_issue_file_adds_its_pdf(tmp_path):
         .replace('numero: 1', 'numero: 2').replace('2018-01', '2018-02'), encoding='utf-8')
     assert latexpdf(srcdir, build).returncode == 0
     assert 'N° 2 – FÉVRIER 2018' in pdf_text(build / 'latex/galien-002.pdf')
+
+
+# -- the deployable site ------------------------------------------------------------
+
+def local_links(html_file: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The files that a page's relative links ending in ``suffixes`` point to."""
+    soup = BeautifulSoup(html_file.read_text(encoding='utf-8'), 'html.parser')
+    hrefs = [a['href'] for a in soup.find_all('a', href=True)]
+    return [(html_file.parent / href).resolve() for href in hrefs
+            if href.endswith(suffixes) and '://' not in href]
+
+
+def test_make_site_assembles_website_pdfs_and_epub(tmp_path):
+    venv = Path(sys.prefix)
+    result = subprocess.run(
+        ['make', '--no-print-directory', 'site', f'BUILDDIR={tmp_path}', f'VENV={venv}',
+         '-o', str(venv / '.requirements.txt')],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = tmp_path / 'site'
+    assert (site / 'index.html').is_file()
+    assert (site / 'galien.epub').read_bytes()[:2] == b'PK'
+    (pdf,) = local_links(site / 'issues/020.html', ('.pdf',))
+    assert pdf == (site / 'pdf/galien-020.pdf').resolve()
+    assert flat(pdfinfo(pdf)['Title']) == 'Galien N° 20 – février 2018'
+    for page in site.rglob('*.html'):
+        for target in local_links(page, ('.pdf', '.epub')):
+            assert target.is_file(), f'{page.relative_to(site)} -> {target}'

@@ -11,6 +11,7 @@ from galien import (
     bibliography,
     board,
     chiffre,
+    downloads,
     i18n,
     issue_page,
     latex,
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     latex.setup(app)
     latex_charset.setup(app)
     print_edition.setup(app)
+    downloads.setup(app)
     static.setup(app)
     templating.setup(app)
     source_checks.setup(app)
