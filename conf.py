@@ -62,6 +62,10 @@ html_baseurl = 'https://galien.example.org/'
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,
+    # Previous/next follow the issue numbers on issue pages (galien/issue_nav.py).
+    'show_prev_next': False,
+    'search_bar_text': 'Rechercher…',
+    'logo': {'alt_text': 'Galien – accueil'},
 }
 
 # -- Print (LaTeX) ------------------------------------------------------------

@@ -8,16 +8,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import (
+    archive,
     bibliography,
     board,
     chiffre,
     downloads,
+    epub,
+    feeds,
     i18n,
+    issue_nav,
     issue_page,
     latex,
     latex_charset,
+    listings,
     mail,
     markup,
+    navigation,
     print_edition,
     registry,
     source_checks,
@@ -51,6 +57,12 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     source_checks.setup(app)
     bibliography.setup(app)
     mail.setup(app)
+    archive.setup(app)
+    listings.setup(app)
+    issue_nav.setup(app)
+    navigation.setup(app)
+    feeds.setup(app)
+    epub.setup(app)
     return {
         'version': __version__,
         'env_version': 1,

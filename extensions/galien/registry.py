@@ -115,8 +115,9 @@ class GalienDomain(Domain):
         'issues': {},  # docname -> Issue
         'chiffres': {},  # docname -> Chiffre
         'citations': {},  # docname -> list[Citation]
+        'listings': {},  # docname -> kinds of archive listings it shows (archive.py)
     }
-    data_version = 1
+    data_version = 2
 
     _by_numero: dict[int, Issue] | None = None
 
@@ -151,7 +152,7 @@ class GalienDomain(Domain):
         self._by_numero = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in ('issues', 'chiffres', 'citations'):
+        for key in ('issues', 'chiffres', 'citations', 'listings'):
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]

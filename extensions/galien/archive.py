@@ -1,0 +1,141 @@
+"""The archive: what every page knows of the other issues, derived once per build.
+
+Issue order, previous/next by number, the latest issue, the years and which
+issues cite which are computed from the registry after all documents are read
+(``env-updated``), never merged piecemeal from parallel readers. Each page's
+share of that data is kept as a *view*; a page whose view changed (issue 20
+when issue 21 appears, the home page when any chiffre changes) is written
+again without being read again (``env-get-updated``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable, Iterable
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from galien.model import Issue
+    from galien.registry import GalienDomain
+
+ARCHIVE_KEY = 'archive'
+LISTINGS_KEY = 'listings'
+
+
+@dataclass(frozen=True)
+class Archive:
+    """Every issue, newest first, and the relations between them."""
+
+    newest_first: tuple[Issue, ...] = ()
+    cited_in: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    views: dict[str, Hashable] = field(default_factory=dict)
+
+    @property
+    def latest(self) -> Issue | None:
+        return self.newest_first[0] if self.newest_first else None
+
+    @property
+    def by_numero(self) -> dict[int, Issue]:
+        return {issue.numero: issue for issue in self.newest_first}
+
+    def years(self) -> list[tuple[int, list[Issue]]]:
+        """``(year, issues of that year newest first)``, newest year first."""
+        grouped: dict[int, list[Issue]] = {}
+        for issue in self.newest_first:
+            grouped.setdefault(issue.year, []).append(issue)
+        return sorted(grouped.items(), reverse=True)
+
+    def neighbours(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
+        """The previous and next issues by number (gaps in numbering are skipped)."""
+        numbers = [i.numero for i in self.newest_first]
+        index = numbers.index(issue.numero)
+        newer = self.newest_first[index - 1] if index > 0 else None
+        older = self.newest_first[index + 1] if index + 1 < len(numbers) else None
+        return older, newer
+
+    def current_year(self, docname: str) -> int | None:
+        """The year whose issues the sidebar shows on ``docname``: its own, else the latest."""
+        for issue in self.newest_first:
+            if issue.docname == docname:
+                return issue.year
+        return self.latest.year if self.latest else None
+
+
+def domain_of(env: BuildEnvironment) -> GalienDomain:
+    return env.domains['galien']  # type: ignore[return-value]
+
+
+def archive_of(env: BuildEnvironment) -> Archive:
+    """The archive computed after the last read (empty before any)."""
+    archive = domain_of(env).data.get(ARCHIVE_KEY)
+    return archive if isinstance(archive, Archive) else Archive()
+
+
+def listing_docs(env: BuildEnvironment) -> set[str]:
+    """Documents that list the whole archive (home page, chiffres page)."""
+    listings = domain_of(env).data.get(LISTINGS_KEY, {})
+    return {docname for docname, kinds in listings.items() if kinds}
+
+
+def compute_cited_in(domain: GalienDomain, issues: Iterable[Issue]) -> dict[int, tuple[int, ...]]:
+    """Issue number -> numbers of the issues that cite it, oldest first."""
+    known = {issue.numero for issue in issues}
+    cited_in: dict[int, set[int]] = {}
+    for docname, citations in domain.citations.items():
+        citing = domain.issue_of(docname)
+        if citing is None or domain.by_numero.get(citing.numero) != citing:
+            continue
+        for citation in citations:
+            if citation.numero in known and citation.numero != citing.numero:
+                cited_in.setdefault(citation.numero, set()).add(citing.numero)
+    return {numero: tuple(sorted(citers)) for numero, citers in cited_in.items()}
+
+
+def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
+    """What each page shows of the archive, to tell which pages must be written again."""
+    domain = domain_of(env)
+    chiffres = tuple(sorted((d, c) for d, c in domain.chiffres.items()))
+    everything = (archive.newest_first, chiffres)
+    years = tuple(year for year, _ in archive.years())
+    views: dict[str, Hashable] = {}
+    for year, issues in archive.years():
+        sidebar = (years, year, tuple(issues))
+        for issue in issues:
+            older, newer = archive.neighbours(issue)
+            views[issue.docname] = (sidebar, older, newer, archive.cited_in.get(issue.numero))
+    latest_sidebar = (years, archive.current_year(''), tuple(archive.years()[0][1])
+                      if archive.newest_first else ())
+    for docname in env.found_docs:
+        if docname in listing_docs(env):
+            views[docname] = everything
+        else:
+            views.setdefault(docname, latest_sidebar)
+    return views
+
+
+def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
+    """Recompute the archive once every document has been read and merged."""
+    domain = domain_of(env)
+    previous = archive_of(env)
+    newest_first = tuple(reversed(domain.ordered_issues()))
+    archive = Archive(newest_first, compute_cited_in(domain, newest_first))
+    views = page_views(env, archive)
+    domain.data[ARCHIVE_KEY] = Archive(archive.newest_first, archive.cited_in, views)
+    domain.data['archive-changed'] = sorted(
+        docname for docname, view in views.items() if previous.views.get(docname) != view
+    )
+
+
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Pages whose share of the archive changed, though their source did not."""
+    changed = domain_of(env).data.get('archive-changed', [])
+    return [docname for docname in changed if docname in env.found_docs]
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('env-updated', compute_archive)
+    app.connect('env-get-updated', pages_to_rewrite)

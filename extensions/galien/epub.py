@@ -1,0 +1,218 @@
+"""The ePub for tablets: every issue newest first, a generated cover, a TOC by year.
+
+* The cover (a PNG drawn with Pillow) shows the title and the range of issues;
+  it is drawn after reading, into a folder of the build tree that is added to
+  the ePub's static files, and named in ``epub_cover`` unless ``conf.py`` has one.
+* The table of contents groups the issues under their year: the ePub builder
+  is Sphinx's own, whose flat TOC (the root toctree, newest issue first) is
+  regrouped after it is read.
+* Pages made only for the website (the chiffres page) stay out of the book.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from PIL import Image, ImageDraw, ImageFont
+from sphinx.builders._epub_base import COVERPAGE_NAME
+from sphinx.builders.epub3 import Epub3Builder
+
+from galien.archive import LISTINGS_KEY, archive_of
+from galien.i18n import _
+from galien.registry import issue_label
+from galien.typography import french_spacing
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from galien.archive import Archive
+    from galien.model import Issue
+
+COVER_DIR = 'galien-epub'
+COVER_FILE = 'galien-couverture.png'
+COVER_TEMPLATE = 'galien-epub-cover.html'
+COVER_SIZE = (1200, 1800)
+BLUE, RED, PALE, GREY = (27, 79, 114), (176, 58, 46), (234, 242, 248), (77, 77, 77)
+FONT_DIR = Path('/usr/share/fonts/truetype/dejavu')
+#: Listings that only make sense on the website (the book's TOC already lists the issues).
+SITE_ONLY_LISTINGS = frozenset({'chiffres'})
+#: An anchor on every issue page, target of the year entries of the TOC.
+ISSUE_ANCHOR = 'numero'
+
+
+def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """DejaVu when the system has it, else Pillow's own scalable font."""
+    path = FONT_DIR / ('DejaVuSans-Bold.ttf' if bold else 'DejaVuSans.ttf')
+    if path.is_file():
+        return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
+    """``('N° 1 à 240', 'janvier 2018 – décembre 2037')`` for the cover and metadata."""
+    issues = archive.newest_first
+    if not issues:
+        return '', ''
+    oldest, newest = issues[-1], issues[0]
+    if oldest == newest:
+        return f'N°\u00a0{newest.numero}', issue_label(builder.env, newest).split(' – ', 1)[1]
+    first = issue_label(builder.env, oldest).split(' – ', 1)[1]
+    last = issue_label(builder.env, newest).split(' – ', 1)[1]
+    return (f'N°\u00a0{oldest.numero} {_("to")} {newest.numero}', f'{first} – {last}')
+
+
+def centred(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill: tuple[int, ...],
+            bold: bool = False) -> None:
+    face = font(size, bold)
+    width = draw.textlength(text, font=face)
+    draw.text(((COVER_SIZE[0] - width) / 2, y), text, font=face, fill=fill)
+
+
+def wrapped(draw: ImageDraw.ImageDraw, text: str, size: int) -> list[str]:
+    """``text`` cut into lines that fit the cover's width with a margin."""
+    lines, line = [], ''
+    for word in text.split():
+        if line and draw.textlength(f'{line} {word}', font=font(size)) > COVER_SIZE[0] - 160:
+            lines.append(line)
+            line = word
+        else:
+            line = f'{line} {word}'.strip()
+    return [*lines, line] if line else lines
+
+
+def draw_cover(path: Path, title: str, tagline: str, numbers: str, months: str,
+               publisher: str) -> None:
+    """The cover: the title on the letter's colours, the range of issues below."""
+    image = Image.new('RGB', COVER_SIZE, PALE)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, COVER_SIZE[0], 700), fill=BLUE)
+    draw.rectangle((0, 700, COVER_SIZE[0], 730), fill=RED)
+    centred(draw, 230, title, 220, (255, 255, 255), bold=True)
+    for index, text in enumerate(wrapped(draw, french_spacing(tagline), 44)[:3]):
+        centred(draw, 860 + index * 64, text, 44, GREY)
+    centred(draw, 1180, numbers, 96, BLUE, bold=True)
+    centred(draw, 1320, months, 52, GREY)
+    for index, text in enumerate(wrapped(draw, french_spacing(publisher), 34)[:2]):
+        centred(draw, 1600 + index * 48, text, 34, GREY)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, format='PNG', optimize=True)
+
+
+def cover_dir(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / COVER_DIR
+
+
+def prepare_epub(app: Sphinx) -> None:
+    """Name the cover and make its folder one of the ePub's static folders."""
+    if app.builder.name != 'epub':
+        return
+    folder = str(cover_dir(app))
+    if folder not in app.config.html_static_path:
+        app.config.html_static_path = [*app.config.html_static_path, folder]
+    if not app.config.epub_cover:
+        app.config.epub_cover = (f'_static/{COVER_FILE}', COVER_TEMPLATE)
+
+
+def site_only_docs(env: BuildEnvironment) -> set[str]:
+    listings = env.domains['galien'].data.get(LISTINGS_KEY, {})
+    return {docname for docname, kinds in listings.items()
+            if SITE_ONLY_LISTINGS & set(kinds) and docname != env.config.root_doc}
+
+
+def before_writing(app: Sphinx, builder: Builder) -> None:
+    """Draw the cover, describe the book, keep the website's pages out of it."""
+    if builder.name != 'epub':
+        return
+    config = app.config
+    archive = archive_of(app.env)
+    numbers, months = issue_range(builder, archive)
+    draw_cover(cover_dir(app) / COVER_FILE, config.epub_title, config.galien_tagline,
+               numbers, months, config.galien_publisher or config.epub_publisher)
+    if config.epub_description in {'', 'unknown'}:
+        parts = [config.galien_tagline, numbers, months]
+        config.epub_description = ', '.join(p for p in parts if p)
+    if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
+        config.epub_contributor = config.galien_publisher
+    excluded = [f'{docname}{builder.out_suffix}' for docname in sorted(site_only_docs(app.env))]
+    # A cover page left by the previous build would be listed twice in the spine
+    # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
+    excluded.append(COVERPAGE_NAME)
+    config.epub_exclude_files = [*config.epub_exclude_files,
+                                 *(f for f in excluded if f not in config.epub_exclude_files)]
+
+
+def group_by_year(refnodes: list[dict[str, Any]], issues: dict[str, Issue],
+                  site_only: set[str]) -> list[dict[str, Any]]:
+    """Put each issue's TOC entries one level down, under an entry for its year.
+
+    ``refnodes`` is the ePub builder's flat TOC (``level``, ``refuri``, ``text``);
+    entries of the website's own pages are dropped with their sub-entries.
+    """
+    grouped: list[dict[str, Any]] = []
+    year, shift, dropping = None, 0, False
+    for node in refnodes:
+        uri = node['refuri'].split('#')[0]
+        if node['level'] == 1:
+            issue = issues.get(uri) if '#' not in node['refuri'] else None
+            dropping = uri in site_only
+            shift = 1 if issue is not None else 0
+            if issue is not None and issue.year != year:
+                # The year opens its newest issue; the issue's own entry points just
+                # inside, so that the TOC stays in reading order with unique targets.
+                grouped.append({'level': 1, 'refuri': uri, 'text': str(issue.year)})
+                node = {**node, 'refuri': f'{uri}#{ISSUE_ANCHOR}'}
+            year = issue.year if issue is not None else None
+        if not dropping:
+            grouped.append({**node, 'level': node['level'] + shift})
+    return grouped
+
+
+class GalienEpubBuilder(Epub3Builder):
+    """Sphinx's ePub 3 builder, with the table of contents grouped by year."""
+
+    def init(self) -> None:
+        super().init()
+        # The issues' toctree is hidden on the home page: the TOC must include it.
+        self.config.epub_tocscope = 'includehidden'
+        self.guide_titles = {**self.guide_titles, 'toc': str(_('Table of contents')),
+                             'cover': str(_('Cover'))}
+
+    def get_toc(self) -> None:
+        super().get_toc()
+        archive = archive_of(self.env)
+        root = self.config.root_doc
+        issues = {self.get_relative_uri(root, issue.docname): issue
+                  for issue in archive.newest_first}
+        site_only = {self.get_relative_uri(root, d) for d in site_only_docs(self.env)}
+        self.refnodes = group_by_year(self.refnodes, issues, site_only)
+
+
+def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """The anchor the TOC's year entries point at, on every issue of the ePub."""
+    if app.builder.name != 'epub' or app.env.domains['galien'].issue_of(docname) is None:
+        return
+    for section in doctree.findall(nodes.section):
+        if 'galien-numero' in section['classes']:
+            if ISSUE_ANCHOR not in section['ids']:
+                section['ids'].append(ISSUE_ANCHOR)
+            break
+
+
+def cover_context(app: Sphinx, pagename: str, templatename: str,
+                  context: dict[str, Any], doctree: nodes.document | None) -> None:
+    if app.builder.name == 'epub' and templatename == COVER_TEMPLATE:
+        numbers, months = issue_range(app.builder, archive_of(app.env))
+        context['galien_cover_alt'] = ' – '.join(
+            p for p in (app.config.epub_title, numbers, months) if p)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_builder(GalienEpubBuilder, override=True)
+    app.connect('builder-inited', prepare_epub)
+    app.connect('write-started', before_writing)
+    app.connect('doctree-resolved', add_issue_anchor)
+    app.connect('html-page-context', cover_context)

@@ -1,0 +1,156 @@
+"""The website's feeds: ``atom.xml`` (one entry per issue) and ``sitemap.xml``.
+
+Both need absolute addresses, made from ``html_baseurl``, and both belong to
+the website only: they are written after an ``html`` or ``dirhtml`` build,
+never into the ePub (whose builder also has the ``html`` format). The Atom
+document is built with :mod:`xml.etree.ElementTree`, so any text
+an editor types (``<``, ``&``, quotes) is escaped by the serialiser;
+characters XML cannot hold at all are dropped first. (feedgen 1.0.0 was
+tried: it drops the ``rel`` of entry links, turning the PDF enclosure into a
+second "alternate" link, which Atom forbids.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING
+from xml.etree import ElementTree
+
+from sphinx.locale import __
+from sphinx.util import logging
+
+from galien.archive import archive_of
+from galien.i18n import _
+from galien.listings import SITE_BUILDERS, site_url
+from galien.registry import issue_label
+from galien.typography import french_spacing
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+    from galien.archive import Archive
+
+logger = logging.getLogger(__name__)
+
+FEED_FILE = 'atom.xml'
+SITEMAP_FILE = 'sitemap.xml'
+SITEMAP_NS = 'http://www.sitemaps.org/schemas/sitemap/0.9'
+ATOM_NS = 'http://www.w3.org/2005/Atom'
+XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
+# Characters that XML 1.0 cannot represent, even escaped.
+_NOT_XML = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+
+
+def xml_text(value: str) -> str:
+    return _NOT_XML.sub('', value)
+
+
+def base_url(builder: Builder) -> str:
+    base = builder.config.html_baseurl or ''
+    return base if base.endswith('/') or not base else f'{base}/'
+
+
+def page_url(builder: Builder, docname: str) -> str:
+    return base_url(builder) + builder.get_target_uri(docname)
+
+
+def atom(tag: str) -> str:
+    return f'{{{ATOM_NS}}}{tag}'
+
+
+def child(parent: ElementTree.Element, tag: str, text: str = '',
+          **attributes: str) -> ElementTree.Element:
+    """An Atom element; the serialiser escapes its text and attributes."""
+    element = ElementTree.SubElement(parent, atom(tag),
+                                     {k: xml_text(v) for k, v in attributes.items()})
+    if text:
+        element.text = xml_text(text)
+    return element
+
+
+def issue_date(year: int, month: int) -> dt.datetime:
+    return dt.datetime(year, month, 1, tzinfo=dt.timezone.utc)
+
+
+def atom_feed(builder: Builder, archive: Archive) -> bytes:
+    """The Atom 1.0 document: one entry per issue, newest first."""
+    config, env = builder.config, builder.env
+    chiffres = env.domains['galien'].chiffres
+    base = base_url(builder)
+    ElementTree.register_namespace('', ATOM_NS)
+    feed = ElementTree.Element(atom('feed'), {XML_LANG: config.language or 'en'})
+    latest = archive.latest
+    updated = issue_date(latest.year, latest.month) if latest else issue_date(1970, 1)
+    child(feed, 'id', base)
+    child(feed, 'title', config.project)
+    if config.galien_tagline:
+        child(feed, 'subtitle', french_spacing(config.galien_tagline))
+    child(feed, 'updated', updated.isoformat())
+    author = child(feed, 'author')
+    child(author, 'name', config.galien_publisher or config.author)
+    child(feed, 'link', href=site_url(config.galien_feed_url, base), rel='self',
+          type='application/atom+xml')
+    child(feed, 'link', href=page_url(builder, config.root_doc), rel='alternate',
+          type='text/html')
+    for issue in archive.newest_first:
+        entry = child(feed, 'entry')
+        url = page_url(builder, issue.docname)
+        name = f'{config.project} {issue_label(env, issue)}'
+        published = issue_date(issue.year, issue.month).isoformat()
+        child(entry, 'id', url)
+        child(entry, 'title', french_spacing(f'{name} : {issue.titre}' if issue.titre else name))
+        child(entry, 'published', published)
+        child(entry, 'updated', published)
+        child(entry, 'link', href=url, rel='alternate', type='text/html')
+        pdf = site_url(config.galien_pdf_url, base, issue.numero)
+        if pdf:
+            child(entry, 'link', href=pdf, rel='enclosure', type='application/pdf',
+                  title=str(_('Download the PDF')))
+        chiffre = chiffres.get(issue.docname)
+        if chiffre is not None:
+            summary = f'{_("Figure of the month")} : {chiffre.figure}. {chiffre.summary}'
+            child(entry, 'summary', french_spacing(' '.join(summary.split())))
+    ElementTree.indent(feed)
+    return ElementTree.tostring(feed, encoding='utf-8', xml_declaration=True) + b'\n'
+
+
+def sitemap(builder: Builder) -> bytes:
+    """Every page of the site, with the issue's month as its last change."""
+    archive = archive_of(builder.env)
+    months = {issue.docname: issue for issue in archive.newest_first}
+    ElementTree.register_namespace('', SITEMAP_NS)
+    urlset = ElementTree.Element(f'{{{SITEMAP_NS}}}urlset')
+    for docname in sorted(builder.env.found_docs):
+        url = ElementTree.SubElement(urlset, f'{{{SITEMAP_NS}}}url')
+        ElementTree.SubElement(url, f'{{{SITEMAP_NS}}}loc').text = page_url(builder, docname)
+        if docname in months:
+            issue = months[docname]
+            ElementTree.SubElement(url, f'{{{SITEMAP_NS}}}lastmod').text = issue.date + '-01'
+    return ElementTree.tostring(urlset, encoding='utf-8', xml_declaration=True) + b'\n'
+
+
+def write_if_changed(path: Path, content: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != content:
+        path.write_bytes(content)
+
+
+def write_feeds(app: Sphinx, exception: Exception | None) -> None:
+    """After a website build, write ``atom.xml`` and ``sitemap.xml`` next to the pages."""
+    builder = app.builder
+    if exception is not None or builder.name not in SITE_BUILDERS:
+        return
+    if not base_url(builder):
+        # Not a mistake (a preview build needs no feed), so no warning to fail -W.
+        logger.info(__("html_baseurl est vide dans conf.py : ni flux Atom ni plan du "
+                       'site (sitemap.xml), qui demandent des adresses complètes'))
+        return
+    write_if_changed(app.outdir / FEED_FILE, atom_feed(builder, archive_of(app.env)))
+    write_if_changed(app.outdir / SITEMAP_FILE, sitemap(builder))
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('build-finished', write_feeds)

@@ -1,0 +1,90 @@
+"""Links between issues on each issue's page: "Cité dans" and previous/next by number.
+
+They are added when the page is written, from the archive computed after all
+issues were read, so that issue 20 links to issue 21 as soon as it appears and
+lists every later issue that cites it. Only the outputs whose pages link to one
+another get them (the website and the ePub), not the PDF or the e-mail.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+from galien.archive import archive_of
+from galien.i18n import _
+from galien.issue_page import masthead
+from galien.listings import LINKED_BUILDERS
+from galien.registry import issue_label
+from galien.typography import french_spacing
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from galien.model import Issue
+
+
+class IssueLinks(SphinxPostTransform):
+    """Add "Cité dans" under the masthead and previous/next links at the end."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        builder = self.env._app.builder  # as Sphinx's own post-transforms do
+        if builder.name not in LINKED_BUILDERS:
+            return
+        domain = self.env.domains['galien']
+        issue = domain.issue_of(self.env.docname)
+        archive = archive_of(self.env)
+        if issue is None or archive.by_numero.get(issue.numero) != issue:
+            return
+        section = next(iter(self.document.findall(
+            lambda n: isinstance(n, nodes.section) and 'galien-numero' in n['classes'])), None)
+        if section is None:
+            return
+        citers = archive.cited_in.get(issue.numero, ())
+        if citers:
+            head = next(iter(section.findall(masthead)), None)
+            position = section.index(head) + 1 if head is not None else 1
+            section.insert(position, self.cited_in([archive.by_numero[n] for n in citers]))
+        older, newer = archive.neighbours(issue)
+        if older or newer:
+            section += self.neighbours(older, newer)
+
+    def link(self, target: Issue, label: str, classes: list[str]) -> nodes.reference:
+        uri = self.env._app.builder.get_relative_uri(self.env.docname, target.docname)
+        reference = nodes.reference('', '', internal=True, refuri=uri, classes=classes)
+        reference += nodes.Text(french_spacing(label))
+        return reference
+
+    def cited_in(self, citers: list[Issue]) -> nodes.paragraph:
+        paragraph = nodes.paragraph(classes=['galien-cite-dans'])
+        paragraph += nodes.Text(french_spacing(str(_('Cited in'))) + ' ')
+        project = self.config.project
+        for index, citer in enumerate(citers):
+            if index:
+                paragraph += nodes.Text(', ')
+            label = f'{project} {citer.numero}' if index == 0 else str(citer.numero)
+            reference = self.link(citer, label, ['galien-ref'])
+            reference['reftitle'] = f'{project} {issue_label(self.env, citer)}'
+            paragraph += reference
+        return paragraph
+
+    def neighbours(self, older: Issue | None, newer: Issue | None) -> nodes.container:
+        box = nodes.container(classes=['galien-precedent-suivant'])
+        for target, word, css in ((older, _('Previous issue'), 'galien-precedent'),
+                                  (newer, _('Next issue'), 'galien-suivant')):
+            if target is None:
+                continue
+            paragraph = nodes.paragraph(classes=[css])
+            paragraph += nodes.inline('', french_spacing(f'{word} : '),
+                                      classes=['galien-nav-etiquette'])
+            paragraph += self.link(target, issue_label(self.env, target), [css])
+            box += paragraph
+        return box
+
+
+def setup(app: Sphinx) -> None:
+    app.add_post_transform(IssueLinks)

@@ -1,0 +1,267 @@
+"""Pages made from the archive: the latest issue, the archive by year, the chiffres.
+
+The home page and the chiffres page hold directives that leave a placeholder
+at read time; the placeholder is filled when the page is written, from the
+archive computed after all issues were read (``archive.py``), so adding
+``issues/021.md`` changes these pages without anyone editing them.
+
+.. code-block:: markdown
+
+   ```{galien-dernier-numero}
+   ```
+   ```{galien-archives}
+   ```
+   ```{galien-chiffres}
+   ```
+
+Links to the PDF, the feed and the ePub exist only on the website: the ePub
+has no PDF next to it, and the site's files are not in the book.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.locale import __
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from galien.archive import LISTINGS_KEY, archive_of
+from galien.chiffre import chiffre_figure
+from galien.i18n import _
+from galien.registry import issue_label
+from galien.typography import french_spacing
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+
+    from galien.archive import Archive
+    from galien.model import Chiffre, Issue
+
+logger = logging.getLogger(__name__)
+
+#: Builders that make the website, next to which the PDFs, feed and ePub are published.
+SITE_BUILDERS = frozenset({'html', 'dirhtml'})
+#: Builders whose pages link to one another (the website and the ePub).
+LINKED_BUILDERS = SITE_BUILDERS | {'singlehtml', 'epub'}
+TEASER_LENGTH = 280
+
+
+class galien_listing(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
+    """Placeholder for a listing made from the archive; ``kind`` says which."""
+
+
+def site_url(pattern: str, baseurl: str, numero: int = 0, config: Config | None = None) -> str:
+    """Fill a ``{baseurl}``/``{numero}`` address pattern, warning once if it is wrong."""
+    try:
+        return pattern.format(baseurl=baseurl, numero=numero)
+    except (KeyError, IndexError, ValueError):
+        logger.warning(__('adresse %r : seuls {baseurl} et {numero} sont connus'), pattern,
+                       type='galien', subtype='config', once=True)
+        return ''
+
+
+def root_prefix(builder: Builder, docname: str) -> str:
+    """The relative path from ``docname``'s page to the site's root folder."""
+    index_uri = builder.get_relative_uri(docname, builder.config.root_doc)
+    folder = posixpath.dirname(index_uri)
+    return f'{folder}/' if folder else ''
+
+
+def teaser(text: str, length: int = TEASER_LENGTH) -> str:
+    """The start of a chiffre's explanation, cut at a word."""
+    text = ' '.join(text.split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(' ', 1)[0].rstrip(' ,;:') + '…'
+
+
+def text(value: str) -> nodes.Text:
+    return nodes.Text(french_spacing(value))
+
+
+class ListingDirective(SphinxDirective):
+    """A listing of the archive; it takes no argument and no content."""
+
+    kind: ClassVar[str] = ''
+
+    def run(self) -> list[nodes.Node]:
+        domain = self.env.domains['galien']
+        kinds = domain.data.setdefault(LISTINGS_KEY, {}).setdefault(self.env.docname, [])
+        kinds.append(self.kind)
+        node = galien_listing(kind=self.kind, classes=[f'galien-{self.kind}'])
+        self.set_source_info(node)
+        return [node]
+
+
+class LatestDirective(ListingDirective):
+    kind = 'dernier-numero'
+
+
+class ArchiveDirective(ListingDirective):
+    kind = 'archives'
+
+
+class ChiffresDirective(ListingDirective):
+    kind = 'chiffres'
+
+
+class ListingMaker:
+    """Builds the nodes of a listing for one page and one builder."""
+
+    def __init__(self, builder: Builder, docname: str, archive: Archive,
+                 chiffres: dict[str, Chiffre]) -> None:
+        self.builder, self.docname, self.archive, self.chiffres = builder, docname, archive, chiffres
+        self.config = builder.config
+        self.on_site = builder.name in SITE_BUILDERS
+        self.root = root_prefix(builder, docname)
+
+    def link(self, issue: Issue, label: str, classes: list[str] | None = None) -> nodes.reference:
+        uri = self.builder.get_relative_uri(self.docname, issue.docname)
+        reference = nodes.reference('', '', internal=True, refuri=uri, classes=classes or [])
+        reference += text(label)
+        return reference
+
+    def external(self, uri: str, label: str, css_class: str) -> nodes.reference:
+        reference = nodes.reference('', '', refuri=uri, classes=[css_class])
+        reference += text(label)
+        return reference
+
+    def pdf_link(self, issue: Issue) -> nodes.reference | None:
+        if not self.on_site:
+            return None
+        uri = site_url(self.config.galien_pdf_url, self.root, issue.numero)
+        return self.external(uri, str(_('Download the PDF')), 'galien-lien-pdf') if uri else None
+
+    def name(self, issue: Issue) -> str:
+        return f'{self.config.project} {issue_label(self.builder.env, issue)}'
+
+    def latest(self) -> list[nodes.Node]:
+        issue = self.archive.latest
+        if issue is None:
+            return [nodes.paragraph('', '', text(str(_('No issue published yet.'))))]
+        block = nodes.container(classes=['galien-dernier'])
+        heading = nodes.paragraph(classes=['galien-dernier-titre'])
+        heading += self.link(issue, self.name(issue))
+        block += heading
+        if issue.titre:
+            block += nodes.paragraph('', '', text(issue.titre), classes=['galien-titre-numero'])
+        chiffre = self.chiffres.get(issue.docname)
+        if chiffre is not None:
+            block += self.chiffre_teaser(chiffre)
+        actions = nodes.paragraph(classes=['galien-actions'])
+        actions += self.link(issue, str(_('Read the issue')), ['galien-lien-lire'])
+        pdf = self.pdf_link(issue)
+        if pdf is not None:
+            actions += nodes.Text(' ')
+            actions += pdf
+        block += actions
+        nodes_out: list[nodes.Node] = [block]
+        if self.on_site:
+            nodes_out.append(self.subscriptions())
+        return nodes_out
+
+    def chiffre_teaser(self, chiffre: Chiffre) -> nodes.container:
+        box = nodes.container(classes=['galien-chiffre', 'galien-chiffre-apercu'])
+        box += nodes.paragraph('', '', text(str(_('Figure of the month'))),
+                               classes=['galien-chiffre-etiquette'])
+        box += chiffre_figure('', '', text(chiffre.figure))
+        box += nodes.paragraph('', '', text(teaser(chiffre.summary)))
+        return box
+
+    def subscriptions(self) -> nodes.paragraph:
+        paragraph = nodes.paragraph(classes=['galien-abonnements'])
+        feed = site_url(self.config.galien_feed_url, self.root)
+        epub = site_url(self.config.galien_epub_url, self.root)
+        if feed:
+            paragraph += self.external(feed, str(_('Subscribe to the Atom feed')),
+                                       'galien-lien-flux')
+        if epub:
+            paragraph += nodes.Text(' ')
+            paragraph += self.external(epub, str(_('Download the ePub')), 'galien-lien-epub')
+        return paragraph
+
+    def archives(self) -> list[nodes.Node]:
+        sections: list[nodes.Node] = []
+        for year, issues in self.archive.years():
+            section = nodes.section(ids=[f'annee-{year}'], classes=['galien-annee'])
+            section += nodes.title('', str(year))
+            items = nodes.bullet_list(classes=['galien-archives-liste'])
+            for issue in issues:
+                paragraph = nodes.paragraph()
+                paragraph += self.link(issue, self.name(issue))
+                if issue.titre:
+                    paragraph += text(f' : {issue.titre}')
+                pdf = self.pdf_link(issue)
+                if pdf is not None:
+                    paragraph += nodes.Text(' ')
+                    paragraph += pdf
+                items += nodes.list_item('', paragraph)
+            section += items
+            sections.append(section)
+        return sections
+
+    def chiffres_page(self) -> list[nodes.Node]:
+        entries: list[nodes.Node] = []
+        for issue in self.archive.newest_first:
+            chiffre = self.chiffres.get(issue.docname)
+            if chiffre is None:
+                continue
+            box = nodes.container(classes=['galien-chiffre', 'galien-chiffre-liste'],
+                                  ids=[f'chiffre-{issue.numero}'])
+            heading = nodes.paragraph(classes=['galien-chiffre-etiquette'])
+            heading += self.link(issue, self.name(issue))
+            box += heading
+            box += chiffre_figure('', '', text(chiffre.figure))
+            box += nodes.paragraph('', '', text(chiffre.summary))
+            if chiffre.source:
+                source = nodes.paragraph('', '', text(str(_('Source: '))),
+                                         classes=['galien-source'])
+                source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
+                box += source
+            entries.append(box)
+        return entries
+
+    def make(self, kind: str) -> list[nodes.Node]:
+        return {
+            'dernier-numero': self.latest,
+            'archives': self.archives,
+            'chiffres': self.chiffres_page,
+        }[kind]()
+
+
+class FillListings(SphinxPostTransform):
+    """Replace each listing placeholder by the archive as it is at writing time."""
+
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(galien_listing))
+        if not placeholders:
+            return
+        domain = self.env.domains['galien']
+        maker = ListingMaker(self.env._app.builder, self.env.docname, archive_of(self.env),
+                             domain.chiffres)
+        for placeholder in placeholders:
+            placeholder.replace_self(maker.make(placeholder['kind']))
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value(
+        'galien_feed_url', '{baseurl}atom.xml', 'html', types=frozenset({str}),
+        description='Address of the Atom feed, a pattern with {baseurl}',
+    )
+    app.add_config_value(
+        'galien_epub_url', '{baseurl}galien.epub', 'html', types=frozenset({str}),
+        description='Address of the ePub next to the website, a pattern with {baseurl}',
+    )
+    app.add_node(galien_listing)
+    app.add_directive('galien-dernier-numero', LatestDirective)
+    app.add_directive('galien-archives', ArchiveDirective)
+    app.add_directive('galien-chiffres', ChiffresDirective)
+    app.add_post_transform(FillListings)

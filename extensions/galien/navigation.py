@@ -1,0 +1,91 @@
+"""The website's sidebar: the years of the archive, only the current year opened.
+
+Book and PyData themes render the whole toctree into every page, so a flat
+list of 240 issues costs 240 links on each of 240 pages. This sidebar
+(``galien-sidebar-nav.html``, put in place of the theme's ``sbt-sidebar-nav.html``
+or ``sidebar-nav-bs.html``) shows the home page, the archive listings, one link
+per year and the issues of the page's own year only: at most a dozen issues,
+whatever the size of the archive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from galien.archive import LISTINGS_KEY, archive_of
+from galien.i18n import LOCALE_DIR, _
+from galien.registry import issue_label
+
+if TYPE_CHECKING:
+    from docutils.nodes import document
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+TEMPLATES_DIR = Path(__file__).parent / 'templates'
+SIDEBAR = 'galien-sidebar-nav.html'
+THEME_SIDEBARS = ('sbt-sidebar-nav.html', 'sidebar-nav-bs.html')
+#: The book theme's own sidebars, with ours in place of its toctree.
+BOOK_SIDEBARS = ('navbar-logo.html', 'icon-links.html', 'search-button-field.html', SIDEBAR)
+
+
+def docs_with_listing(app: Sphinx, kind: str) -> list[str]:
+    listings = app.env.domains['galien'].data.get(LISTINGS_KEY, {})
+    return sorted(docname for docname, kinds in listings.items() if kind in kinds)
+
+
+def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
+    """Links of the sidebar for ``pagename``, relative to it."""
+    env, builder = app.env, app.builder
+    archive = archive_of(env)
+
+    def href(docname: str, anchor: str = '') -> str:
+        uri = builder.get_relative_uri(pagename, docname)
+        return f'{uri}#{anchor}' if anchor else (uri or '#')
+
+    root = app.config.root_doc
+    pages = [{'title': env.titles[root].astext() if root in env.titles else app.config.project,
+              'href': href(root), 'current': pagename == root}]
+    for docname in docs_with_listing(app, 'chiffres'):
+        if docname != root and docname in env.titles:
+            pages.append({'title': env.titles[docname].astext(), 'href': href(docname),
+                          'current': pagename == docname})
+
+    archive_page = next(iter(docs_with_listing(app, 'archives')), None)
+    current_year = archive.current_year(pagename)
+    years = []
+    for year, issues in archive.years():
+        target = (href(archive_page, f'annee-{year}') if archive_page
+                  else href(issues[0].docname))
+        shown = [] if year != current_year else [
+            {'title': issue_label(env, issue), 'href': href(issue.docname),
+             'current': issue.docname == pagename}
+            for issue in issues
+        ]
+        years.append({'year': year, 'href': target, 'issues': shown})
+    return {'label': str(_('Issues by year')), 'pages': pages, 'years': years}
+
+
+def add_sidebar_context(app: Sphinx, pagename: str, templatename: str,
+                        context: dict[str, Any], doctree: document | None) -> None:
+    if app.builder.format == 'html' and app.builder.name != 'epub':
+        context['galien_nav'] = sidebar_context(app, pagename)
+
+
+def use_sidebar(app: Sphinx, config: Config) -> None:
+    """Make the template findable; put it in place of the theme's toctree sidebar."""
+    if str(TEMPLATES_DIR) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
+    if not config.html_sidebars and config.html_theme == 'sphinx_book_theme':
+        config.html_sidebars = {'**': list(BOOK_SIDEBARS)}
+    sidebars = config.html_sidebars
+    for pattern, names in sidebars.items():
+        if isinstance(names, (list, tuple)):
+            sidebars[pattern] = [SIDEBAR if name in THEME_SIDEBARS else name for name in names]
+
+
+def setup(app: Sphinx) -> None:
+    # French for the theme's words its own catalog lacks (locale/fr/.../sphinx.po).
+    app.add_message_catalog('sphinx', str(LOCALE_DIR))
+    app.connect('config-inited', use_sidebar)
+    app.connect('html-page-context', add_sidebar_context)
