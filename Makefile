@@ -7,6 +7,7 @@
 #   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
 #   make livehtml    live preview for editors (http://127.0.0.1:8000)
 #   make test        every test (installs the Debian packages they need)
+#   make check       strict checks before publishing; make new-issue starts the next issue
 #
 # The first target run creates .venv from requirements.txt.
 
@@ -42,10 +43,10 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test system-tex system-tests clean
+.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test new-issue check system-check system-tex system-tests clean
 
 help:
-	@sed -n '3,11p' Makefile | sed 's/^# *//'
+	@sed -n '3,12p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -87,6 +88,23 @@ livehtml: $(VENV_STAMP)
 
 test: $(VENV_STAMP) system-tests
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
+
+# Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
+new-issue: $(VENV_STAMP)
+	PYTHONPATH=extensions $(VENV)/bin/python -m galien new \
+	  $(if $(NUMERO),--numero $(NUMERO)) $(if $(DATE),--date $(DATE))
+
+system-check:
+	$(call ensure_debian,epubcheck)
+
+# Before publishing: a fresh strict build of the site and the ePub (every warning
+# is an error, every reference checked), epubcheck, and the feeds' XML.
+check: $(VENV_STAMP) system-check
+	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
+	$(SPHINXBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
+	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
+	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-xml "$(BUILDDIR)/check/html"
+	@echo "make check : tout est en ordre."
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 import zipfile
@@ -94,6 +95,55 @@ def test_epub(build_dir):
         xhtml = archive.read('issues/020.xhtml').decode('utf-8')
     assert 'galien-chiffre-valeur' in xhtml
     assert 'Pinguet' in xhtml
+
+
+RESOURCE_SOURCES = {'script': 'src', 'img': 'src', 'iframe': 'src', 'source': 'src',
+                    'audio': 'src', 'video': 'src', 'embed': 'src', 'track': 'src',
+                    'object': 'data'}
+RESOURCE_LINKS = {'stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload',
+                  'modulepreload', 'prefetch', 'preconnect', 'dns-prefetch', 'manifest'}
+OTHER_HOST = re.compile(r'^\s*(https?:)?//', re.IGNORECASE)
+CSS_OTHER_HOST = re.compile(r'(url\(\s*[\'"]?|@import\s+[\'"])(https?:)?//', re.IGNORECASE)
+
+
+def test_site_loads_nothing_from_other_hosts(build_dir):
+    """Readers are not tracked: scripts, styles, fonts and images all come from the site."""
+    html_dir = build_dir / 'html'
+    pages = sorted(html_dir.rglob('*.html'))
+    assert len(pages) >= 3
+    offenders = []
+    for path in pages:
+        soup = BeautifulSoup(path.read_text(encoding='utf-8'), 'html.parser')
+        for tag, attribute in RESOURCE_SOURCES.items():
+            offenders += [(path.name, el[attribute]) for el in soup.find_all(tag)
+                          if OTHER_HOST.match(el.get(attribute, ''))]
+        offenders += [(path.name, src) for el in soup.find_all(srcset=True)
+                      for src in el['srcset'].split(',') if OTHER_HOST.match(src)]
+        offenders += [(path.name, link['href']) for link in soup.find_all('link', href=True)
+                      if RESOURCE_LINKS & set(link.get('rel', []))
+                      and OTHER_HOST.match(link['href'])]
+        offenders += [(path.name, el['style']) for el in soup.find_all(style=True)
+                      if CSS_OTHER_HOST.search(el['style'])]
+    for path in html_dir.rglob('*.css'):
+        if CSS_OTHER_HOST.search(path.read_text(encoding='utf-8', errors='replace')):
+            offenders.append((path.name, 'external url() or @import'))
+    assert offenders == []
+    # Links in the text are fine: the article links to the LEEM report.
+    assert 'https://www.leem.org/' in (html_dir / 'issues/020.html').read_text(encoding='utf-8')
+
+
+def test_make_check_is_clean(build_dir):
+    stamp = Path(sys.prefix) / '.requirements.txt'
+    if not stamp.exists():
+        pytest.skip('the test venv was not made by the Makefile')
+    result = subprocess.run(
+        ['make', '--no-print-directory', 'check', f'VENV={sys.prefix}',
+         f'BUILDDIR={build_dir / "make"}'],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert 'make check : tout est en ordre.' in result.stdout
+    assert 'fichier(s) XML valide(s)' in result.stdout
 
 
 def test_no_build_writes_into_the_source_tree(build_dir, sources_before):

@@ -1,0 +1,115 @@
+"""``python -m galien new``: start the next issue with the right front matter.
+
+The new file gets the next number, the month after the latest issue, an empty
+chiffre du mois and the latest issue's board (boards rarely change between two
+issues). An existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from galien.dates import parse_year_month
+
+ISSUE_FILE = re.compile(r'(\d{3,})\.md')
+BOARD_BLOCK = re.compile(r'^(`{3,}|:{3,})\{board\}.*?^\1[ \t]*$', re.MULTILINE | re.DOTALL)
+EMPTY_BOARD = '```{board} Board scientifique\n- Pr Initiale. Nom (Ville)\n```'
+
+
+class ScaffoldError(Exception):
+    """A reason, in the editors' words, why no file was written."""
+
+
+@dataclass(frozen=True)
+class LatestIssue:
+    numero: int
+    year: int
+    month: int
+    board: str
+
+
+def _front_matter(text: str) -> dict[str, object]:
+    if not text.startswith('---'):
+        return {}
+    _, _, rest = text.partition('\n')
+    header, _, _ = rest.partition('\n---')
+    try:
+        data = yaml.safe_load(header)
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def latest_issue(issues_dir: Path) -> LatestIssue | None:
+    numbered = sorted((int(m[1]), p) for p in issues_dir.glob('*.md')
+                      if (m := ISSUE_FILE.fullmatch(p.name)))
+    if not numbered:
+        return None
+    numero, path = numbered[-1]
+    text = path.read_text(encoding='utf-8', errors='replace')
+    year_month = parse_year_month(str(_front_matter(text).get('date', ''))) or (0, 0)
+    board = BOARD_BLOCK.search(text)
+    return LatestIssue(numero, *year_month, board[0] if board else EMPTY_BOARD)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def issue_template(numero: int, date: str, board: str) -> str:
+    return f"""---
+numero: {numero}
+date: {date}
+titre: ""
+---
+
+% Le chiffre tel qu'il doit s'afficher après « chiffre-du-mois », sa source, son explication.
+```{{chiffre-du-mois}}
+:source: https://
+
+```
+
+# Dans l'actualité
+
+## Titre de l'article
+
+% Le texte de l'article. Citer un numéro : {{galien}}`20` ; une publication : {{footcite:t}}`clé`.
+
+```{{footbibliography}}
+```
+
+{board}
+"""
+
+
+def create_issue(project: Path, numero: int | None = None, date: str | None = None) -> Path:
+    """Write ``issues/NNN.md`` for the next (or given) issue and return its path."""
+    issues_dir = project / 'issues'
+    if not issues_dir.is_dir():
+        raise ScaffoldError(f"pas de dossier issues/ dans {project}")
+    latest = latest_issue(issues_dir)
+    numero = numero or (latest.numero + 1 if latest else 1)
+    if numero <= 0:
+        raise ScaffoldError(f'le numéro doit être un entier positif, pas {numero}')
+    if date is None:
+        if latest and latest.year:
+            year, month = next_month(latest.year, latest.month)
+            date = f'{year:04d}-{month:02d}'
+        else:
+            raise ScaffoldError('indiquez la date du numéro : DATE=AAAA-MM')
+    elif parse_year_month(date) is None:
+        raise ScaffoldError(f'la date doit être au format AAAA-MM, pas {date!r}')
+
+    path = issues_dir / f'{numero:03d}.md'
+    board = latest.board if latest else EMPTY_BOARD
+    try:
+        with path.open('x', encoding='utf-8') as new_file:
+            new_file.write(issue_template(numero, date, board))
+    except FileExistsError:
+        raise ScaffoldError(f'{path.relative_to(project)} existe déjà : rien n\'a été '
+                            'écrit') from None
+    return path
