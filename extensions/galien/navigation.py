@@ -78,6 +78,10 @@ def use_sidebar(app: Sphinx, config: Config) -> None:
         config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
     if not config.html_sidebars and config.html_theme == 'sphinx_book_theme':
         config.html_sidebars = {'**': list(BOOK_SIDEBARS)}
+    if config.html_theme in {'sphinx_book_theme', 'pydata_sphinx_theme'}:
+        # The theme's previous/next follow the toctree (newest issue first), which
+        # would contradict the issue pages' own links by number (issue_nav.py).
+        config.html_theme_options.setdefault('show_prev_next', False)
     sidebars = config.html_sidebars
     for pattern, names in sidebars.items():
         if isinstance(names, (list, tuple)):
