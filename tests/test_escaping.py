@@ -100,3 +100,22 @@ def test_latex_escapes_specials(app, figure, member, titre):
     assert f'{{{tex_escape(french_spacing(figure))}}}' in tex
     assert tex_escape(french_spacing(member)) in tex
     assert tex_escape(french_spacing(titre)) in tex
+
+
+@pytest.mark.sphinx('epub', testroot='issue', freshenv=True)
+def test_epub_files_are_well_formed_xml_with_the_text_intact(app):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    app.build()
+    epub = next(app.outdir.glob('*.epub'))
+    with zipfile.ZipFile(epub) as archive:
+        documents = {name: archive.read(name) for name in archive.namelist()
+                     if name.endswith(('.xhtml', '.opf', '.ncx', '.xml'))}
+    for name, content in documents.items():
+        ET.fromstring(content)  # raises on any unescaped <, & or quote
+    page = ET.fromstring(documents['issues/020.xhtml'])
+    text = ''.join(page.itertext())
+    assert '<script>alert(1)</script> & co' in text
+    scripts = page.iter('{http://www.w3.org/1999/xhtml}script')
+    assert not any('alert' in (script.text or '') for script in scripts)
