@@ -178,6 +178,8 @@ class GalienEpubBuilder(Epub3Builder):
         super().init()
         # The issues' toctree is hidden on the home page: the TOC must include it.
         self.config.epub_tocscope = 'includehidden'
+        # The letter has no index entries: an index page would be an empty page.
+        self.use_index = False
         self.guide_titles = {**self.guide_titles, 'toc': str(_('Table of contents')),
                              'cover': str(_('Cover'))}
 
