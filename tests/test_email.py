@@ -20,6 +20,8 @@ from bs4 import BeautifulSoup
 from conftest import PROJECT_DIR
 from helpers import NBSP, require_tool, warnings
 
+# Left for review, like the print edition's page picture (never versioned).
+SCREENSHOT_PNG = PROJECT_DIR / '_build' / 'screenshots' / 'galien-020.png'
 MAX_BYTES = 100_000
 MAX_WIDTH = 640
 # Rows and row groups take their look from their cells; <br> shows nothing.
@@ -144,7 +146,8 @@ def test_real_issue_eml_has_both_parts(real_build):
 
 
 def test_real_issue_renders_600_px_wide(real_build, tmp_path):
-    png = real_build / 'screenshots/galien-020.png'
+    png = SCREENSHOT_PNG
+    png.unlink(missing_ok=True)
     screenshot(real_build / 'email/galien-020.html', png, tmp_path)
     assert png_size(png) == (600, 1200)
     # A blank or error page compresses to a few kilobytes; the letter does not.
