@@ -53,8 +53,10 @@ def assert_epub_clean(epub: Path) -> None:
     assert 'Messages: 0 fatals / 0 errors / 0 warnings' in report, report
 
 
-def pdftotext(pdf: Path) -> str:
+def pdftotext(pdf: Path, *, layout: bool = True) -> str:
+    """The PDF's text, laid out as on the page or (``layout=False``) in reading order."""
     tool = require_tool('pdftotext')
-    result = subprocess.run([tool, '-layout', str(pdf), '-'], capture_output=True,
+    options = ['-layout'] if layout else []
+    result = subprocess.run([tool, *options, str(pdf), '-'], capture_output=True,
                             text=True, check=True)
     return result.stdout
