@@ -43,7 +43,7 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test new-issue check system-check system-tex system-tests clean
+.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests clean
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# *//'
@@ -105,6 +105,10 @@ check: $(VENV_STAMP) system-check
 	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
 	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-xml "$(BUILDDIR)/check/html"
 	@echo "make check : tout est en ordre."
+
+# Benchmark: this project against the stock Sphinx stack (see README, performance).
+bench: $(VENV_STAMP)
+	cd benchmarks && ../$(VENV)/bin/python bench.py $(BENCHOPTS)
 
 clean:
 	rm -rf "$(BUILDDIR)"

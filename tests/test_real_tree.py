@@ -148,6 +148,14 @@ def test_make_check_is_clean(build_dir):
 
 
 def test_no_build_writes_into_the_source_tree(build_dir, sources_before):
-    """Runs last: html, latexpdf and epub above built into a temporary folder only."""
+    """Runs last: html, latexpdf, epub, make check above and make site here write elsewhere."""
+    if (Path(sys.prefix) / '.requirements.txt').exists():
+        result = subprocess.run(
+            ['make', '--no-print-directory', 'site', f'VENV={sys.prefix}',
+             f'BUILDDIR={build_dir / "site-build"}'],
+            cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        )
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+        assert (build_dir / 'site-build/site/index.html').exists()
     assert {'html', 'latex', 'epub'} <= {p.name for p in build_dir.iterdir()}
     assert source_checksums() == sources_before

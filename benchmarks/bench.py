@@ -1,0 +1,202 @@
+"""``make bench``: this project against the stock Sphinx stack, on the same archive.
+
+For each archive size N it generates the same issues twice, in this project's
+syntax and in plain Markdown, and builds the HTML site with each stack:
+
+* full build (median of ``--runs``), peak memory;
+* rebuild after editing one issue, and how many pages it rewrote;
+* full build with ``-j 2`` (warnings counted: there must be none).
+
+The stock stack is myst-parser + sphinx-book-theme + sphinxcontrib-bibtex with
+a flat toctree of issues, as a Sphinx project would be set up by default.
+Timings vary with the machine: the ratios are what the README reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive import BIB, issue_date, write_issues
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# Run Sphinx in a child process and report its peak memory (itself or its -j workers).
+CHILD = """import resource, sys
+from sphinx.cmd.build import main
+code = main(sys.argv[1:])
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+           resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+sys.stderr.write(f'\\nPEAK_KB {peak}\\n')
+sys.exit(code)
+"""
+
+# This project's configuration, read from the real conf.py.
+GALIEN_CONF = """import runpy, types
+_conf = runpy.run_path({conf!r})
+globals().update({{k: v for k, v in _conf.items() if not k.startswith('_')
+                  and not isinstance(v, (types.ModuleType, type, types.FunctionType))}})
+"""
+
+STOCK_CONF = """project = 'Galien'
+author = 'Centre Oscar Lambret'
+copyright = '2018, Centre Oscar Lambret'
+language = 'fr'
+extensions = ['myst_parser', 'sphinxcontrib.bibtex']
+bibtex_bibfiles = ['references.bib']
+html_theme = 'sphinx_book_theme'
+exclude_patterns = ['_build']
+"""
+
+STOCK_INDEX = """# Galien
+
+```{toctree}
+:caption: Numéros
+:glob:
+:reversed:
+
+issues/*
+```
+"""
+
+
+@dataclass
+class Measure:
+    stack: str
+    size: int
+    full: list[float] = field(default_factory=list)
+    peak_mb: float = 0.0
+    rebuild: float = 0.0
+    rewritten: int = 0
+    parallel: float = 0.0
+    warnings: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.full)
+
+
+def make_project(root: Path, size: int, stack: str) -> Path:
+    """A source tree of ``size`` issues for ``stack`` ('galien' or 'stock')."""
+    root.mkdir(parents=True)
+    if stack == 'galien':
+        (root / 'conf.py').write_text(GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')),
+                                      encoding='utf-8')
+        for page in PROJECT_DIR.glob('*.md'):
+            if page.name != 'README.md':
+                shutil.copy(page, root / page.name)
+        shutil.copy(PROJECT_DIR / 'references.bib', root / 'references.bib')
+        shutil.copytree(PROJECT_DIR / '_static', root / '_static')
+    else:
+        (root / 'conf.py').write_text(STOCK_CONF, encoding='utf-8')
+        (root / 'index.md').write_text(STOCK_INDEX, encoding='utf-8')
+        (root / 'references.bib').write_text(BIB, encoding='utf-8')
+    write_issues(root, size, plain=stack == 'stock')
+    return root
+
+
+def sphinx_build(source: Path, out: Path, jobs: int = 1) -> tuple[float, float, str]:
+    """Build the HTML site; return seconds, peak memory in MB and the warnings."""
+    command = [sys.executable, '-c', CHILD, '-b', 'html', '-q', str(source),
+               str(out / 'html'), '-d', str(out / 'doctrees')]
+    if jobs > 1:
+        command += ['-j', str(jobs)]
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f'build failed in {source}:\n{result.stderr[-4000:]}')
+    lines = result.stderr.splitlines()
+    peak_kb = next(int(line.split()[1]) for line in reversed(lines) if line.startswith('PEAK_KB'))
+    warnings = '\n'.join(line for line in lines if 'WARNING' in line)
+    return elapsed, peak_kb / 1024, warnings
+
+
+def edit_one_issue(source: Path, numero: int) -> None:
+    path = source / 'issues' / f'{numero:03d}.md'
+    text = path.read_text(encoding='utf-8')
+    path.write_text(text.replace('Un article sur', 'Un article modifié sur'), encoding='utf-8')
+
+
+def page_times(html: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in html.rglob('*.html')}
+
+
+def measure(workdir: Path, size: int, stack: str, runs: int) -> Measure:
+    source = make_project(workdir / f'{stack}-{size}' / 'src', size, stack)
+    out = source.parent / 'out'
+    result = Measure(stack, size)
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        seconds, peak, warnings = sphinx_build(source, out)
+        result.full.append(seconds)
+        result.peak_mb = max(result.peak_mb, peak)
+        result.warnings += warnings.count('WARNING')
+
+    before = page_times(out / 'html')
+    time.sleep(0.01)
+    edit_one_issue(source, size // 2)
+    result.rebuild, _, _ = sphinx_build(source, out)
+    after = page_times(out / 'html')
+    result.rewritten = sum(1 for page, mtime in after.items() if before.get(page) != mtime)
+
+    shutil.rmtree(out, ignore_errors=True)
+    result.parallel, peak, warnings = sphinx_build(source, out, jobs=2)
+    result.peak_mb = max(result.peak_mb, peak)
+    result.warnings += warnings.count('WARNING')
+    return result
+
+
+def report(results: dict[tuple[str, int], Measure], sizes: list[int]) -> None:
+    print(f'\n{"N":>5} {"stack":<7} {"full (s)":>9} {"rebuild (s)":>12} {"pages":>6} '
+          f'{"-j 2 (s)":>9} {"peak MB":>8} {"warnings":>9}')
+    for size in sizes:
+        for stack in ('stock', 'galien'):
+            m = results[stack, size]
+            print(f'{size:>5} {stack:<7} {m.median:>9.2f} {m.rebuild:>12.2f} {m.rewritten:>6} '
+                  f'{m.parallel:>9.2f} {m.peak_mb:>8.0f} {m.warnings:>9}')
+    print()
+    for size in sizes:
+        ours, stock = results['galien', size], results['stock', size]
+        print(f'N={size}: full build project/stock = {ours.median / stock.median:.2f}, '
+              f'rebuild project/stock = {ours.rebuild / stock.rebuild:.2f}')
+    if len(sizes) >= 2:
+        small, large = sizes[0], sizes[-1]
+        for stack in ('galien', 'stock'):
+            scaling = results[stack, large].median / results[stack, small].median
+            print(f'scaling t({large})/t({small}), {stack}: {scaling:.1f} '
+                  f'(issues ×{large / small:.0f})')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--sizes', type=int, nargs='+', default=[24, 240])
+    parser.add_argument('--runs', type=int, default=3, help='full builds per measure')
+    parser.add_argument('--keep', type=Path, help='build here and keep the trees')
+    args = parser.parse_args(argv)
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix='galien-bench-'))
+    results = {}
+    try:
+        for size in args.sizes:
+            first, last = issue_date(1, 2018), issue_date(size, 2018)
+            print(f'N={size}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}', flush=True)
+            for stack in ('stock', 'galien'):
+                results[stack, size] = measure(workdir, size, stack, args.runs)
+                print(f'  {stack}: {results[stack, size].median:.2f} s', flush=True)
+        report(results, args.sizes)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
