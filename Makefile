@@ -108,7 +108,7 @@ check: $(VENV_STAMP) system-check
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
 bench: $(VENV_STAMP)
-	cd benchmarks && ../$(VENV)/bin/python bench.py $(BENCHOPTS)
+	$(VENV)/bin/python benchmarks/bench.py $(BENCHOPTS)
 
 clean:
 	rm -rf "$(BUILDDIR)"
