@@ -68,17 +68,33 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack('>II', header[16:24])
 
 
-def screenshot(html: Path, png: Path, tmp_path: Path) -> None:
-    """Render ``html`` in headless Chromium 600 px wide, as a webmail shows it."""
-    chromium = require_tool('chromium')
-    png.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run(
-        [chromium, '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         f'--user-data-dir={tmp_path / "chromium"}', '--window-size=600,1200',
-         f'--screenshot={png}', html.as_uri()],
-        capture_output=True, check=True, timeout=120,
+def chromium(tmp_path: Path, *arguments: str) -> str:
+    """Headless Chromium in a 600 px wide window, as a webmail shows a message."""
+    result = subprocess.run(
+        [require_tool('chromium'), '--headless', '--no-sandbox', '--disable-gpu',
+         '--no-first-run', '--disable-background-networking', '--disable-component-update',
+         '--disable-sync', f'--user-data-dir={tmp_path / "chromium"}',
+         '--window-size=600,1200', *arguments],
+        capture_output=True, text=True, check=True, timeout=120,
     )
+    return result.stdout
+
+
+def screenshot(html: Path, png: Path, tmp_path: Path) -> None:
+    png.parent.mkdir(parents=True, exist_ok=True)
+    chromium(tmp_path, f'--screenshot={png}', html.as_uri())
+
+
+def rendered_width(html: Path, tmp_path: Path) -> int:
+    """The laid-out page's full width in Chromium: above 600, the reader scrolls sideways."""
+    probe = tmp_path / 'probe.html'
+    probe.write_text(html.read_text(encoding='utf-8').replace(
+        '</body>', '<script>document.body.dataset.largeur = '
+        'document.documentElement.scrollWidth;</script></body>'), encoding='utf-8')
+    dom = chromium(tmp_path, '--dump-dom', probe.as_uri())
+    match = re.search(r'data-largeur="(\d+)"', dom)
+    assert match, dom[:500]
+    return int(match[1])
 
 
 # -- the real issue, N°20 -------------------------------------------------------
@@ -152,6 +168,7 @@ def test_real_issue_renders_600_px_wide(real_build, tmp_path):
     assert png_size(png) == (600, 1200)
     # A blank or error page compresses to a few kilobytes; the letter does not.
     assert png.stat().st_size > 40_000
+    assert rendered_width(real_build / 'email/galien-020.html', tmp_path) <= 600
 
 
 # -- an issue full of characters HTML and e-mail treat specially ----------------
@@ -193,6 +210,8 @@ def test_special_characters_stay_text(app, tmp_path):
     png = app.outdir.parent / 'screenshots/galien-020.png'
     screenshot(app.outdir / 'galien-020.html', png, tmp_path)
     assert png_size(png) == (600, 1200)
+    # The 800 px picture shrinks to the window instead of widening the page.
+    assert rendered_width(app.outdir / 'galien-020.html', tmp_path) <= 600
 
 
 @pytest.mark.sphinx('email', testroot='email', freshenv=True,

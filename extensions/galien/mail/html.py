@@ -141,6 +141,8 @@ class EmailHTMLTranslator(HTML5Translator):
             if width > limit:
                 width, height = limit, round(height * limit / width)
             attributes.update(width=str(width), height=str(height))
+            # Outlook takes the attributes; other clients shrink it to narrow screens.
+            attributes['style'] = f'width: 100%; max-width: {width}px; height: auto;'
         self.body.append(self.emptytag(node, 'img', '', CLASS='galien-image', **attributes))
         raise nodes.SkipNode
 
