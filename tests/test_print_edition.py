@@ -76,6 +76,22 @@ def pdf_objects(pdf: Path) -> bytes:
     return b'\n'.join(parts)
 
 
+def pdf_unicode_strings(objects: bytes) -> set[str]:
+    """The PDF's UTF-16 text strings (bookmarks, information), decoded."""
+    escapes = {b'n': b'\n', b'r': b'\r', b't': b'\t', b'b': b'\b', b'f': b'\f'}
+
+    def unescape(match: re.Match[bytes]) -> bytes:
+        code = match[1]
+        return bytes([int(code, 8)]) if code[:1].isdigit() else escapes.get(code, code)
+
+    strings = set()
+    for match in re.finditer(rb'\(((?:\\376\\377|\xfe\xff)(?:[^\\()]|\\.)*)\)', objects,
+                             re.DOTALL):
+        raw = re.sub(rb'\\([0-7]{1,3}|.)', unescape, match[1], flags=re.DOTALL)
+        strings.add(raw[2:].decode('utf-16-be', errors='replace'))
+    return strings
+
+
 def latexpdf(srcdir: Path, build_dir: Path) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked."""
     return subprocess.run(
@@ -164,6 +180,11 @@ def test_two_a4_pages_with_metadata(issue_20):
     assert re.search(rb'/Lang\s*\(fr\)', objects)
     assert (b'/URI(https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf)'
             in objects.replace(b'/URI ', b'/URI'))
+
+
+def test_bookmarks_keep_french_accents(issue_20):
+    strings = {flat(s) for s in pdf_unicode_strings(pdf_objects(issue_20))}
+    assert {'Dans l’actualité', '« Deep Learning » ?'} <= strings
 
 
 def test_every_font_is_embedded(issue_20):
