@@ -114,6 +114,24 @@ class EmailHTMLTranslator(HTML5Translator):
     def depart_galien_block(self, node: nodes.Element) -> None:
         self.body.append('</td></tr></table>\n')
 
+    def visit_bullet_list(self, node: nodes.Element) -> None:
+        """The board's members in two columns, as on the website, but as a table."""
+        if 'galien-board-membres' not in node['classes']:
+            super().visit_bullet_list(node)
+            return
+        half = (len(node) + 1) // 2
+        self.body.append(self.starttag(
+            node, 'table', CLASS='galien-board-membres', role='presentation', width='100%',
+            cellpadding='0', cellspacing='0', border='0') + '<tr>')
+        for column in (node.children[:half], node.children[half:]):
+            self.body.append('<td class="galien-board-colonne" width="50%" valign="top">\n')
+            for item in column:
+                for child in item.children:
+                    child.walkabout(self)
+            self.body.append('</td>')
+        self.body.append('</tr></table>\n')
+        raise nodes.SkipNode
+
     def visit_raw(self, node: nodes.Element) -> None:
         # Editors' raw HTML may hold scripts or styles no mail client accepts.
         if 'html' in node.get('format', '').split():
