@@ -296,7 +296,7 @@ def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
     assert 'Article deux' in pdf_text(build / 'latex/galien-002.pdf')
 
 
-def test_a_new_issue_file_adds_its_pdf(tmp_path):
+def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path):
     srcdir = write_archive(tmp_path / 'src', 1)
     build = tmp_path / 'build'
     assert latexpdf(srcdir, build).returncode == 0
@@ -305,6 +305,11 @@ def test_a_new_issue_file_adds_its_pdf(tmp_path):
         .replace('numero: 1', 'numero: 2').replace('2018-01', '2018-02'), encoding='utf-8')
     assert latexpdf(srcdir, build).returncode == 0
     assert 'N° 2 – FÉVRIER 2018' in pdf_text(build / 'latex/galien-002.pdf')
+    # ...and removing it removes its PDF, so the site never publishes it.
+    (srcdir / 'issues/002.md').unlink()
+    assert latexpdf(srcdir, build).returncode == 0
+    assert sorted(p.name for p in (build / 'latex').glob('galien-*.[pt][de][fx]')) == [
+        'galien-001.pdf', 'galien-001.tex']
 
 
 # -- the deployable site ------------------------------------------------------------

@@ -76,6 +76,13 @@ def latex_documents(config: Config, issues: list[Issue]) -> list[tuple[str, str,
     ]
 
 
+def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
+    """Delete the .tex and .pdf of issues no longer in the tree, so no PDF outlives its file."""
+    for path in outdir.glob('galien-[0-9]*.*'):
+        if path.suffix in {'.tex', '.pdf'} and path.stem not in current:
+            path.unlink()
+
+
 def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     """Replace ``latex_documents`` by the registry's issues, right before writing."""
     if builder.name != 'latex':
@@ -86,6 +93,7 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
         logger.warning(__("aucun numéro dans %s/ : pas de PDF à produire"),
                        app.config.galien_issues_dir, type='galien', subtype='latex')
     app.config.latex_documents = latex_documents(app.config, issues)
+    remove_stale_outputs(Path(builder.outdir), {pdf_basename(i.numero) for i in issues})
     # The build date would change every .tex every day and rebuild every PDF:
     # the letter prints its month instead.
     builder.context['date'] = ''  # type: ignore[attr-defined]
