@@ -126,6 +126,9 @@ def test_real_issue_follows_mail_client_rules(real_build):
     assert 'L’engagement du LEEM contre le cancer' in chiffre.get_text()
     members = [n.get_text() for n in soup.select('.galien-board .galien-membre-nom')]
     assert 'F. Pinguet' in members and len(members) == 9
+    # Two columns, as on the website, made of table cells mail clients lay out.
+    columns = soup.select('.galien-board td.galien-board-colonne')
+    assert [len(c.select('.galien-membre-nom')) for c in columns] == [5, 4]
     assert 'Deep learning for health informatics' in soup.select_one('.galien-notes').get_text()
     assert 'Pr JL. Cazin' in soup.select_one('.galien-colophon').get_text()
     links = {a.get_text(): a['href'] for a in soup.find_all('a')}
