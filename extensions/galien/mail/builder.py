@@ -25,6 +25,7 @@ from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
 from galien.registry import issue_label
+from galien.typography import french_spacing
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
@@ -42,11 +43,14 @@ MAX_IMAGE_WIDTH = 552
 PREHEADER_LENGTH = 140
 
 
-def preheader(chiffre: Chiffre | None) -> str:
+def preheader(chiffre: Chiffre | None, language: str) -> str:
     """The line inboxes show after the subject: the chiffre du mois, in short."""
     if chiffre is None:
         return ''
     summary = ' '.join(f'{chiffre.figure} – {chiffre.summary}'.split())
+    if language.startswith('fr'):
+        # Collected before the typography transform ran: space it the same way.
+        summary = french_spacing(summary)
     return summary if len(summary) <= PREHEADER_LENGTH else (
         summary[:PREHEADER_LENGTH].rsplit(' ', 1)[0] + '…')
 
@@ -170,7 +174,7 @@ class EmailBuilder(Builder):
             body='',
             online_url=self.get_target_uri(docname),
             pdf_url=self.pdf_url(issue),
-            preheader=preheader(chiffre),
+            preheader=preheader(chiffre, self.config.language or ''),
             publisher=self.config.galien_publisher,
         )
         # Text first: the HTML translator rewrites links and images in place.
