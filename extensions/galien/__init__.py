@@ -11,6 +11,7 @@ from galien import (
     archive,
     bibliography,
     board,
+    caching,
     chiffre,
     downloads,
     epub,
@@ -42,6 +43,7 @@ __version__ = '0.1.0'
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('myst_parser')
     i18n.setup(app)
+    caching.setup(app)
     markup.setup(app)
     registry.setup(app)
     chiffre.setup(app)
