@@ -24,7 +24,7 @@ from galien.blocks import galien_block
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
-from galien.registry import issue_label
+from galien.registry import issue_docname_number, issue_label
 from galien.typography import french_spacing
 
 if TYPE_CHECKING:
@@ -108,11 +108,13 @@ class EmailBuilder(Builder):
 
     def get_outdated_docs(self) -> Iterator[str]:
         """Every issue whose e-mail is missing or older than its source."""
+        issues_dir = self.config.galien_issues_dir
         for docname in sorted(self.env.found_docs):
+            if issue_docname_number(docname, issues_dir) is None:
+                continue  # the home page and other pages are not sent
             issue = self._domain().issue_of(docname)
             if issue is None:
-                # Not read yet, or not an issue: the update pass decides.
-                yield docname
+                yield docname  # not read yet
                 continue
             target = self.outdir / f'{self.stem(issue)}.html'
             source = self.env.doc2path(docname)
