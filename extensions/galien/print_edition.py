@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 from sphinx.util import logging
 
@@ -85,7 +86,7 @@ def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
 
 def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     """Replace ``latex_documents`` by the registry's issues, right before writing."""
-    if builder.name != 'latex':
+    if not isinstance(builder, LaTeXBuilder):
         return
     domain: GalienDomain = builder.env.domains['galien']  # type: ignore[assignment]
     issues = domain.ordered_issues()
@@ -96,7 +97,7 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     remove_stale_outputs(Path(builder.outdir), {pdf_basename(i.numero) for i in issues})
     # The build date would change every .tex every day and rebuild every PDF:
     # the letter prints its month instead.
-    builder.context['date'] = ''  # type: ignore[attr-defined]
+    builder.context['date'] = ''
 
 
 def perl_string(text: str) -> str:
