@@ -280,3 +280,25 @@ def test_a_new_issue_updates_every_page_that_shows_it(tmp_path):
         assert soup(again, 'issues/001').select_one('a.galien-suivant')['href'] == '002.html'
     finally:
         again.cleanup()
+
+
+def test_pages_announce_the_feed(site):
+    link = soup(site, 'issues/015').find('link', rel='alternate', type='application/atom+xml')
+    assert link['href'] == f'{BASEURL}atom.xml'
+
+
+def test_feed_stays_xml_whatever_the_chiffre_says(tmp_path):
+    root = write_archive(tmp_path / 'src', 2)
+    (root / 'conf.py').write_text(CONF, encoding='utf-8')
+    issue = root / 'issues/002.md'
+    # A backspace pasted from a word processor: XML 1.0 cannot hold it at all.
+    issue.write_text(issue.read_text(encoding='utf-8').replace(
+        "C'est la part", "C'est la\x08 part <b> & \"co\""), encoding='utf-8')
+    app = SphinxTestApp('html', srcdir=root, builddir=tmp_path / 'build', freshenv=True)
+    try:
+        app.build()
+        entries = ElementTree.parse(app.outdir / 'atom.xml').getroot().findall(f'{ATOM}entry')
+        summary = entries[0].find(f'{ATOM}summary').text
+        assert 'C’est la part <b> & "co"' in summary
+    finally:
+        app.cleanup()

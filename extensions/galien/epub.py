@@ -27,6 +27,7 @@ from galien.typography import french_spacing
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
     from galien.archive import Archive
@@ -106,15 +107,26 @@ def cover_dir(app: Sphinx) -> Path:
     return Path(app.doctreedir) / COVER_DIR
 
 
-def prepare_epub(app: Sphinx) -> None:
-    """Name the cover and make its folder one of the ePub's static folders."""
+def configure_epub(app: Sphinx, config: Config) -> None:
+    """Use the generated cover unless ``conf.py`` names one; list hidden toctrees.
+
+    Set on ``config-inited``, before the environment compares its configuration
+    with the previous build's: set later, it would look like a change of
+    these values and make every build read every document again.
+    """
+    if not config.epub_cover:
+        config.epub_cover = (f'_static/{COVER_FILE}', COVER_TEMPLATE)
+    # The issues' toctree is hidden on the home page: the book's TOC must include it.
+    config.epub_tocscope = 'includehidden'
+
+
+def add_cover_folder(app: Sphinx) -> None:
+    """The cover's folder is one of the ePub's static folders (not the website's)."""
     if app.builder.name != 'epub':
         return
     folder = str(cover_dir(app))
     if folder not in app.config.html_static_path:
         app.config.html_static_path = [*app.config.html_static_path, folder]
-    if not app.config.epub_cover:
-        app.config.epub_cover = (f'_static/{COVER_FILE}', COVER_TEMPLATE)
 
 
 def site_only_docs(env: BuildEnvironment) -> set[str]:
@@ -176,8 +188,6 @@ class GalienEpubBuilder(Epub3Builder):
 
     def init(self) -> None:
         super().init()
-        # The issues' toctree is hidden on the home page: the TOC must include it.
-        self.config.epub_tocscope = 'includehidden'
         # The letter has no index entries: an index page would be an empty page.
         self.use_index = False
         self.guide_titles = {**self.guide_titles, 'toc': str(_('Table of contents')),
@@ -214,7 +224,8 @@ def cover_context(app: Sphinx, pagename: str, templatename: str,
 
 def setup(app: Sphinx) -> None:
     app.add_builder(GalienEpubBuilder, override=True)
-    app.connect('builder-inited', prepare_epub)
+    app.connect('config-inited', configure_epub)
+    app.connect('builder-inited', add_cover_folder)
     app.connect('write-started', before_writing)
     app.connect('doctree-resolved', add_issue_anchor)
     app.connect('html-page-context', cover_context)

@@ -13,8 +13,9 @@ second "alternate" link, which Atom forbids.)
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
 from sphinx.locale import __
@@ -29,6 +30,7 @@ from galien.typography import french_spacing
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
@@ -152,5 +154,17 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     write_if_changed(app.outdir / SITEMAP_FILE, sitemap(builder))
 
 
+def announce_feed(app: Sphinx, pagename: str, templatename: str,
+                  context: dict[str, Any], doctree: nodes.document | None) -> None:
+    """``<link rel="alternate">`` in every page's head, so feed readers find the feed."""
+    if app.builder.name not in SITE_BUILDERS or not base_url(app.builder):
+        return
+    href = html.escape(site_url(app.config.galien_feed_url, base_url(app.builder)))
+    title = html.escape(app.config.project)
+    context['metatags'] = context.get('metatags', '') + (
+        f'\n<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}" />')
+
+
 def setup(app: Sphinx) -> None:
+    app.connect('html-page-context', announce_feed)
     app.connect('build-finished', write_feeds)
