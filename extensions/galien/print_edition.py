@@ -21,11 +21,15 @@ from typing import TYPE_CHECKING
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 from sphinx.util import logging
+from sphinx.util.texescape import escape
+
+from galien.registry import issue_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
     from galien.model import Issue
     from galien.registry import GalienDomain
@@ -69,10 +73,20 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     config.latex_elements = elements
 
 
-def latex_documents(config: Config, issues: list[Issue]) -> list[tuple[str, str, str, str, str]]:
-    """One LaTeX document per issue; an empty title makes LaTeX take the issue's own."""
+def latex_documents(
+    env: BuildEnvironment, issues: list[Issue]
+) -> list[tuple[str, str, str, str, str]]:
+    """One LaTeX document per issue, titled "Galien N° 20 – février 2018".
+
+    The title becomes the PDF's Title and the running foot; its spaces are plain
+    ones, so that searching the metadata for "N° 20" finds it.
+    """
+    config = env.config
     return [
-        (issue.docname, f'{pdf_basename(issue.numero)}.tex', '', config.author, THEME)
+        (issue.docname, f'{pdf_basename(issue.numero)}.tex',
+         escape(f'{config.project} {issue_label(env, issue)}'.replace('\u00a0', ' '),
+                config.latex_engine),
+         escape(config.author, config.latex_engine), THEME)
         for issue in issues
     ]
 
@@ -93,7 +107,7 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     if not issues:
         logger.warning(__("aucun numéro dans %s/ : pas de PDF à produire"),
                        app.config.galien_issues_dir, type='galien', subtype='latex')
-    app.config.latex_documents = latex_documents(app.config, issues)
+    app.config.latex_documents = latex_documents(builder.env, issues)
     remove_stale_outputs(Path(builder.outdir), {pdf_basename(i.numero) for i in issues})
     # The build date would change every .tex every day and rebuild every PDF:
     # the letter prints its month instead.
