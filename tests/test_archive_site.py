@@ -274,6 +274,9 @@ def test_a_new_issue_updates_every_page_that_shows_it(tmp_path):
         assert soup(again, 'chiffres').select('.galien-chiffre-liste')[0].select_one(
             'a')['href'] == 'issues/031.html'
         assert soup(again, 'issues/025').select_one('nav.galien-nav li.current a')
+        # Issue 31 cites 29 and 15: both list it, though neither was read again.
+        assert soup(again, 'issues/015').select_one('.galien-cite-dans').get_text() == \
+            'Cité dans Galien 16, 30, 31'
         entries = ElementTree.parse(again.outdir / 'atom.xml').getroot().findall(f'{ATOM}entry')
         assert len(entries) == ISSUES + 1
         # Issue 1 shows neither 2020 nor issue 31: it was left alone.

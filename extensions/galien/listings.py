@@ -38,7 +38,6 @@ from galien.typography import french_spacing
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-    from sphinx.config import Config
 
     from galien.archive import Archive
     from galien.model import Chiffre, Issue
@@ -56,7 +55,7 @@ class galien_listing(nodes.General, nodes.Element):  # noqa: N801 (docutils nami
     """Placeholder for a listing made from the archive; ``kind`` says which."""
 
 
-def site_url(pattern: str, baseurl: str, numero: int = 0, config: Config | None = None) -> str:
+def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
     """Fill a ``{baseurl}``/``{numero}`` address pattern, warning once if it is wrong."""
     try:
         return pattern.format(baseurl=baseurl, numero=numero)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from galien.archive import LISTINGS_KEY, archive_of
 from galien.i18n import LOCALE_DIR, _
+from galien.listings import SITE_BUILDERS
 from galien.registry import issue_label
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
 
 def add_sidebar_context(app: Sphinx, pagename: str, templatename: str,
                         context: dict[str, Any], doctree: document | None) -> None:
-    if app.builder.format == 'html' and app.builder.name != 'epub':
+    if app.builder.name in SITE_BUILDERS:
         context['galien_nav'] = sidebar_context(app, pagename)
 
 
