@@ -1,0 +1,41 @@
+"""The benchmark's archives: both stacks build the same issues cleanly."""
+
+from __future__ import annotations
+
+import bench
+import pytest
+from archive import issue_date, plain_issue_text
+
+
+def test_issue_dates_run_month_by_month():
+    assert issue_date(1, 2018) == (2018, 1)
+    assert issue_date(12, 2018) == (2018, 12)
+    assert issue_date(13, 2018) == (2019, 1)
+    assert issue_date(240, 2018) == (2037, 12)
+
+
+def test_plain_issue_keeps_the_content_without_our_syntax():
+    text = plain_issue_text(7, 2018, 7)
+    assert '[Galien 6](006.md)' in text and '[Galien 3](003.md)' in text
+    assert '**7,5 %**' in text and '- Dr F. Pinguet (Montpellier)' in text
+    assert '{chiffre-du-mois}' not in text and '{galien}' not in text and '{board}' not in text
+
+
+@pytest.mark.parametrize('stack', ['galien', 'stock'])
+def test_generated_archive_builds_without_warnings(stack, tmp_path):
+    source = bench.make_project(tmp_path / 'src', 14, stack)
+    seconds, peak_mb, warnings = bench.sphinx_build(source, tmp_path / 'out')
+    assert warnings == ''
+    assert seconds > 0 and peak_mb > 10
+    pages = {p.name for p in (tmp_path / 'out/html/issues').glob('*.html')}
+    assert pages == {f'{n:03d}.html' for n in range(1, 15)}
+    issue = (tmp_path / 'out/html/issues/014.html').read_text(encoding='utf-8')
+    assert '14,5' in issue and 'Pinguet' in issue and 'href="013.html"' in issue
+
+
+def test_measure_reports_rebuild_of_few_pages(tmp_path):
+    result = bench.measure(tmp_path, 6, 'galien', runs=1)
+    assert len(result.full) == 1 and result.warnings == 0
+    assert result.rebuild > 0 and result.parallel > 0
+    # The edited issue, and the pages that show it (home, archive, neighbours, chiffres).
+    assert 1 <= result.rewritten <= 8
