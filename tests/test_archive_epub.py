@@ -130,3 +130,25 @@ def test_rebuilding_into_the_same_folder_stays_clean(book):
         assert_epub_clean(epub_path(again))
     finally:
         again.cleanup()
+
+
+def test_epub_catches_up_on_an_issue_the_website_saw_first(tmp_path):
+    """``make site``: website, then ePub, from one environment."""
+    root = write_site(tmp_path / 'src')
+    for builder in ('html', 'epub'):
+        app = SphinxTestApp(builder, srcdir=root, builddir=tmp_path / 'build')
+        app.build()
+        app.cleanup()
+    text = (root / 'issues/030.md').read_text(encoding='utf-8')
+    text = text.replace('numero: 30', 'numero: 31').replace('date: 2020-06', 'date: 2020-07')
+    (root / 'issues/031.md').write_text(text, encoding='utf-8')
+    for builder in ('html', 'epub'):
+        app = SphinxTestApp(builder, srcdir=root, builddir=tmp_path / 'build')
+        try:
+            app.build()
+            assert warnings(app) == ''
+        finally:
+            app.cleanup()
+    assert 'href="031.xhtml"' in read(app, 'issues/030.xhtml').decode('utf-8')
+    assert 'issues/031.xhtml' in read(app, 'index.xhtml').decode('utf-8')
+    assert_epub_clean(epub_path(app))

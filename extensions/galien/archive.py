@@ -3,9 +3,10 @@
 Issue order, previous/next by number, the latest issue, the years and which
 issues cite which are computed from the registry after all documents are read
 (``env-updated``), never merged piecemeal from parallel readers. Each page's
-share of that data is kept as a *view*; a page whose view changed (issue 20
-when issue 21 appears, the home page when any chiffre changes) is written
-again without being read again (``env-get-updated``).
+share of that data is kept as a *view*; a page whose view changed since the
+current builder last wrote it (issue 20 when issue 21 appears, the home page
+when any chiffre changes) is written again without being read again
+(``env-get-updated``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 ARCHIVE_KEY = 'archive'
 LISTINGS_KEY = 'listings'
+WRITTEN_KEY = 'written-views'  # builder name -> docname -> view last written
 
 
 @dataclass(frozen=True)
@@ -120,20 +122,25 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
 def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
     """Recompute the archive once every document has been read and merged."""
     domain = domain_of(env)
-    previous = archive_of(env)
     newest_first = tuple(reversed(domain.ordered_issues()))
     archive = Archive(newest_first, compute_cited_in(domain, newest_first))
     views = page_views(env, archive)
     domain.data[ARCHIVE_KEY] = Archive(archive.newest_first, archive.cited_in, views)
-    domain.data['archive-changed'] = sorted(
-        docname for docname, view in views.items() if previous.views.get(docname) != view
-    )
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Pages whose share of the archive changed, though their source did not."""
-    changed = domain_of(env).data.get('archive-changed', [])
-    return [docname for docname in changed if docname in env.found_docs]
+    """Pages whose share of the archive changed since this builder last wrote them.
+
+    Kept per builder: ``make site`` builds the website, the PDFs and the ePub
+    from one environment, and the ePub must catch up on what the website saw.
+    """
+    written = domain_of(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
+    views = archive_of(env).views
+    changed = sorted(docname for docname, view in views.items()
+                     if written.get(docname) != view and docname in env.found_docs)
+    written.clear()
+    written.update(views)
+    return changed
 
 
 def setup(app: Sphinx) -> None:
