@@ -259,7 +259,7 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
     # What pdfLaTeX cannot print is replaced, and the editor told where it is.
     assert 'Dr ? Wei ? (Lille)' in text
     log = result.stderr.replace(str(srcdir) + '/', '')
-    assert re.search(r"issues/030\.md:\d+: WARNING: caractère\(s\) impossible\(s\) à imprimer "
+    assert re.search(r"issues/030\.md:21: WARNING: caractère\(s\) impossible\(s\) à imprimer "
                      r"en PDF : '李' \(U\+674E\), '😀' \(U\+1F600\)", log), log
     assert '[galien.latex]' in log
 

@@ -55,8 +55,11 @@ class BoardDirective(SphinxDirective):
         for name in self.option_spec.unknown(self.options):
             self._warn(__('option inconnue :%s: (le board n\'a pas d\'options)'), name,
                        lineno=self.lineno)
-        members = [m for index, line in enumerate(self.content)
-                   if (m := self._parse_member(index, line)) is not None]
+        # Each member keeps its line, so a warning about it (e.g. a character
+        # the PDF cannot print) points at that line.
+        parsed = [(m, self._content_line(index)) for index, line in enumerate(self.content)
+                  if (m := self._parse_member(index, line)) is not None]
+        members = [member for member, _lineno in parsed]
         if not members:
             self._warn(__('le board %r n\'a aucun membre (une ligne « - Pr P. Arnaud '
                           '(Paris) » par membre)'), heading, lineno=self.lineno)
@@ -69,8 +72,9 @@ class BoardDirective(SphinxDirective):
         self.state.document.note_implicit_target(node, node)
 
         member_list = nodes.bullet_list(classes=['galien-board-membres'])
-        for member in members:
+        for member, lineno in parsed:
             paragraph = nodes.paragraph()
+            paragraph.source, paragraph.line = node.source, lineno
             paragraph += nodes.inline(member['title'], member['title'],
                                       classes=['galien-membre-titre'])
             paragraph += nodes.Text('\u00a0')
@@ -87,8 +91,7 @@ class BoardDirective(SphinxDirective):
         text = line.strip()
         if not text:
             return None
-        # MyST gives content_offset relative to the directive's first line.
-        lineno = self.lineno + self.content_offset + index + 1
+        lineno = self._content_line(index)
         if text[0] in '-*+':
             text = text[1:].strip()
         match = MEMBER_LINE.fullmatch(text)
@@ -103,6 +106,10 @@ class BoardDirective(SphinxDirective):
             return None
         return Member(title=title, name=' '.join(match['name'].split()),
                       city=match['city'].strip())
+
+    def _content_line(self, index: int) -> int:
+        # MyST gives content_offset relative to the directive's first line.
+        return self.lineno + self.content_offset + index + 1
 
     def _warn(self, message: str, *args: object, lineno: int) -> None:
         logger.warning(message, *args, location=(self.env.docname, lineno),
