@@ -224,7 +224,7 @@ Part des **patients** : « 3,5 % » des cas — soit 1 sur 3 ; signes & % $ # _ 
 
 Texte avec & % $ # _ { } ~ ^ \ et `code & % $ # _ { } ~ ^ \` puis https://example.org/%7Eu/a_b#c.
 
-```{board} Board & co #1
+```{board} Board & co #1 ✨
 - Pr P. Arnaud (Paris)
 - Dr 李 Wei 😀 (Lille)
 ```
@@ -254,13 +254,14 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
     assert 'Source : https://example.org/a_b?x=1&y=%20#frag' in text
     assert 'Coûts & « bénéfices » — 100 % ?' in text
     assert 'Texte avec & % $ # _ { } ~ ^ \\ et code & % $ # _ { } ~ ^ \\ puis' in text
-    assert 'BOARD & CO #1' in text
+    assert 'BOARD & CO #1 ?' in text
     assert 'Pr P. Arnaud (Paris)' in text
     # What pdfLaTeX cannot print is replaced, and the editor told where it is.
     assert 'Dr ? Wei ? (Lille)' in text
     log = result.stderr.replace(str(srcdir) + '/', '')
     assert re.search(r"issues/030\.md:21: WARNING: caractère\(s\) impossible\(s\) à imprimer "
                      r"en PDF : '李' \(U\+674E\), '😀' \(U\+1F600\)", log), log
+    assert "issues/030.md:19: WARNING: caractère(s) impossible(s) à imprimer en PDF : '✨'" in log
     assert '[galien.latex]' in log
 
 
