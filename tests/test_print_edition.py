@@ -227,6 +227,7 @@ Texte avec & % $ # _ { } ~ ^ \ et `code & % $ # _ { } ~ ^ \` puis https://exampl
 ```{board} Board & co #1 ✨
 - Pr P. Arnaud (Paris)
 - Dr 李 Wei 😀 (Lille)
+- Mme Ż. Łódź-Şahin (Œuilly)
 ```
 """
 
@@ -256,6 +257,7 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
     assert 'Texte avec & % $ # _ { } ~ ^ \\ et code & % $ # _ { } ~ ^ \\ puis' in text
     assert 'BOARD & CO #1 ?' in text
     assert 'Pr P. Arnaud (Paris)' in text
+    assert 'Mme Ż. Łódź-Şahin (Œuilly)' in text
     # What pdfLaTeX cannot print is replaced, and the editor told where it is.
     assert 'Dr ? Wei ? (Lille)' in text
     log = result.stderr.replace(str(srcdir) + '/', '')
