@@ -303,11 +303,13 @@ def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path)
     srcdir = write_archive(tmp_path / 'src', 1)
     build = tmp_path / 'build'
     assert latexpdf(srcdir, build).returncode == 0
+    first = (build / 'latex/galien-001.pdf').stat().st_mtime_ns
     (srcdir / 'issues/002.md').write_text(
         (srcdir / 'issues/001.md').read_text(encoding='utf-8')
         .replace('numero: 1', 'numero: 2').replace('2018-01', '2018-02'), encoding='utf-8')
     assert latexpdf(srcdir, build).returncode == 0
     assert 'N° 2 – FÉVRIER 2018' in pdf_text(build / 'latex/galien-002.pdf')
+    assert (build / 'latex/galien-001.pdf').stat().st_mtime_ns == first
     # ...and removing it removes its PDF, so the site never publishes it.
     (srcdir / 'issues/002.md').unlink()
     assert latexpdf(srcdir, build).returncode == 0
