@@ -21,6 +21,7 @@ from galien import (
     issue_page,
     latex,
     latex_charset,
+    latexmk,
     listings,
     mail,
     markup,
@@ -53,6 +54,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     latex.setup(app)
     latex_charset.setup(app)
     print_edition.setup(app)
+    latexmk.setup(app)
     downloads.setup(app)
     static.setup(app)
     templating.setup(app)

@@ -9,8 +9,8 @@ instead of Sphinx's title page and table of contents.
 
 Rebuilds stay honest: Sphinx rewrites a ``.tex`` file only when its text
 changed and latexmk skips a PDF whose sources are unchanged, so nothing in a
-``.tex`` may depend on the day of the build. When LaTeX fails, latexmk is told
-to name the issue file, since editors never see the ``.tex``.
+``.tex`` may depend on the day of the build. When LaTeX fails, ``latexmk.py``
+makes the error name the issue file.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ LATEX_DIR = Path(__file__).parent / 'latex'
 THEME_DIR = LATEX_DIR / 'themes'
 CLASS_FILE = LATEX_DIR / 'galienletter.cls'
 THEME = 'galien'
-RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
 
 # The letter has no title page, table of contents or index: its masthead is
 # made from the issue's front matter (see issue_page.py).
@@ -114,67 +113,6 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     builder.context['date'] = ''
 
 
-def perl_string(text: str) -> str:
-    """``text`` as a Perl double-quoted string, anything but plain ASCII as ``\\x{...}``."""
-    return '"' + ''.join(
-        c if c.isascii() and c.isprintable() and c not in '"$@\\' else f'\\x{{{ord(c):x}}}'
-        for c in text) + '"'
-
-
-def latexmk_failure_hook(sources: dict[str, str]) -> str:
-    """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error."""
-    table = ', '.join(f'{perl_string(root)} => {perl_string(source)}'
-                      for root, source in sorted(sources.items()))
-    failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
-    details = perl_string(__('détails dans'))
-    return rf"""
-{RC_MARKER}
-$pdflatex = 'pdflatex -interaction=nonstopmode -halt-on-error -file-line-error '
-  . ($ENV{{'LATEXOPTS'}} // '') . ' %O %S';
-%galien_sources = ({table});
-$failure_cmd = 'internal galien_failure %R';
-sub galien_failure {{
-  my ($root) = @_;
-  my $source = $galien_sources{{$root}} // "$root.tex";
-  my ($error, $where) = ('', "$root.tex");
-  if (open(my $log, '<', "$root.log")) {{
-    while (my $line = <$log>) {{
-      if ($line =~ /^(?:\S*\/)?(\S+\.tex:\d+): (.*)/) {{ ($where, $error) = ($1, $2); last; }}
-      if ($line =~ /^! (.*)/) {{ $error = $1; last; }}
-    }}
-    close($log);
-  }}
-  open(my $err, '>&', \*STDERR);
-  binmode($err, ':encoding(UTF-8)');
-  print $err "$source: " . {failed} . " $root.pdf : $error ($where ; " . {details}
-    . " $root.log)\n";
-  close($err);
-  # Forget this run, so the next `make latexpdf` compiles again and names the file again.
-  unlink("$root.fdb_latexmk");
-  return 0;
-}}
-"""
-
-
-def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
-    """Append the hook to the ``latexmkrc`` Sphinx has just copied (once)."""
-    if exception is not None or app.builder.name != 'latex':
-        return
-    rc_file = Path(app.outdir) / 'latexmkrc'
-    if not rc_file.is_file():
-        return
-    domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
-    sources = {
-        pdf_basename(issue.numero): str(app.env.doc2path(issue.docname))
-        for issue in domain.ordered_issues()
-    }
-    text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'
-    text += latexmk_failure_hook(sources)
-    if rc_file.read_text(encoding='utf-8') != text:
-        rc_file.write_text(text, encoding='utf-8')
-
-
 def setup(app: Sphinx) -> None:
     app.connect('config-inited', configure_latex)
     app.connect('write-started', one_document_per_issue)
-    app.connect('build-finished', add_failure_hook)

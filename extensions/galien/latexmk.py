@@ -1,0 +1,90 @@
+"""latexmk and the issue files: a LaTeX error names the Markdown file to fix.
+
+Editors never see the ``.tex`` files. Sphinx's ``latexmkrc`` (copied into the
+LaTeX output folder on every build) gets a Galien section: pdfLaTeX never
+stops to ask questions (``nonstopmode``, ``halt-on-error``), and when a PDF
+fails, latexmk prints the issue file, TeX's first error and its ``.tex`` line,
+then forgets the failed run so that the next ``make latexpdf`` says it again.
+``make latexpdf`` exits non-zero since latexmk does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.builders.latex import LaTeXBuilder
+from sphinx.locale import __
+
+from galien.print_edition import pdf_basename
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from galien.registry import GalienDomain
+
+RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
+
+
+def perl_string(text: str) -> str:
+    """``text`` as a Perl double-quoted string, anything but plain ASCII as ``\\x{...}``."""
+    return '"' + ''.join(
+        c if c.isascii() and c.isprintable() and c not in '"$@\\' else f'\\x{{{ord(c):x}}}'
+        for c in text) + '"'
+
+
+def latexmk_failure_hook(sources: dict[str, str]) -> str:
+    """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error."""
+    table = ', '.join(f'{perl_string(root)} => {perl_string(source)}'
+                      for root, source in sorted(sources.items()))
+    failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
+    details = perl_string(__('détails dans'))
+    return rf"""
+{RC_MARKER}
+$pdflatex = 'pdflatex -interaction=nonstopmode -halt-on-error -file-line-error '
+  . ($ENV{{'LATEXOPTS'}} // '') . ' %O %S';
+%galien_sources = ({table});
+$failure_cmd = 'internal galien_failure %R';
+sub galien_failure {{
+  my ($root) = @_;
+  my $source = $galien_sources{{$root}} // "$root.tex";
+  my ($error, $where) = ('', "$root.tex");
+  if (open(my $log, '<', "$root.log")) {{
+    while (my $line = <$log>) {{
+      if ($line =~ /^(?:\S*\/)?(\S+\.tex:\d+): (.*)/) {{ ($where, $error) = ($1, $2); last; }}
+      if ($line =~ /^! (.*)/) {{ $error = $1; last; }}
+    }}
+    close($log);
+  }}
+  open(my $err, '>&', \*STDERR);
+  binmode($err, ':encoding(UTF-8)');
+  print $err "$source: " . {failed} . " $root.pdf : $error ($where ; " . {details}
+    . " $root.log)\n";
+  close($err);
+  # Forget this run, so the next `make latexpdf` compiles again and names the file again.
+  unlink("$root.fdb_latexmk");
+  return 0;
+}}
+"""
+
+
+def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
+    """Append the hook to the ``latexmkrc`` Sphinx has just copied (once)."""
+    if exception is not None or not isinstance(app.builder, LaTeXBuilder):
+        return
+    rc_file = Path(app.outdir) / 'latexmkrc'
+    if not rc_file.is_file():
+        return
+    domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
+    sources = {
+        pdf_basename(issue.numero): str(app.env.doc2path(issue.docname))
+        for issue in domain.ordered_issues()
+    }
+    text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'
+    text += latexmk_failure_hook(sources)
+    if rc_file.read_text(encoding='utf-8') != text:
+        rc_file.write_text(text, encoding='utf-8')
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('build-finished', add_failure_hook)
