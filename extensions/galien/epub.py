@@ -41,7 +41,8 @@ BLUE, RED, PALE, GREY = (27, 79, 114), (176, 58, 46), (234, 242, 248), (77, 77, 
 FONT_DIR = Path('/usr/share/fonts/truetype/dejavu')
 #: Listings that only make sense on the website (the book's TOC already lists the issues).
 SITE_ONLY_LISTINGS = frozenset({'chiffres'})
-#: An anchor on every issue page, target of the year entries of the TOC.
+#: An anchor at the top of every issue page: in the TOC, the year points at the
+#: start of its newest issue and that issue's own entry at this anchor.
 ISSUE_ANCHOR = 'numero'
 
 
@@ -204,7 +205,7 @@ class GalienEpubBuilder(Epub3Builder):
 
 
 def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """The anchor the TOC's year entries point at, on every issue of the ePub."""
+    """The anchor that the TOC gives the newest issue of each year (see ``group_by_year``)."""
     if app.builder.name != 'epub' or app.env.domains['galien'].issue_of(docname) is None:
         return
     for section in doctree.findall(nodes.section):
