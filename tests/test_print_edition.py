@@ -92,10 +92,11 @@ def pdf_unicode_strings(objects: bytes) -> set[str]:
     return strings
 
 
-def latexpdf(srcdir: Path, build_dir: Path) -> subprocess.CompletedProcess[str]:
+def latexpdf(srcdir: Path, build_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked."""
     return subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(srcdir), str(build_dir), '-q'],
+        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(srcdir), str(build_dir), '-q',
+         *options],
         capture_output=True, text=True, check=False,
         env={'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
              'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8'},
@@ -232,6 +233,9 @@ Texte avec & % $ # _ { } ~ ^ \ et `code & % $ # _ { } ~ ^ \` puis https://exampl
 """
 
 
+TAGLINE = 'La lettre & co : 100 % {brut} #1 ~ ^ \\ _x_ « ok » — fin'
+
+
 def write_project(root: Path, issues: dict[str, str]) -> Path:
     (root / 'issues').mkdir(parents=True)
     (root / 'conf.py').write_text(ROOT_CONF, encoding='utf-8')
@@ -244,9 +248,15 @@ def write_project(root: Path, issues: dict[str, str]) -> Path:
 
 def test_latex_specials_survive_into_the_pdf(tmp_path):
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS})
-    result = latexpdf(srcdir, tmp_path / 'build')
+    result = latexpdf(srcdir, tmp_path / 'build', '-D', f'galien_tagline={TAGLINE}',
+                      '-D', 'galien_publisher=R&D $5 #2', '-D', 'project=Ga&lien_{1}')
     assert result.returncode == 0, result.stdout + result.stderr
-    text = pdf_text(tmp_path / 'build/latex/galien-030.pdf')
+    pdf = tmp_path / 'build/latex/galien-030.pdf'
+    info = pdfinfo(pdf)
+    assert info['Title'] == 'Ga&lien_{1} N° 30 – juin 2019'
+    assert flat(info['Subject']) == TAGLINE
+    text = pdf_text(pdf)
+    assert f'R&D $5 #2 N° 30 – JUIN 2019 {TAGLINE}' in text
     assert 'R&D à 100 % — 5 $ & 3 € {brut} #1 ~ ^ \\ _fin_' in text  # plain text, as typed
     assert 'N° 30 – JUIN 2019' in text
     assert 'LE CHIFFRE DU MOIS 3,5 %' in text
