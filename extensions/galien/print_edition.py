@@ -64,8 +64,10 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     config.latex_theme_path = [*config.latex_theme_path, str(THEME_DIR)]
     if str(CLASS_FILE) not in config.latex_additional_files:
         config.latex_additional_files = [*config.latex_additional_files, str(CLASS_FILE)]
-    # hyperref takes these two options only before it is loaded.
-    language = rf'\PassOptionsToPackage{{pdflang={config.language or "en"},pdfdisplaydoctitle}}'
+    # hyperref takes these two options only before it is loaded; PDF wants
+    # "fr-CA", Sphinx says "fr_CA".
+    lang = (config.language or 'en').replace('_', '-')
+    language = rf'\PassOptionsToPackage{{pdflang={lang},pdfdisplaydoctitle}}'
     elements = {**LATEX_ELEMENTS, **config.latex_elements}
     elements['passoptionstopackages'] = (
         f'{language}{{hyperref}}\n{elements.get("passoptionstopackages", "")}')
