@@ -26,6 +26,9 @@ if TYPE_CHECKING:
 ARCHIVE_KEY = 'archive'
 LISTINGS_KEY = 'listings'
 WRITTEN_KEY = 'written-views'  # builder name -> docname -> view last written
+#: Builders whose pages show the archive (listings, sidebar, links between issues);
+#: the PDF and the e-mail of an issue do not change when another issue appears.
+VIEW_BUILDERS = frozenset({'html', 'dirhtml', 'singlehtml', 'epub', 'text'})
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,8 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Kept per builder: ``make site`` builds the website, the PDFs and the ePub
     from one environment, and the ePub must catch up on what the website saw.
     """
+    if app.builder.name not in VIEW_BUILDERS:
+        return []
     written = domain_of(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
     views = archive_of(env).views
     changed = sorted(docname for docname, view in views.items()
