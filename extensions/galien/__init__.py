@@ -26,6 +26,7 @@ from galien import (
     mail,
     markup,
     navigation,
+    page_weight,
     print_edition,
     registry,
     source_checks,
@@ -65,6 +66,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     listings.setup(app)
     issue_nav.setup(app)
     navigation.setup(app)
+    page_weight.setup(app)
     feeds.setup(app)
     epub.setup(app)
     return {
