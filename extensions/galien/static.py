@@ -1,4 +1,4 @@
-"""Web assets: the letter's stylesheet, for the HTML site and the ePub."""
+"""Web assets: the letter's stylesheet, for the HTML site and the ePub, and its print styles."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ def add_stylesheet(app: Sphinx) -> None:
     if str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file('galien.css')
+    # Printing a page from the browser gives the letter alone, not the website around it.
+    app.add_css_file('galien-print.css', media='print')
 
 
 def setup(app: Sphinx) -> None:
