@@ -164,6 +164,8 @@ def test_citation_is_a_footnote_without_french_space_before_colon(issue_20):
     assert 'Deep learning for health informatics' in text
     assert '21(1):4–21' in text
     assert '21(1) :4' not in text
+    # The call "1" is a link to its note.
+    assert re.search(rb'/S\s*/GoTo\s*/D\s*\(Hfootnote\.1\)', pdf_objects(issue_20))
     assert 'Galien 7' in text and 'Galien 2' in text
 
 
