@@ -31,16 +31,25 @@ issues/*
 """
 
 
-def issue_text(numero: int, year: int, month: int) -> str:
-    """One issue: front matter, chiffre du mois, article citing older issues, board."""
-    cited = ' et '.join(f'{{galien}}`{n}`' for n in (numero - 1, numero // 2) if n >= 1)
-    reference = f'(cf {cited})' if cited else ''
+def cited_numbers(numero: int) -> list[int]:
+    """Each issue cites the previous one and the one half its number."""
+    return [n for n in (numero - 1, numero // 2) if n >= 1]
+
+
+def front_matter(numero: int, year: int, month: int) -> str:
     return f"""---
 numero: {numero}
 date: {year:04d}-{month:02d}
 titre: Numéro {numero} & « suite »
 ---
+"""
 
+
+def issue_text(numero: int, year: int, month: int) -> str:
+    """One issue: front matter, chiffre du mois, article citing older issues, board."""
+    cited = ' et '.join(f'{{galien}}`{n}`' for n in cited_numbers(numero))
+    reference = f'(cf {cited})' if cited else ''
+    return front_matter(numero, year, month) + f"""
 ```{{chiffre-du-mois}} {numero},5 %
 :source: https://example.org/chiffres/{numero}?a=1&b=2
 
@@ -67,14 +76,9 @@ Source : {{footcite:t}}`ravi2017`
 
 def plain_issue_text(numero: int, year: int, month: int) -> str:
     """The same issue as :func:`issue_text`, in Markdown the stock stack understands."""
-    cited = ' et '.join(f'[Galien {n}]({n:03d}.md)' for n in (numero - 1, numero // 2) if n >= 1)
+    cited = ' et '.join(f'[Galien {n}]({n:03d}.md)' for n in cited_numbers(numero))
     reference = f'(cf {cited})' if cited else ''
-    return f"""---
-numero: {numero}
-date: {year:04d}-{month:02d}
-titre: Numéro {numero} & « suite »
----
-
+    return front_matter(numero, year, month) + f"""
 # Galien N° {numero} – {month:02d}/{year}
 
 ## Le chiffre du mois
