@@ -1,0 +1,313 @@
+"""The website as readers see it, in headless Chromium driven by Playwright.
+
+The site is built into a temporary folder with the real N°20 and two copies of
+it as N°19 and N°21, so that the home page's latest issue, the links between
+issues and the search have something to show, then served on 127.0.0.1. The
+browser is Debian's ``chromium`` (``make test`` installs it): Playwright never
+downloads one. Run these tests alone with ``pytest -m browser``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from bench import GALIEN_CONF, make_project
+from conftest import PROJECT_DIR
+from helpers import NBSP, pdftotext, require_tool
+from playwright.sync_api import Browser, Page, Request, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path('/usr/bin/chromium')
+CHROMIUM_ARGS = [
+    '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync',
+]
+# Left for review, never versioned (like the e-mail's rendering in the same folder).
+REVIEW_DIR = PROJECT_DIR / '_build' / 'screenshots'
+SIZES = {'telephone': (390, 844), 'tablette': (820, 1180), 'ordinateur': (1440, 900)}
+PAGES = {
+    'accueil': 'index.html',
+    'numero-20': 'issues/020.html',
+    'chiffres': 'chiffres.html',
+    'recherche': 'search.html',
+}
+AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+BLOCKING_IMPACTS = {'serious', 'critical'}
+NUMERO_20 = f'N°{NBSP}20 – février 2018'
+A4_POINTS = (595, 842)
+
+
+# -- the site, its server and the browser ----------------------------------------
+
+
+def sphinx_html(source: Path, build_dir: Path, *options: str) -> Path:
+    result = subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'html', str(source), str(build_dir), '-q',
+         *options],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return build_dir / 'html'
+
+
+def copy_of_issue_20(numero: int, month: str, titre: str) -> str:
+    """N°20's text as another issue: same length, same blocks, another number."""
+    text = (PROJECT_DIR / 'issues' / '020.md').read_text(encoding='utf-8')
+    text = re.sub(r'^numero: 20$', f'numero: {numero}', text, count=1, flags=re.MULTILINE)
+    text = re.sub(r'^date: 2018-02$', f'date: {month}', text, count=1, flags=re.MULTILINE)
+    return re.sub(r'^titre: .*$', f'titre: {titre}', text, count=1, flags=re.MULTILINE)
+
+
+@pytest.fixture(scope='module')
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with N°19, the real N°20 and N°21, built strictly (-W)."""
+    source = tmp_path_factory.mktemp('browser-site')
+    (source / 'conf.py').write_text(GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')),
+                                    encoding='utf-8')
+    for name in ('index.md', 'chiffres.md', 'references.bib'):
+        shutil.copy(PROJECT_DIR / name, source / name)
+    shutil.copytree(PROJECT_DIR / '_static', source / '_static')
+    (source / 'issues').mkdir()
+    shutil.copy(PROJECT_DIR / 'issues' / '020.md', source / 'issues' / '020.md')
+    (source / 'issues' / '019.md').write_text(
+        copy_of_issue_20(19, '2018-01', 'Le numéro de janvier'), encoding='utf-8')
+    (source / 'issues' / '021.md').write_text(
+        copy_of_issue_20(21, '2018-03', 'Le numéro de mars'), encoding='utf-8')
+    return sphinx_html(source, source / '_build', '-W', '--keep-going')
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        """Requests are counted by the browser; the server's log would only be noise."""
+
+
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 from a thread; yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f'http://127.0.0.1:{server.server_address[1]}/'
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope='module')
+def base_url(site: Path) -> Iterator[str]:
+    yield from serve(site)
+
+
+@pytest.fixture(scope='module')
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail('chromium is missing: run `make test`, which installs it')
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh page in its own context: no cache, no storage left by another test."""
+    context = browser.new_context(locale='fr-FR')
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# -- pages, clicks and search ------------------------------------------------------
+
+
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_pages_open_in_french(page: Page, base_url: str, path: str):
+    response = page.goto(base_url + path)
+    assert response is not None and response.status == 200
+    assert page.locator('html').get_attribute('lang') == 'fr'
+    assert page.title().endswith('Galien')
+
+
+def test_latest_issue_then_previous_then_pdf(page: Page, base_url: str):
+    page.goto(base_url + 'index.html')
+    page.locator('.galien-dernier').get_by_role('link', name='Lire le numéro').click()
+    page.wait_for_url(base_url + 'issues/021.html')
+    assert page.get_by_role('heading', level=1).inner_text().startswith('Galien N°')
+    assert 'mars 2018' in page.get_by_role('heading', level=1).inner_text()
+
+    previous = page.locator('p.galien-precedent')
+    assert previous.inner_text().startswith('Numéro précédent')
+    previous.get_by_role('link', name=NUMERO_20).click()
+    page.wait_for_url(base_url + 'issues/020.html')
+    assert page.get_by_role('heading', level=1).inner_text() == f'Galien {NUMERO_20}'
+
+    pdf_link = page.locator('.galien-masthead').get_by_role('link', name='Télécharger le PDF')
+    # `make site` puts the PDFs in pdf/ next to the pages: the link must land there.
+    assert pdf_link.evaluate('a => a.href') == base_url + 'pdf/galien-020.pdf'
+
+
+def test_french_search_finds_issue_20(page: Page, base_url: str):
+    page.goto(base_url + 'issues/020.html')
+    page.get_by_role('button', name='Recherche').first.click()
+    box = page.locator('dialog').get_by_role('searchbox', name='Rechercher…')
+    box.fill('médicament')
+    box.press('Enter')
+    page.wait_for_url(re.compile(r'search\.html\?q=m'))
+    results = page.locator('#search-results li')
+    results.first.wait_for()
+    titles = results.locator('a').all_inner_texts()
+    assert any(NUMERO_20 in title for title in titles), titles
+
+
+# -- accessibility ------------------------------------------------------------------
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's WCAG 2.1 A/AA violations of impact serious or critical."""
+    results = Axe().run(page, options={'runOnly': {'type': 'tag', 'values': AXE_TAGS}})
+    return [
+        {'id': v['id'], 'impact': v['impact'],
+         'targets': [node['target'] for node in v['nodes']]}
+        for v in results.response['violations'] if v['impact'] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_axe_finds_no_serious_violation(page: Page, base_url: str, path: str):
+    page.goto(base_url + path, wait_until='networkidle')
+    assert serious_violations(page) == []
+
+
+def test_axe_would_report_a_contrast_failure(page: Page, base_url: str):
+    """The check above can fail: grey on the chiffre's pale blue is reported."""
+    page.goto(base_url + 'issues/020.html', wait_until='networkidle')
+    page.add_style_tag(content='.galien-chiffre p { color: #a0a0a0 !important; }')
+    assert 'color-contrast' in {v['id'] for v in serious_violations(page)}
+
+
+def test_chiffre_and_board_are_structures(page: Page, base_url: str):
+    page.goto(base_url + 'issues/020.html')
+    chiffre = page.get_by_role('region', name='Le chiffre du mois')
+    assert chiffre.get_by_role('heading', name='Le chiffre du mois').is_visible()
+    assert chiffre.locator('.galien-chiffre-valeur').inner_text().strip() == '15'
+    board = page.get_by_role('complementary', name='Board scientifique')
+    members = board.get_by_role('list').get_by_role('listitem')
+    assert members.count() == 9
+    assert 'F. Pinguet' in members.all_inner_texts()[6]
+
+
+# -- sizes ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize('name', SIZES)
+def test_issue_20_at_each_size(browser: Browser, base_url: str, name: str):
+    width, height = SIZES[name]
+    context = browser.new_context(viewport={'width': width, 'height': height}, locale='fr-FR')
+    page = context.new_page()
+    page.goto(base_url + 'issues/020.html', wait_until='networkidle')
+    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    png = REVIEW_DIR / f'galien-020-{width}x{height}.png'
+    page.screenshot(path=str(png), full_page=True)
+    assert png.stat().st_size > 10_000
+
+    widths = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
+    assert widths[0] <= widths[1], f'horizontal scroll at {width}px: {widths}'
+    if name == 'telephone':
+        # The chiffre's title and figure are on the first screen, before any scrolling.
+        for selector in ('#chiffre-du-mois-titre', '.galien-chiffre-valeur'):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box['y'] >= 0
+            assert box['y'] + box['height'] <= height, (selector, box)
+    context.close()
+
+
+# -- print ----------------------------------------------------------------------------
+
+
+def pdf_page_sizes(pdf: Path) -> list[tuple[int, int]]:
+    result = subprocess.run([require_tool('pdfinfo'), '-f', '1', '-l', '99', str(pdf)],
+                            capture_output=True, text=True, check=True)
+    return [(round(float(w)), round(float(h))) for w, h in
+            re.findall(r'Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts', result.stdout)]
+
+
+def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str):
+    page.goto(base_url + 'issues/020.html', wait_until='networkidle')
+    pdf = REVIEW_DIR / 'galien-020-navigateur.pdf'
+    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    # Chromium's print dialog with its defaults: the page's own @page size, backgrounds.
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    sizes = pdf_page_sizes(pdf)
+    assert 1 <= len(sizes) <= 2, sizes
+    assert set(sizes) == {A4_POINTS}
+
+    text = ' '.join(pdftotext(pdf, layout=False).split())  # no-break spaces too
+    for letter_part in ('Galien N° 20 – février 2018', 'Le chiffre du mois', 'Deep Learning',
+                        'Deep learning for health informatics', 'Board scientifique',
+                        'F. Pinguet', 'Pr JL. Cazin'):
+        assert letter_part.casefold() in text.casefold(), letter_part  # titles in capitals
+    for navigation in ('Rechercher', 'Recherche', 'Numéro précédent', 'Numéro suivant',
+                       'Les numéros par année', 'Les chiffres du mois', 'Télécharger',
+                       'Passer au contenu', 'Contenu', 'Ctrl'):
+        assert navigation not in text, navigation
+
+
+# -- page weight ------------------------------------------------------------------------
+
+
+def page_weight(browser: Browser, url: str) -> dict[str, int]:
+    """Bytes transferred (headers and bodies) and requests for one visit, cache empty."""
+    context = browser.new_context()
+    page = context.new_page()
+    finished: list[Request] = []
+    page.on('requestfinished', lambda request: finished.append(request))
+    page.goto(url, wait_until='networkidle')
+    sizes = [request.sizes() for request in finished]
+    context.close()
+    return {
+        'requests': len(finished),
+        'bytes': sum(s['responseHeadersSize'] + s['responseBodySize'] for s in sizes),
+    }
+
+
+@pytest.fixture(scope='module')
+def benchmark_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The benchmark's archive of 20 issues, same content, in both stacks."""
+    root = tmp_path_factory.mktemp('browser-stacks')
+    return {stack: sphinx_html(make_project(root / stack, 20, stack), root / f'{stack}-build')
+            for stack in ('galien', 'stock')}
+
+
+def test_page_weight_no_heavier_than_stock_theme(browser: Browser, base_url: str,
+                                                  benchmark_sites: dict[str, Path]):
+    figures = {'galien-020': page_weight(browser, base_url + 'issues/020.html')}
+    for stack, html in benchmark_sites.items():
+        for url in serve(html):
+            figures[f'{stack}-archive-020'] = page_weight(browser, url + 'issues/020.html')
+    report = PROJECT_DIR / '_build' / 'browser' / 'page-weight.json'
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(json.dumps(figures, indent=2) + '\n', encoding='utf-8')
+    print(f'\npage weight (issue N°20): {figures}')
+
+    stock = figures['stock-archive-020']
+    for name in ('galien-020', 'galien-archive-020'):
+        assert figures[name]['bytes'] <= stock['bytes'], figures
+        assert figures[name]['requests'] <= stock['requests'], figures
+    # What was stripped: Font Awesome's 1.5 MB script is no longer fetched.
+    assert figures['galien-020']['bytes'] < stock['bytes'] // 2, figures
