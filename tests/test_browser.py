@@ -188,10 +188,18 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     ]
 
 
+@pytest.mark.parametrize('scheme', ['light', 'dark'])
 @pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
-def test_axe_finds_no_serious_violation(page: Page, base_url: str, path: str):
+def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: str,
+                                        scheme: str):
+    """In both themes: the theme follows the reader's system setting."""
+    context = browser.new_context(locale='fr-FR', color_scheme=scheme)
+    page = context.new_page()
     page.goto(base_url + path, wait_until='networkidle')
-    assert serious_violations(page) == []
+    assert page.evaluate('document.documentElement.dataset.theme') == scheme
+    violations = serious_violations(page)
+    context.close()
+    assert violations == []
 
 
 def test_axe_would_report_a_contrast_failure(page: Page, base_url: str):
