@@ -245,6 +245,17 @@ def test_issue_20_at_each_size(browser: Browser, base_url: str, name: str):
     context.close()
 
 
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str):
+    width, height = SIZES['telephone']
+    context = browser.new_context(viewport={'width': width, 'height': height})
+    page = context.new_page()
+    page.goto(base_url + path, wait_until='networkidle')
+    widths = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
+    context.close()
+    assert widths[0] <= widths[1] == width
+
+
 # -- print ----------------------------------------------------------------------------
 
 
