@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -94,8 +95,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
         """Requests are counted by the browser; the server's log would only be noise."""
 
 
+@contextmanager
 def serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 from a thread; yield its base URL."""
+    """Serve ``folder`` on 127.0.0.1 from a thread, for the ``with`` block; its base URL."""
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(('127.0.0.1', 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -110,7 +112,8 @@ def serve(folder: Path) -> Iterator[str]:
 
 @pytest.fixture(scope='module')
 def base_url(site: Path) -> Iterator[str]:
-    yield from serve(site)
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope='module')
@@ -314,15 +317,17 @@ def benchmark_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]
 
 
 def test_page_weight_no_heavier_than_stock_theme(browser: Browser, base_url: str,
-                                                  benchmark_sites: dict[str, Path]):
+                                                  benchmark_sites: dict[str, Path],
+                                                  capsys: pytest.CaptureFixture[str]):
     figures = {'galien-020': page_weight(browser, base_url + 'issues/020.html')}
     for stack, html in benchmark_sites.items():
-        for url in serve(html):
+        with serve(html) as url:
             figures[f'{stack}-archive-020'] = page_weight(browser, url + 'issues/020.html')
     report = PROJECT_DIR / '_build' / 'browser' / 'page-weight.json'
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(figures, indent=2) + '\n', encoding='utf-8')
-    print(f'\npage weight (issue N°20): {figures}')
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(f'\npage weight of issue N°20, cache empty: {json.dumps(figures)}')
 
     stock = figures['stock-archive-020']
     for name in ('galien-020', 'galien-archive-020'):
