@@ -301,14 +301,14 @@ def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in pdfs}
 
     issue = srcdir / 'issues/002.md'
-    issue.write_text(issue.read_text(encoding='utf-8').replace('Article 2', 'Article deux'),
+    issue.write_text(issue.read_text(encoding='utf-8') + '\nUn paragraphe ajouté.\n',
                      encoding='utf-8')
     result = latexpdf(srcdir, build)
     assert result.returncode == 0, result.stdout + result.stderr
     after = {p.name: p.stat().st_mtime_ns for p in sorted((build / 'latex').glob('*.pdf'))}
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ['galien-002.pdf']
-    assert 'Article deux' in pdf_text(build / 'latex/galien-002.pdf')
+    assert 'Un paragraphe ajouté.' in pdf_text(build / 'latex/galien-002.pdf')
 
 
 def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path):
