@@ -73,8 +73,8 @@ def copy_of_issue_20(numero: int, month: str, titre: str) -> str:
 
 
 @pytest.fixture(scope='module')
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project with N°19, the real N°20 and N°21, built strictly (-W)."""
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project with N°19, the real N°20 and N°21."""
     source = tmp_path_factory.mktemp('browser-site')
     (source / 'conf.py').write_text(GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')),
                                     encoding='utf-8')
@@ -87,7 +87,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         copy_of_issue_20(19, '2018-01', 'Le numéro de janvier'), encoding='utf-8')
     (source / 'issues' / '021.md').write_text(
         copy_of_issue_20(21, '2018-03', 'Le numéro de mars'), encoding='utf-8')
+    return source
+
+
+@pytest.fixture(scope='module')
+def site(source: Path) -> Path:
+    """The website, built strictly (-W)."""
     return sphinx_html(source, source / '_build', '-W', '--keep-going')
+
+
+@pytest.fixture(scope='module')
+def published_site(source: Path) -> Path:
+    """``make site``: the website with the PDFs where its links point."""
+    if not (Path(sys.prefix) / '.requirements.txt').exists():
+        pytest.skip('the test venv was not made by the Makefile')
+    build_dir = source / '_published'
+    result = subprocess.run(
+        ['make', '--no-print-directory', 'site', f'VENV={sys.prefix}', f'SOURCEDIR={source}',
+         f'BUILDDIR={build_dir}'],
+        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return build_dir / 'site'
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -163,6 +184,27 @@ def test_latest_issue_then_previous_then_pdf(page: Page, base_url: str):
     pdf_link = page.locator('.galien-masthead').get_by_role('link', name='Télécharger le PDF')
     # `make site` puts the PDFs in pdf/ next to the pages: the link must land there.
     assert pdf_link.evaluate('a => a.href') == base_url + 'pdf/galien-020.pdf'
+
+
+@pytest.mark.slow
+def test_pdf_link_of_the_published_site_gives_the_issue(browser: Browser, published_site: Path,
+                                                        tmp_path: Path):
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(published_site) as url:
+        page.goto(url + 'issues/020.html')
+        link = page.locator('.galien-masthead').get_by_role('link', name='Télécharger le PDF')
+        with page.expect_response(lambda response: response.url.endswith('.pdf')) as answer:
+            link.click()
+        response = answer.value
+        assert (response.url, response.status) == (url + 'pdf/galien-020.pdf', 200)
+        assert response.header_value('content-type') == 'application/pdf'
+        # Chromium hands the page to its PDF viewer: fetch the same address for the file.
+        pdf = tmp_path / 'galien-020.pdf'
+        pdf.write_bytes(context.request.get(response.url).body())
+    context.close()
+    text = ' '.join(pdftotext(pdf).split())
+    assert 'N° 20 – FÉVRIER 2018' in text, text[:500]
 
 
 def test_french_search_finds_issue_20(page: Page, base_url: str):
