@@ -19,12 +19,14 @@ from docutils import nodes
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 #: Scripts a letter's page can always do without.
 UNUSED_SCRIPTS = ('scripts/fontawesome.js',)
 #: Scripts only the search page, or search-as-you-type, uses.
 SEARCH_SCRIPTS = ('searchtools.js', 'language_data.js', 'searchindex.js')
 PYGMENTS_CSS = 'pygments.css'
+TEMPLATES_DIR = Path(__file__).parent / 'templates'
 
 
 def script_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
@@ -64,5 +66,12 @@ def lighten_page(app: Sphinx, pagename: str, templatename: str,
             str(getattr(css, 'filename', css))).name != PYGMENTS_CSS]
 
 
+def use_layout(app: Sphinx, config: Config) -> None:
+    """Make ``layout.html`` findable, whatever else the extension puts in templates/."""
+    if str(TEMPLATES_DIR) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
+
+
 def setup(app: Sphinx) -> None:
+    app.connect('config-inited', use_layout)
     app.connect('html-page-context', lighten_page)
