@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
 
+from sphinx.testing.util import SphinxTestApp
+
 if TYPE_CHECKING:
-    from sphinx.testing.util import SphinxTestApp
+    from collections.abc import Iterator
 
 EPUBCHECK_JAR = Path('/usr/bin/epubcheck')
 NBSP = '\u00a0'
@@ -60,3 +63,15 @@ def pdftotext(pdf: Path, *, layout: bool = True) -> str:
     result = subprocess.run([tool, *options, str(pdf), '-'], capture_output=True,
                             text=True, check=True)
     return result.stdout
+
+
+@contextmanager
+def built(builder: str, source: Path) -> Iterator[SphinxTestApp]:
+    """A fresh parallel build of ``source`` beside it, for module-scoped fixtures."""
+    app = SphinxTestApp(builder, srcdir=source, builddir=source.parent / 'build', parallel=2,
+                        freshenv=True)
+    try:
+        app.build()
+        yield app
+    finally:
+        app.cleanup()

@@ -7,7 +7,7 @@ import zipfile
 from xml.etree import ElementTree
 
 import pytest
-from helpers import assert_epub_clean, warnings
+from helpers import assert_epub_clean, built, warnings
 from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 from test_archive_site import ISSUES, write_site
@@ -19,14 +19,8 @@ XHTML = '{http://www.w3.org/1999/xhtml}'
 
 @pytest.fixture(scope='module')
 def book(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp('book') / 'src')
-    app = SphinxTestApp('epub', srcdir=root, builddir=root.parent / 'build', parallel=2,
-                        freshenv=True)
-    try:
-        app.build()
+    with built('epub', write_site(tmp_path_factory.mktemp('book') / 'src')) as app:
         yield app
-    finally:
-        app.cleanup()
 
 
 def epub_path(app):

@@ -15,7 +15,7 @@ import pytest
 import snowballstemmer
 from archive import write_archive
 from bs4 import BeautifulSoup
-from helpers import NBSP, warnings
+from helpers import NBSP, built, warnings
 from sphinx.testing.util import SphinxTestApp
 
 ISSUES = 30
@@ -80,14 +80,8 @@ def write_site(root):
 
 @pytest.fixture(scope='module')
 def site(tmp_path_factory):
-    root = write_site(tmp_path_factory.mktemp('site') / 'src')
-    app = SphinxTestApp('html', srcdir=root, builddir=root.parent / 'build', parallel=2,
-                        freshenv=True)
-    try:
-        app.build()
+    with built('html', write_site(tmp_path_factory.mktemp('site') / 'src')) as app:
         yield app
-    finally:
-        app.cleanup()
 
 
 def soup(app, docname):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bench
 import pytest
 from bs4 import BeautifulSoup
-from sphinx.testing.util import SphinxTestApp
+from helpers import built
 
 ISSUES = 240  # January 2018 to December 2037
 pytestmark = pytest.mark.slow
@@ -18,14 +18,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope='module')
 def archive(tmp_path_factory):
-    root = bench.make_project(tmp_path_factory.mktemp('scale') / 'src', ISSUES, 'galien')
-    app = SphinxTestApp('html', srcdir=root, builddir=root.parent / 'build', parallel=2,
-                        freshenv=True)
-    try:
-        app.build()
+    source = bench.make_project(tmp_path_factory.mktemp('scale') / 'src', ISSUES, 'galien')
+    with built('html', source) as app:
         yield app
-    finally:
-        app.cleanup()
 
 
 def sidebar(app, docname):
