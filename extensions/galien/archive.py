@@ -12,6 +12,7 @@ when any chiffre changes) is written again without being read again
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -43,30 +44,37 @@ class Archive:
     def latest(self) -> Issue | None:
         return self.newest_first[0] if self.newest_first else None
 
-    @property
+    # Indexes computed on first use and kept: pages ask for them once each.
+    @cached_property
     def by_numero(self) -> dict[int, Issue]:
         return {issue.numero: issue for issue in self.newest_first}
 
-    def years(self) -> list[tuple[int, list[Issue]]]:
-        """``(year, issues of that year newest first)``, newest year first."""
+    @cached_property
+    def _position(self) -> dict[str, int]:
+        return {issue.docname: index for index, issue in enumerate(self.newest_first)}
+
+    @cached_property
+    def _years(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
         grouped: dict[int, list[Issue]] = {}
         for issue in self.newest_first:
             grouped.setdefault(issue.year, []).append(issue)
-        return sorted(grouped.items(), reverse=True)
+        return tuple((year, tuple(issues)) for year, issues in sorted(grouped.items(), reverse=True))
+
+    def years(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
+        """``(year, issues of that year newest first)``, newest year first."""
+        return self._years
 
     def neighbours(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
         """The previous and next issues by number (gaps in numbering are skipped)."""
-        numbers = [i.numero for i in self.newest_first]
-        index = numbers.index(issue.numero)
+        index = self._position[issue.docname]
         newer = self.newest_first[index - 1] if index > 0 else None
-        older = self.newest_first[index + 1] if index + 1 < len(numbers) else None
+        older = self.newest_first[index + 1] if index + 1 < len(self.newest_first) else None
         return older, newer
 
     def current_year(self, docname: str) -> int | None:
         """The year whose issues the sidebar shows on ``docname``: its own, else the latest."""
-        for issue in self.newest_first:
-            if issue.docname == docname:
-                return issue.year
+        if docname in self._position:
+            return self.newest_first[self._position[docname]].year
         return self.latest.year if self.latest else None
 
 
@@ -108,11 +116,11 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
     years = tuple(year for year, _ in archive.years())
     views: dict[str, Hashable] = {}
     for year, issues in archive.years():
-        sidebar = (years, year, tuple(issues))
+        sidebar = (years, year, issues)
         for issue in issues:
             older, newer = archive.neighbours(issue)
             views[issue.docname] = (sidebar, older, newer, archive.cited_in.get(issue.numero))
-    latest_sidebar = (years, archive.current_year(''), tuple(archive.years()[0][1])
+    latest_sidebar = (years, archive.current_year(''), archive.years()[0][1]
                       if archive.newest_first else ())
     for docname in env.found_docs:
         if docname in listing_docs(env):
