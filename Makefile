@@ -6,7 +6,8 @@
 #   make site        website + PDFs + ePub -> _build/site/, ready to deploy
 #   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
 #   make livehtml    live preview for editors (http://127.0.0.1:8000)
-#   make test        every test (installs the Debian packages they need)
+#   make test        make lint, then every test (installs the Debian packages they need)
+#   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #
 # The first target run creates .venv from requirements.txt.
@@ -43,10 +44,12 @@ define ensure_debian
 	fi
 endef
 
-.PHONY: help html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests clean
+LINTED := extensions tests benchmarks conf.py
+
+.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests clean
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# *//'
+	@sed -n '3,13p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -86,7 +89,13 @@ livehtml: $(VENV_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
-test: $(VENV_STAMP) system-tests
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/mypy
+	cd extensions && ../$(VENV)/bin/lint-imports --config ../pyproject.toml
+
+test: lint system-tests
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).

@@ -17,6 +17,11 @@ extensions = [
     'myst_parser',
     'sphinxcontrib.bibtex',
     'galien',
+    # The editions: leave one out to switch it off.
+    'galien.web',
+    'galien.print',
+    'galien.epub',
+    'galien.mail',
 ]
 
 galien_tagline = "La lettre d'information sur les médicaments innovants en cancérologie"
@@ -29,8 +34,7 @@ galien_paper_issues = list(range(1, 20))
 galien_colophons = [
     {
         'since': '2016-01',
-        'department': 'CPPCC : Centre de Pharmacologie et de Pharmacie Clinique '
-        'en Cancérologie',
+        'department': 'CPPCC : Centre de Pharmacologie et de Pharmacie Clinique en Cancérologie',
         'director': 'Pr E. Lartigau, Directeur Général du Centre Oscar Lambret',
         'editors': ['Pr JL. Cazin', 'Dr D. Cochelard'],
     },
@@ -47,7 +51,13 @@ bibtex_bibfiles = ['references.bib']
 bibtex_default_style = 'unsrt'
 
 exclude_patterns = [
-    '_build', '.venv', 'README.md', 'tests', 'benchmarks', '.ci', 'extensions',
+    '_build',
+    '.venv',
+    'README.md',
+    'tests',
+    'benchmarks',
+    '.ci',
+    'extensions',
 ]
 
 # -- Website ------------------------------------------------------------------

@@ -8,7 +8,10 @@ that the benchmark compares like with like.
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ROOT_CONF = 'from rootconf import *  # noqa: F403\n'
 
@@ -49,7 +52,9 @@ def issue_text(numero: int, year: int, month: int) -> str:
     """One issue: front matter, chiffre du mois, article citing older issues, board."""
     cited = ' et '.join(f'{{galien}}`{n}`' for n in cited_numbers(numero))
     reference = f'(cf {cited})' if cited else ''
-    return front_matter(numero, year, month) + f"""
+    return (
+        front_matter(numero, year, month)
+        + f"""
 ```{{chiffre-du-mois}} {numero},5 %
 :source: https://example.org/chiffres/{numero}?a=1&b=2
 
@@ -72,13 +77,16 @@ Source : {{footcite:t}}`ravi2017`
 - Dr F. Pinguet (Montpellier)
 ```
 """
+    )
 
 
 def plain_issue_text(numero: int, year: int, month: int) -> str:
     """The same issue as :func:`issue_text`, in Markdown the stock stack understands."""
     cited = ' et '.join(f'[Galien {n}]({n:03d}.md)' for n in cited_numbers(numero))
     reference = f'(cf {cited})' if cited else ''
-    return front_matter(numero, year, month) + f"""
+    return (
+        front_matter(numero, year, month)
+        + f"""
 # Galien N° {numero} – {month:02d}/{year}
 
 ## Le chiffre du mois
@@ -105,6 +113,7 @@ Source : {{footcite:t}}`ravi2017`
 - Pr P. Arnaud (Paris)
 - Dr F. Pinguet (Montpellier)
 """
+    )
 
 
 def issue_date(numero: int, first_year: int) -> tuple[int, int]:

@@ -92,8 +92,9 @@ def make_project(root: Path, size: int, stack: str) -> Path:
     """A source tree of ``size`` issues for ``stack`` ('galien' or 'stock')."""
     root.mkdir(parents=True)
     if stack == 'galien':
-        (root / 'conf.py').write_text(GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')),
-                                      encoding='utf-8')
+        (root / 'conf.py').write_text(
+            GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')), encoding='utf-8'
+        )
         for page in PROJECT_DIR.glob('*.md'):
             if page.name != 'README.md':
                 shutil.copy(page, root / page.name)
@@ -109,8 +110,18 @@ def make_project(root: Path, size: int, stack: str) -> Path:
 
 def sphinx_build(source: Path, out: Path, jobs: int = 1) -> tuple[float, float, str]:
     """Build the HTML site; return seconds, peak memory in MB and the warnings."""
-    command = [sys.executable, '-c', CHILD, '-b', 'html', '-q', str(source),
-               str(out / 'html'), '-d', str(out / 'doctrees')]
+    command = [
+        sys.executable,
+        '-c',
+        CHILD,
+        '-b',
+        'html',
+        '-q',
+        str(source),
+        str(out / 'html'),
+        '-d',
+        str(out / 'doctrees'),
+    ]
     if jobs > 1:
         command += ['-j', str(jobs)]
     start = time.perf_counter()
@@ -128,9 +139,12 @@ def edit_one_issue(source: Path, numero: int, edit: int) -> None:
     """Change one word of the article, differently at each edit."""
     path = source / 'issues' / f'{numero:03d}.md'
     text = path.read_text(encoding='utf-8')
-    path.write_text(text.replace('Un article', f'Un article (version {edit})', 1)
-                    .replace(f'Un article (version {edit}) (version {edit - 1})',
-                             f'Un article (version {edit})'), encoding='utf-8')
+    path.write_text(
+        text.replace('Un article', f'Un article (version {edit})', 1).replace(
+            f'Un article (version {edit}) (version {edit - 1})', f'Un article (version {edit})'
+        ),
+        encoding='utf-8',
+    )
 
 
 def page_times(html: Path) -> dict[Path, int]:
@@ -164,24 +178,32 @@ def measure(workdir: Path, size: int, stack: str, runs: int) -> Measure:
 
 
 def report(results: dict[tuple[str, int], Measure], sizes: list[int]) -> None:
-    print(f'\n{"N":>5} {"stack":<7} {"full (s)":>9} {"rebuild (s)":>12} {"pages":>6} '
-          f'{"-j 2 (s)":>9} {"peak MB":>8} {"warnings":>9}')
+    print(
+        f'\n{"N":>5} {"stack":<7} {"full (s)":>9} {"rebuild (s)":>12} {"pages":>6} '
+        f'{"-j 2 (s)":>9} {"peak MB":>8} {"warnings":>9}'
+    )
     for size in sizes:
         for stack in ('stock', 'galien'):
             m = results[stack, size]
-            print(f'{size:>5} {stack:<7} {m.median:>9.2f} {m.rebuild:>12.2f} {m.rewritten:>6} '
-                  f'{m.parallel:>9.2f} {m.peak_mb:>8.0f} {m.warnings:>9}')
+            print(
+                f'{size:>5} {stack:<7} {m.median:>9.2f} {m.rebuild:>12.2f} {m.rewritten:>6} '
+                f'{m.parallel:>9.2f} {m.peak_mb:>8.0f} {m.warnings:>9}'
+            )
     print()
     for size in sizes:
         ours, stock = results['galien', size], results['stock', size]
-        print(f'N={size}: full build project/stock = {ours.median / stock.median:.2f}, '
-              f'rebuild project/stock = {ours.rebuild / stock.rebuild:.2f}')
+        print(
+            f'N={size}: full build project/stock = {ours.median / stock.median:.2f}, '
+            f'rebuild project/stock = {ours.rebuild / stock.rebuild:.2f}'
+        )
     if len(sizes) >= 2:
         small, large = sizes[0], sizes[-1]
         for stack in ('galien', 'stock'):
             scaling = results[stack, large].median / results[stack, small].median
-            print(f'scaling t({large})/t({small}), {stack}: {scaling:.1f} '
-                  f'(issues ×{large / small:.0f})')
+            print(
+                f'scaling t({large})/t({small}), {stack}: {scaling:.1f} '
+                f'(issues ×{large / small:.0f})'
+            )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
-
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
@@ -46,7 +45,9 @@ def epubcheck(epub: Path) -> str:
     java = require_tool('java')
     result = subprocess.run(
         [java, '-jar', str(EPUBCHECK_JAR), str(epub)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stdout + result.stderr
 
@@ -60,16 +61,18 @@ def pdftotext(pdf: Path, *, layout: bool = True) -> str:
     """The PDF's text, laid out as on the page or (``layout=False``) in reading order."""
     tool = require_tool('pdftotext')
     options = ['-layout'] if layout else []
-    result = subprocess.run([tool, *options, str(pdf), '-'], capture_output=True,
-                            text=True, check=True)
+    result = subprocess.run(
+        [tool, *options, str(pdf), '-'], capture_output=True, text=True, check=True
+    )
     return result.stdout
 
 
 @contextmanager
 def built(builder: str, source: Path) -> Iterator[SphinxTestApp]:
     """A fresh parallel build of ``source`` beside it, for module-scoped fixtures."""
-    app = SphinxTestApp(builder, srcdir=source, builddir=source.parent / 'build', parallel=2,
-                        freshenv=True)
+    app = SphinxTestApp(
+        builder, srcdir=source, builddir=source.parent / 'build', parallel=2, freshenv=True
+    )
     try:
         app.build()
         yield app

@@ -1,6 +1,14 @@
 """Configuration shared by the test roots (``from rootconf import *`` in their conf.py)."""
 
-extensions = ['myst_parser', 'sphinxcontrib.bibtex', 'galien']
+extensions = [
+    'myst_parser',
+    'sphinxcontrib.bibtex',
+    'galien',
+    'galien.web',
+    'galien.print',
+    'galien.epub',
+    'galien.mail',
+]
 project = 'Galien'
 author = 'Centre Oscar Lambret'
 copyright = '2018, Centre Oscar Lambret'
@@ -14,10 +22,18 @@ galien_tagline = "La lettre d'information sur les médicaments innovants en canc
 galien_publisher = 'Centre Oscar Lambret'
 galien_paper_issues = [2, 7]
 galien_colophons = [
-    {'since': '2010-01', 'department': 'CPPCC', 'director': 'Pr A. Ancien',
-     'editors': ['Dr B. Avant']},
-    {'since': '2018-01', 'department': 'CPPCC', 'director': 'Pr E. Lartigau',
-     'editors': ['Pr JL. Cazin', 'Dr D. Cochelard']},
+    {
+        'since': '2010-01',
+        'department': 'CPPCC',
+        'director': 'Pr A. Ancien',
+        'editors': ['Dr B. Avant'],
+    },
+    {
+        'since': '2018-01',
+        'department': 'CPPCC',
+        'director': 'Pr E. Lartigau',
+        'editors': ['Pr JL. Cazin', 'Dr D. Cochelard'],
+    },
 ]
 epub_uid = epub_identifier = 'galien-test'
 epub_exclude_files = ['.buildinfo.bak']

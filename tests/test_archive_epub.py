@@ -7,10 +7,11 @@ import zipfile
 from xml.etree import ElementTree
 
 import pytest
-from helpers import assert_epub_clean, built, warnings
 from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 from test_archive_site import ISSUES, write_site
+
+from helpers import assert_epub_clean, built, warnings
 
 OPF = '{http://www.idpf.org/2007/opf}'
 DC = '{http://purl.org/dc/elements/1.1/}'
@@ -48,8 +49,15 @@ def test_epub_is_clean(book):
 
 def test_no_website_pages_inside(book):
     inside = names(book)
-    for name in ('atom.xml', 'sitemap.xml', 'search.html', 'search.xhtml', 'genindex.xhtml',
-                 'chiffres.xhtml', 'searchindex.js'):
+    for name in (
+        'atom.xml',
+        'sitemap.xml',
+        'search.html',
+        'search.xhtml',
+        'genindex.xhtml',
+        'chiffres.xhtml',
+        'searchindex.js',
+    ):
         assert name not in inside
     assert not [n for n in inside if n.endswith('.html')]
     assert 'issues/030.xhtml' in inside and 'issues/001.xhtml' in inside
@@ -85,10 +93,12 @@ def test_cover_is_generated(book):
 def test_issues_newest_first_and_toc_by_year(book):
     package = opf(book)
     items = {i.get('id'): i.get('href') for i in package.find(f'{OPF}manifest')}
-    spine = [items[i.get('idref')] for i in package.find(f'{OPF}spine')
-             if i.get('linear') != 'no']
-    assert spine == ['epub-cover.xhtml', 'index.xhtml',
-                     *(f'issues/{n:03d}.xhtml' for n in range(ISSUES, 0, -1))]
+    spine = [items[i.get('idref')] for i in package.find(f'{OPF}spine') if i.get('linear') != 'no']
+    assert spine == [
+        'epub-cover.xhtml',
+        'index.xhtml',
+        *(f'issues/{n:03d}.xhtml' for n in range(ISSUES, 0, -1)),
+    ]
     nav = ElementTree.fromstring(read(book, 'nav.xhtml'))
     assert nav.find(f'.//{XHTML}h1').text == 'Table des matières'
     top = nav.find(f'.//{XHTML}nav/{XHTML}ol')
@@ -96,12 +106,16 @@ def test_issues_newest_first_and_toc_by_year(book):
     assert labels == ['Galien', '2020', '2019', '2018']
     year_2020 = top.findall(f'{XHTML}li')[1]
     issues = [li.find(f'{XHTML}a') for li in year_2020.findall(f'{XHTML}ol/{XHTML}li')]
-    assert [a.text for a in issues][:2] == ['Galien N°\u00a030 – juin 2020',
-                                           'Galien N°\u00a029 – mai 2020']
+    assert [a.text for a in issues][:2] == [
+        'Galien N°\u00a030 – juin 2020',
+        'Galien N°\u00a029 – mai 2020',
+    ]
     assert len(issues) == 6
     # Each issue keeps its own headings below it.
-    assert issues[0].find(f'../{XHTML}ol') is not None or year_2020.find(
-        f'{XHTML}ol/{XHTML}li/{XHTML}ol') is not None
+    assert (
+        issues[0].find(f'../{XHTML}ol') is not None
+        or year_2020.find(f'{XHTML}ol/{XHTML}li/{XHTML}ol') is not None
+    )
 
 
 def test_issue_pages_keep_their_blocks_and_references(book):
@@ -109,8 +123,10 @@ def test_issue_pages_keep_their_blocks_and_references(book):
     assert 'galien-chiffre-valeur' in page
     assert 'galien-board' in page
     assert '_static/galien.css' in page
-    assert 'Deep Learning for Health Informatics' in page or \
-        'Deep learning for health informatics' in page
+    assert (
+        'Deep Learning for Health Informatics' in page
+        or 'Deep learning for health informatics' in page
+    )
     # Links between issues stay inside the book.
     assert 'href="006.xhtml"' in page and 'href="004.xhtml"' in page
     assert 'galien.css' in ' '.join(names(book))

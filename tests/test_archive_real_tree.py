@@ -9,6 +9,7 @@ from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
@@ -18,9 +19,21 @@ ATOM = '{http://www.w3.org/2005/Atom}'
 
 def build(target, build_dir):
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', target, str(PROJECT_DIR), str(build_dir),
-         '-W', '--keep-going', '-q'],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-M',
+            target,
+            str(PROJECT_DIR),
+            str(build_dir),
+            '-W',
+            '--keep-going',
+            '-q',
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -35,13 +48,12 @@ def build_dir(tmp_path_factory):
 
 def config_baseurl():
     namespace: dict = {'__file__': str(PROJECT_DIR / 'conf.py')}
-    exec((PROJECT_DIR / 'conf.py').read_text(encoding='utf-8'), namespace)  # noqa: S102
+    exec((PROJECT_DIR / 'conf.py').read_text(encoding='utf-8'), namespace)
     return namespace['html_baseurl']
 
 
 def test_home_page_is_made_from_the_issues(build_dir):
-    home = BeautifulSoup((build_dir / 'html/index.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    home = BeautifulSoup((build_dir / 'html/index.html').read_text(encoding='utf-8'), 'html.parser')
     latest = home.select_one('.galien-dernier')
     assert latest.select_one('.galien-dernier-titre a')['href'] == 'issues/020.html'
     assert latest.select_one('.galien-chiffre-valeur').get_text(strip=True) == '15'

@@ -13,10 +13,11 @@ from xml.etree import ElementTree
 
 import pytest
 import snowballstemmer
-from archive import write_archive
 from bs4 import BeautifulSoup
-from helpers import NBSP, built, warnings
 from sphinx.testing.util import SphinxTestApp
+
+from archive import write_archive
+from helpers import NBSP, built, warnings
 
 ISSUES = 30
 BASEURL = 'https://galien.example.org/lettre/'
@@ -73,8 +74,9 @@ def write_site(root):
     issue = root / 'issues/012.md'
     text = issue.read_text(encoding='utf-8')
     yaml_title = "'" + TRICKY_TITLE.replace("'", "''") + "'"
-    issue.write_text(re.sub(r'titre: .*', lambda _: f'titre: {yaml_title}', text, count=1),
-                     encoding='utf-8')
+    issue.write_text(
+        re.sub(r'titre: .*', lambda _: f'titre: {yaml_title}', text, count=1), encoding='utf-8'
+    )
     return root
 
 
@@ -85,8 +87,9 @@ def site(tmp_path_factory):
 
 
 def soup(app, docname):
-    return BeautifulSoup((app.outdir / f'{docname}.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    return BeautifulSoup(
+        (app.outdir / f'{docname}.html').read_text(encoding='utf-8'), 'html.parser'
+    )
 
 
 def test_build_is_clean(site):
@@ -97,8 +100,7 @@ def test_home_page_shows_the_latest_issue_first(site):
     home = soup(site, 'index')
     latest = home.select_one('.galien-dernier')
     assert latest.select_one('.galien-dernier-titre a')['href'] == 'issues/030.html'
-    assert latest.select_one('.galien-dernier-titre').get_text() == \
-        f'Galien N°{NBSP}30 – juin 2020'
+    assert latest.select_one('.galien-dernier-titre').get_text() == f'Galien N°{NBSP}30 – juin 2020'
     assert latest.select_one('.galien-chiffre-valeur').get_text(strip=True) == f'30,5{NBSP}%'
     assert 'patients' in latest.select_one('.galien-chiffre-apercu').get_text()
     assert latest.select_one('a.galien-lien-lire')['href'] == 'issues/030.html'
@@ -120,8 +122,10 @@ def test_archive_is_grouped_by_year_newest_first(site):
     pdfs = [a['href'] for a in years[2].select('a.galien-lien-pdf')]
     assert pdfs[0] == 'pdf/galien-012.pdf'
     # Text from front matter stays text.
-    assert TRICKY_TITLE.replace("'", '’').replace(' « ', f' «{NBSP}').replace(
-        ' »', f'{NBSP}»') in years[2].get_text()
+    assert (
+        TRICKY_TITLE.replace("'", '’').replace(' « ', f' «{NBSP}').replace(' »', f'{NBSP}»')
+        in years[2].get_text()
+    )
 
 
 def test_previous_and_next_follow_the_numbers(site):
@@ -153,12 +157,15 @@ def test_chiffres_page_lists_every_figure(site):
     page = soup(site, 'chiffres')
     entries = page.select('.galien-chiffre-liste')
     assert len(entries) == ISSUES
-    assert [e.select_one('.galien-chiffre-etiquette a')['href'] for e in entries] == \
-        [f'issues/{n:03d}.html' for n in range(30, 0, -1)]
+    assert [e.select_one('.galien-chiffre-etiquette a')['href'] for e in entries] == [
+        f'issues/{n:03d}.html' for n in range(30, 0, -1)
+    ]
     assert entries[0].select_one('.galien-chiffre-valeur').get_text(strip=True) == f'30,5{NBSP}%'
     assert 'une donnée' in entries[0].get_text()
-    assert entries[0].select_one('.galien-source a')['href'] == \
-        'https://example.org/chiffres/30?a=1&b=2'
+    assert (
+        entries[0].select_one('.galien-source a')['href']
+        == 'https://example.org/chiffres/30?a=1&b=2'
+    )
 
 
 def test_sidebar_shows_years_and_only_the_current_year(site):
@@ -169,7 +176,8 @@ def test_sidebar_shows_years_and_only_the_current_year(site):
     assert [y.find('details') is not None for y in years] == [False, True, False]
     issues = years[1].select('li.toctree-l2 a')
     assert [a['href'] for a in issues] == [
-        '#' if n == 15 else f'{n:03d}.html' for n in range(24, 12, -1)]
+        '#' if n == 15 else f'{n:03d}.html' for n in range(24, 12, -1)
+    ]
     current = years[1].select_one('li.toctree-l2.current a')
     assert current.get_text() == f'N°{NBSP}15 – mars 2019'
     pages = [a.get_text() for a in nav.select('ul.bd-sidenav > li:not(.galien-nav-annee) > a')]
@@ -179,17 +187,27 @@ def test_sidebar_shows_years_and_only_the_current_year(site):
     assert soup(site, 'issues/015').select_one('.bd-docs-nav:not(.galien-nav)') is None
     # Pages that are not issues open the latest year.
     home_nav = soup(site, 'index').select_one('nav.galien-nav')
-    assert [y.find('details') is not None
-            for y in home_nav.select('li.galien-nav-annee')] == [True, False, False]
+    assert [y.find('details') is not None for y in home_nav.select('li.galien-nav-annee')] == [
+        True,
+        False,
+        False,
+    ]
 
 
 def test_theme_speaks_french(site):
     page = soup(site, 'issues/015')
     assert page.find('html')['lang'] == 'fr'
-    assert page.select_one('button.primary-toggle.btn')['title'] == 'Afficher ou masquer la navigation'
+    assert (
+        page.select_one('button.primary-toggle.btn')['title'] == 'Afficher ou masquer la navigation'
+    )
     html = (site.outdir / 'issues/015.html').read_text(encoding='utf-8')
-    for english in ('Toggle primary sidebar', 'Toggle secondary sidebar', 'Skip to main',
-                    'Back to top', 'On this page'):
+    for english in (
+        'Toggle primary sidebar',
+        'Toggle secondary sidebar',
+        'Skip to main',
+        'Back to top',
+        'On this page',
+    ):
         assert english not in html
 
 
@@ -201,12 +219,12 @@ def test_atom_feed(site):
     assert feed.find(f'{ATOM}updated').text == '2020-06-01T00:00:00+00:00'
     entries = feed.findall(f'{ATOM}entry')
     assert len(entries) == ISSUES
-    assert [e.find(f'{ATOM}id').text for e in entries] == \
-        [f'{BASEURL}issues/{n:03d}.html' for n in range(30, 0, -1)]
+    assert [e.find(f'{ATOM}id').text for e in entries] == [
+        f'{BASEURL}issues/{n:03d}.html' for n in range(30, 0, -1)
+    ]
     newest = entries[0]
     assert newest.find(f'{ATOM}updated').text == '2020-06-01T00:00:00+00:00'
-    assert newest.find(f'{ATOM}link[@rel="alternate"]').get('href') == \
-        f'{BASEURL}issues/030.html'
+    assert newest.find(f'{ATOM}link[@rel="alternate"]').get('href') == f'{BASEURL}issues/030.html'
     enclosure = newest.find(f'{ATOM}link[@rel="enclosure"]')
     assert enclosure.get('href') == f'{BASEURL}pdf/galien-030.pdf'
     assert enclosure.get('type') == 'application/pdf'
@@ -226,8 +244,10 @@ def test_atom_feed(site):
 
 def test_sitemap(site):
     urlset = ElementTree.parse(site.outdir / 'sitemap.xml').getroot()
-    locations = {u.find(f'{SITEMAP}loc').text: u.find(f'{SITEMAP}lastmod')
-                 for u in urlset.findall(f'{SITEMAP}url')}
+    locations = {
+        u.find(f'{SITEMAP}loc').text: u.find(f'{SITEMAP}lastmod')
+        for u in urlset.findall(f'{SITEMAP}url')
+    }
     assert f'{BASEURL}index.html' in locations
     assert f'{BASEURL}chiffres.html' in locations
     assert locations[f'{BASEURL}issues/030.html'].text == '2020-06-01'
@@ -236,7 +256,7 @@ def test_sitemap(site):
 
 def test_french_search_stems(site):
     script = (site.outdir / 'searchindex.js').read_text(encoding='utf-8')
-    index = json.loads(script[script.index('(') + 1:script.rindex(')')])
+    index = json.loads(script[script.index('(') + 1 : script.rindex(')')])
     stemmer = snowballstemmer.stemmer('french')
     # The issues say "médicaments"; a reader searches "médicament".
     stem = stemmer.stemWord('médicament')
@@ -261,16 +281,21 @@ def test_a_new_issue_updates_every_page_that_shows_it(tmp_path):
         again.build()
         assert warnings(again) == ''
         # Read again: only the new issue and the glob toctree's page.
-        assert soup(again, 'index').select_one('.galien-dernier-titre a')['href'] == \
-            'issues/031.html'
+        assert (
+            soup(again, 'index').select_one('.galien-dernier-titre a')['href'] == 'issues/031.html'
+        )
         # Written again without being read again: issue 30 (next link, sidebar) and chiffres.
         assert soup(again, 'issues/030').select_one('a.galien-suivant')['href'] == '031.html'
-        assert soup(again, 'chiffres').select('.galien-chiffre-liste')[0].select_one(
-            'a')['href'] == 'issues/031.html'
+        assert (
+            soup(again, 'chiffres').select('.galien-chiffre-liste')[0].select_one('a')['href']
+            == 'issues/031.html'
+        )
         assert soup(again, 'issues/025').select_one('nav.galien-nav li.current a')
         # Issue 31 cites 29 and 15: both list it, though neither was read again.
-        assert soup(again, 'issues/015').select_one('.galien-cite-dans').get_text() == \
-            'Cité dans Galien 16, 30, 31'
+        assert (
+            soup(again, 'issues/015').select_one('.galien-cite-dans').get_text()
+            == 'Cité dans Galien 16, 30, 31'
+        )
         entries = ElementTree.parse(again.outdir / 'atom.xml').getroot().findall(f'{ATOM}entry')
         assert len(entries) == ISSUES + 1
         # Issue 1 shows neither 2020 nor issue 31: it was left alone.
@@ -289,8 +314,10 @@ def test_feed_stays_xml_whatever_the_chiffre_says(tmp_path):
     (root / 'conf.py').write_text(CONF, encoding='utf-8')
     issue = root / 'issues/002.md'
     # A backspace pasted from a word processor: XML 1.0 cannot hold it at all.
-    issue.write_text(issue.read_text(encoding='utf-8').replace(
-        "C'est la part", "C'est la\x08 part <b> & \"co\""), encoding='utf-8')
+    issue.write_text(
+        issue.read_text(encoding='utf-8').replace("C'est la part", 'C\'est la\x08 part <b> & "co"'),
+        encoding='utf-8',
+    )
     app = SphinxTestApp('html', srcdir=root, builddir=tmp_path / 'build', freshenv=True)
     try:
         app.build()

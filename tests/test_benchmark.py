@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import bench
 import pytest
+
+import bench
 from archive import issue_date, plain_issue_text
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import assert_epub_clean, page, warnings
 
 MEMBERS = [
@@ -39,7 +40,7 @@ def test_html_board_is_an_aside_with_a_list_of_members(app):
 @pytest.mark.sphinx('html', testroot='board', freshenv=True)
 def test_board_members_are_data_on_the_doctree(app):
     app.build()
-    from galien.board import board
+    from galien.content.board import board
 
     doctree = app.env.get_doctree('issues/020')
     (node,) = doctree.findall(board)

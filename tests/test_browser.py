@@ -16,25 +16,32 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Request, sync_playwright
+
 from bench import GALIEN_CONF, make_project
 from conftest import PROJECT_DIR
 from helpers import NBSP, pdftotext, require_tool
-from playwright.sync_api import Browser, Page, Request, sync_playwright
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path('/usr/bin/chromium')
 CHROMIUM_ARGS = [
-    '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
 ]
 # Left for review, never versioned (like the e-mail's rendering in the same folder).
 REVIEW_DIR = PROJECT_DIR / '_build' / 'screenshots'
@@ -56,9 +63,10 @@ A4_POINTS = (595, 842)
 
 def sphinx_html(source: Path, build_dir: Path, *options: str) -> Path:
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'html', str(source), str(build_dir), '-q',
-         *options],
-        capture_output=True, text=True, check=False,
+        [sys.executable, '-m', 'sphinx', '-M', 'html', str(source), str(build_dir), '-q', *options],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return build_dir / 'html'
@@ -76,17 +84,20 @@ def copy_of_issue_20(numero: int, month: str, titre: str) -> str:
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project with N°19, the real N°20 and N°21."""
     source = tmp_path_factory.mktemp('browser-site')
-    (source / 'conf.py').write_text(GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')),
-                                    encoding='utf-8')
+    (source / 'conf.py').write_text(
+        GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')), encoding='utf-8'
+    )
     for name in ('index.md', 'chiffres.md', 'references.bib'):
         shutil.copy(PROJECT_DIR / name, source / name)
     shutil.copytree(PROJECT_DIR / '_static', source / '_static')
     (source / 'issues').mkdir()
     shutil.copy(PROJECT_DIR / 'issues' / '020.md', source / 'issues' / '020.md')
     (source / 'issues' / '019.md').write_text(
-        copy_of_issue_20(19, '2018-01', 'Le numéro de janvier'), encoding='utf-8')
+        copy_of_issue_20(19, '2018-01', 'Le numéro de janvier'), encoding='utf-8'
+    )
     (source / 'issues' / '021.md').write_text(
-        copy_of_issue_20(21, '2018-03', 'Le numéro de mars'), encoding='utf-8')
+        copy_of_issue_20(21, '2018-03', 'Le numéro de mars'), encoding='utf-8'
+    )
     return source
 
 
@@ -103,16 +114,25 @@ def published_site(source: Path) -> Path:
         pytest.skip('the test venv was not made by the Makefile')
     build_dir = source / '_published'
     result = subprocess.run(
-        ['make', '--no-print-directory', 'site', f'VENV={sys.prefix}', f'SOURCEDIR={source}',
-         f'BUILDDIR={build_dir}'],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        [
+            'make',
+            '--no-print-directory',
+            'site',
+            f'VENV={sys.prefix}',
+            f'SOURCEDIR={source}',
+            f'BUILDDIR={build_dir}',
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return build_dir / 'site'
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Requests are counted by the browser; the server's log would only be noise."""
 
 
@@ -187,8 +207,9 @@ def test_latest_issue_then_previous_then_pdf(page: Page, base_url: str):
 
 
 @pytest.mark.slow
-def test_pdf_link_of_the_published_site_gives_the_issue(browser: Browser, published_site: Path,
-                                                        tmp_path: Path):
+def test_pdf_link_of_the_published_site_gives_the_issue(
+    browser: Browser, published_site: Path, tmp_path: Path
+):
     context = browser.new_context()
     page = context.new_page()
     with serve(published_site) as url:
@@ -227,16 +248,15 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations of impact serious or critical."""
     results = Axe().run(page, options={'runOnly': {'type': 'tag', 'values': AXE_TAGS}})
     return [
-        {'id': v['id'], 'impact': v['impact'],
-         'targets': [node['target'] for node in v['nodes']]}
-        for v in results.response['violations'] if v['impact'] in BLOCKING_IMPACTS
+        {'id': v['id'], 'impact': v['impact'], 'targets': [node['target'] for node in v['nodes']]}
+        for v in results.response['violations']
+        if v['impact'] in BLOCKING_IMPACTS
     ]
 
 
 @pytest.mark.parametrize('scheme', ['light', 'dark'])
 @pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
-def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: str,
-                                        scheme: str):
+def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: str, scheme: str):
     """In both themes: the theme follows the reader's system setting."""
     context = browser.new_context(locale='fr-FR', color_scheme=scheme)
     page = context.new_page()
@@ -305,10 +325,16 @@ def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: 
 
 
 def pdf_page_sizes(pdf: Path) -> list[tuple[int, int]]:
-    result = subprocess.run([require_tool('pdfinfo'), '-f', '1', '-l', '99', str(pdf)],
-                            capture_output=True, text=True, check=True)
-    return [(round(float(w)), round(float(h))) for w, h in
-            re.findall(r'Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts', result.stdout)]
+    result = subprocess.run(
+        [require_tool('pdfinfo'), '-f', '1', '-l', '99', str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        (round(float(w)), round(float(h)))
+        for w, h in re.findall(r'Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts', result.stdout)
+    ]
 
 
 def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str):
@@ -322,13 +348,28 @@ def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str):
     assert set(sizes) == {A4_POINTS}
 
     text = ' '.join(pdftotext(pdf, layout=False).split())  # no-break spaces too
-    for letter_part in ('Galien N° 20 – février 2018', 'Le chiffre du mois', 'Deep Learning',
-                        'Deep learning for health informatics', 'Board scientifique',
-                        'F. Pinguet', 'Pr JL. Cazin'):
+    for letter_part in (
+        'Galien N° 20 – février 2018',
+        'Le chiffre du mois',
+        'Deep Learning',
+        'Deep learning for health informatics',
+        'Board scientifique',
+        'F. Pinguet',
+        'Pr JL. Cazin',
+    ):
         assert letter_part.casefold() in text.casefold(), letter_part  # titles in capitals
-    for navigation in ('Rechercher', 'Recherche', 'Numéro précédent', 'Numéro suivant',
-                       'Les numéros par année', 'Les chiffres du mois', 'Télécharger',
-                       'Passer au contenu', 'Contenu', 'Ctrl'):
+    for navigation in (
+        'Rechercher',
+        'Recherche',
+        'Numéro précédent',
+        'Numéro suivant',
+        'Les numéros par année',
+        'Les chiffres du mois',
+        'Télécharger',
+        'Passer au contenu',
+        'Contenu',
+        'Ctrl',
+    ):
         assert navigation not in text, navigation
 
 
@@ -354,13 +395,18 @@ def page_weight(browser: Browser, url: str) -> dict[str, int]:
 def benchmark_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The benchmark's archive of 20 issues, same content, in both stacks."""
     root = tmp_path_factory.mktemp('browser-stacks')
-    return {stack: sphinx_html(make_project(root / stack, 20, stack), root / f'{stack}-build')
-            for stack in ('galien', 'stock')}
+    return {
+        stack: sphinx_html(make_project(root / stack, 20, stack), root / f'{stack}-build')
+        for stack in ('galien', 'stock')
+    }
 
 
-def test_page_weight_no_heavier_than_stock_theme(browser: Browser, base_url: str,
-                                                  benchmark_sites: dict[str, Path],
-                                                  capsys: pytest.CaptureFixture[str]):
+def test_page_weight_no_heavier_than_stock_theme(
+    browser: Browser,
+    base_url: str,
+    benchmark_sites: dict[str, Path],
+    capsys: pytest.CaptureFixture[str],
+):
     figures = {'galien-020': page_weight(browser, base_url + 'issues/020.html')}
     for stack, html in benchmark_sites.items():
         with serve(html) as url:

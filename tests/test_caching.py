@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pybtex.plugin
 import pytest
-from galien.caching import FrenchSearchWithStemCache, _cached, cache_pybtex_plugins
+
+from galien.content.caching import FrenchSearchWithStemCache, _cached, cache_pybtex_plugins
 
 
 def test_entry_point_selections_are_read_once():

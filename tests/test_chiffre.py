@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import NBSP, assert_epub_clean, page, warnings
 
 
@@ -17,7 +18,9 @@ def test_html_block_is_a_labelled_section_with_a_large_figure(app):
     assert block.find('strong').get_text() == 'patients'
     assert block.find('em').get_text() == 'immunothérapie'
     assert [li.get_text(strip=True) for li in block.select('li')] == [
-        f'en ville{NBSP};', 'à l’hôpital.']
+        f'en ville{NBSP};',
+        'à l’hôpital.',
+    ]
     link = block.select_one('p.galien-source a')
     assert link['href'] == 'https://example.org/rapport?annee=2018&page=2'
     assert 'galien.css' in (app.outdir / 'issues/020.html').read_text()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import page, warnings
 
 
-@pytest.mark.sphinx('html', testroot='issue', freshenv=True,
-                    confoverrides={'html_baseurl': 'https://galien.example.org/'})
+@pytest.mark.sphinx(
+    'html',
+    testroot='issue',
+    freshenv=True,
+    confoverrides={'html_baseurl': 'https://galien.example.org/'},
+)
 def test_issue_page_links_to_its_pdf_in_the_site(app):
     app.build()
     link = page(app, 'issues/020').select_one('header.galien-masthead a.galien-pdf')
@@ -19,8 +24,12 @@ def test_issue_page_links_to_its_pdf_in_the_site(app):
     assert warnings(app) == ''
 
 
-@pytest.mark.sphinx('html', testroot='issue', freshenv=True,
-                    confoverrides={'galien_pdf_url': 'https://cdn.example.org/galien-{numero}.pdf'})
+@pytest.mark.sphinx(
+    'html',
+    testroot='issue',
+    freshenv=True,
+    confoverrides={'galien_pdf_url': 'https://cdn.example.org/galien-{numero}.pdf'},
+)
 def test_pdf_address_follows_galien_pdf_url(app):
     app.build()
     link = page(app, 'issues/020').select_one('a.galien-pdf')

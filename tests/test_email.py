@@ -13,12 +13,16 @@ import struct
 import subprocess
 import sys
 from email import policy
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import PROJECT_DIR
 from helpers import NBSP, require_tool, warnings
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 # Left for review, like the print edition's page picture (never versioned).
 SCREENSHOT_PNG = PROJECT_DIR / '_build' / 'screenshots' / 'galien-020.png'
@@ -41,8 +45,11 @@ def assert_mail_safe(html: str) -> BeautifulSoup:
         assert forbidden not in lowered, forbidden
     soup = BeautifulSoup(html, 'html.parser')
     assert len(soup.find_all('html')) == len(soup.find_all('body')) == 1
-    unstyled = [el.name for el in soup.body.find_all(True)
-                if el.name not in UNSTYLED_TAGS and not el.get('style', '').strip()]
+    unstyled = [
+        el.name
+        for el in soup.body.find_all(True)
+        if el.name not in UNSTYLED_TAGS and not el.get('style', '').strip()
+    ]
     assert unstyled == []
     for element in soup.find_all(True):
         if element.has_attr('width') and not element['width'].endswith('%'):
@@ -71,11 +78,23 @@ def png_size(path: Path) -> tuple[int, int]:
 def chromium(tmp_path: Path, *arguments: str) -> str:
     """Headless Chromium in a 600 px wide window, as a webmail shows a message."""
     result = subprocess.run(
-        [require_tool('chromium'), '--headless', '--no-sandbox', '--disable-gpu',
-         '--no-first-run', '--disable-background-networking', '--disable-component-update',
-         '--disable-sync', f'--user-data-dir={tmp_path / "chromium"}',
-         '--window-size=600,1200', *arguments],
-        capture_output=True, text=True, check=True, timeout=120,
+        [
+            require_tool('chromium'),
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            f'--user-data-dir={tmp_path / "chromium"}',
+            '--window-size=600,1200',
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     return result.stdout
 
@@ -88,9 +107,14 @@ def screenshot(html: Path, png: Path, tmp_path: Path) -> None:
 def rendered_width(html: Path, tmp_path: Path) -> int:
     """The laid-out page's full width in Chromium: above 600, the reader scrolls sideways."""
     probe = tmp_path / 'probe.html'
-    probe.write_text(html.read_text(encoding='utf-8').replace(
-        '</body>', '<script>document.body.dataset.largeur = '
-        'document.documentElement.scrollWidth;</script></body>'), encoding='utf-8')
+    probe.write_text(
+        html.read_text(encoding='utf-8').replace(
+            '</body>',
+            '<script>document.body.dataset.largeur = '
+            'document.documentElement.scrollWidth;</script></body>',
+        ),
+        encoding='utf-8',
+    )
     dom = chromium(tmp_path, '--dump-dom', probe.as_uri())
     match = re.search(r'data-largeur="(\d+)"', dom)
     assert match, dom[:500]
@@ -105,9 +129,21 @@ def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``make email`` on the project, strictly (-W), into a temporary folder."""
     build_dir = tmp_path_factory.mktemp('email-build')
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'email', str(PROJECT_DIR), str(build_dir),
-         '-W', '--keep-going', '-q'],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-M',
+            'email',
+            str(PROJECT_DIR),
+            str(build_dir),
+            '-W',
+            '--keep-going',
+            '-q',
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return build_dir
@@ -150,8 +186,10 @@ def test_real_issue_text_part(real_build):
     assert 'Deep learning for health informatics' in flat
     assert 'Lire en ligne : https://galien.example.org/issues/020.html' in text
     # Addresses are listed whole, never cut by line wrapping.
-    assert ('<1> https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf'
-            in text.splitlines())
+    assert (
+        '<1> https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf'
+        in text.splitlines()
+    )
 
 
 def test_real_issue_eml_has_both_parts(real_build):
@@ -163,7 +201,8 @@ def test_real_issue_eml_has_both_parts(real_build):
     html = message.get_body(('html',)).get_content()
     text = message.get_body(('plain',)).get_content()
     assert html.replace('\r\n', '\n') == (real_build / 'email/galien-020.html').read_text(
-        encoding='utf-8')
+        encoding='utf-8'
+    )
     assert 'LE CHIFFRE DU MOIS' in text
     assert b'\r\n' in (real_build / 'email/galien-020.eml').read_bytes()[:200]
 
@@ -187,8 +226,9 @@ def test_special_characters_stay_text(app, tmp_path):
     html = (app.outdir / 'galien-020.html').read_text(encoding='utf-8')
     soup = assert_mail_safe(html)
     headline = soup.select_one('.galien-titre-numero').get_text()
-    assert headline == (f'«{NBSP}Deep Learning{NBSP}»{NBSP}? <script>alert(1)</script> '
-                        f'& «{NBSP}co{NBSP}» 🚀')
+    assert headline == (
+        f'«{NBSP}Deep Learning{NBSP}»{NBSP}? <script>alert(1)</script> & «{NBSP}co{NBSP}» 🚀'
+    )
     assert 'Un patient sur trois' in soup.select_one('table.galien-chiffre').get_text()
     assert '💊' in html and '🧬' in html
     links = [a['href'] for a in soup.find_all('a')]
@@ -221,18 +261,22 @@ def test_special_characters_stay_text(app, tmp_path):
     assert rendered_width(app.outdir / 'galien-020.html', tmp_path) <= 600
 
 
-@pytest.mark.sphinx('email', testroot='email', freshenv=True,
-                    confoverrides={'galien_pdf_url': 'https://cdn.test/{numero}.pdf'})
+@pytest.mark.sphinx(
+    'email',
+    testroot='email',
+    freshenv=True,
+    confoverrides={'galien_pdf_url': 'https://cdn.test/{numero}.pdf'},
+)
 def test_pdf_address_follows_the_configured_pattern(app):
     app.build()
-    soup = BeautifulSoup((app.outdir / 'galien-019.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    soup = BeautifulSoup(
+        (app.outdir / 'galien-019.html').read_text(encoding='utf-8'), 'html.parser'
+    )
     assert soup.find('a', string='Télécharger le PDF')['href'] == 'https://cdn.test/19.pdf'
     assert not (app.outdir / 'index.html').exists()  # only issues become messages
 
 
-@pytest.mark.sphinx('email', testroot='email', freshenv=True,
-                    confoverrides={'html_baseurl': ''})
+@pytest.mark.sphinx('email', testroot='email', freshenv=True, confoverrides={'html_baseurl': ''})
 def test_missing_website_address_is_reported(app):
     app.build()
     assert 'html_baseurl est vide' in warnings(app)

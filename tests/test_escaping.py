@@ -12,10 +12,11 @@ import string
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from galien.typography import french_spacing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx.util.texescape import escape as tex_escape
+
+from galien.content.typography import french_spacing
 
 # Characters that must be escaped somewhere (HTML, XML, LaTeX), with no Markdown
 # markup characters (* _ ` [ ] \ :) that would legitimately change the text.
@@ -34,8 +35,7 @@ def _has_entity(text: str) -> bool:
 
 
 def issue_source(figure: str, member: str, titre: str, source_query: str) -> str:
-    front = yaml.safe_dump({'numero': 20, 'date': '2018-02', 'titre': titre},
-                           allow_unicode=True)
+    front = yaml.safe_dump({'numero': 20, 'date': '2018-02', 'titre': titre}, allow_unicode=True)
     return f"""---
 {front}---
 
@@ -53,9 +53,11 @@ Texte {figure}.
 """
 
 
-SETTINGS = settings(max_examples=15, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 CONF = {'smartquotes': False}
 
 
@@ -70,12 +72,11 @@ def rebuild(app, text: str) -> None:
 def test_html_escapes_everything(app, figure, member, titre, query):
     query = query.replace(' ', '+')
     rebuild(app, issue_source(figure, member, titre, query))
-    soup = BeautifulSoup((app.outdir / 'issues/020.html').read_text(encoding='utf-8'),
-                         'html.parser')
-    assert soup.select_one('.galien-chiffre-valeur').get_text(strip=True) == \
-        french_spacing(figure)
-    assert soup.select_one('.galien-source a')['href'] == \
-        f'https://example.org/chiffre?q={query}'
+    soup = BeautifulSoup(
+        (app.outdir / 'issues/020.html').read_text(encoding='utf-8'), 'html.parser'
+    )
+    assert soup.select_one('.galien-chiffre-valeur').get_text(strip=True) == french_spacing(figure)
+    assert soup.select_one('.galien-source a')['href'] == f'https://example.org/chiffre?q={query}'
     assert soup.select_one('.galien-membre-nom').get_text() == french_spacing(member)
     assert soup.select_one('.galien-titre-numero').get_text() == french_spacing(titre)
     assert soup.select('article script, .body script') == []
@@ -110,9 +111,12 @@ def test_epub_files_are_well_formed_xml_with_the_text_intact(app):
     app.build()
     epub = next(app.outdir.glob('*.epub'))
     with zipfile.ZipFile(epub) as archive:
-        documents = {name: archive.read(name) for name in archive.namelist()
-                     if name.endswith(('.xhtml', '.opf', '.ncx', '.xml'))}
-    for name, content in documents.items():
+        documents = {
+            name: archive.read(name)
+            for name in archive.namelist()
+            if name.endswith(('.xhtml', '.opf', '.ncx', '.xml'))
+        }
+    for content in documents.values():
         ET.fromstring(content)  # raises on any unescaped <, & or quote
     page = ET.fromstring(documents['issues/020.xhtml'])
     text = ''.join(page.itertext())

@@ -6,7 +6,8 @@ import io
 
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from galien.i18n import LOCALE_DIR
+
+from galien.core.i18n import LOCALE_DIR
 
 
 def test_mo_file_is_compiled_from_po():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import NBSP, page, warnings
 
 
@@ -16,7 +17,9 @@ def test_title_and_masthead_come_from_front_matter(app):
     assert masthead.select_one('.galien-editeur').get_text() == 'Centre Oscar Lambret'
     headline = masthead.select_one('.galien-titre-numero')
     # Front matter text is escaped, never markup.
-    assert headline.get_text() == f'«{NBSP}Deep Learning{NBSP}»{NBSP}? <script>alert(1)</script> & co'
+    assert (
+        headline.get_text() == f'«{NBSP}Deep Learning{NBSP}»{NBSP}? <script>alert(1)</script> & co'
+    )
     assert soup.find('script', string='alert(1)') is None
     assert 'N°\u00a020 du mois\u00a0: rien d’autre\u00a0!' in soup.get_text()
 
@@ -50,10 +53,12 @@ def test_registry_holds_validated_metadata(app):
 def test_latex_masthead_and_colophon(app):
     app.build()
     tex = (app.outdir / 'galien-020.tex').read_text(encoding='utf-8')
-    masthead = tex[tex.index(r'\galienmasthead{'):]
-    masthead = masthead[:masthead.index('\n')]
+    masthead = tex[tex.index(r'\galienmasthead{') :]
+    masthead = masthead[: masthead.index('\n')]
     assert '{N°\u00a020 \\textendash{} FÉVRIER 2018}' in masthead
-    assert r'\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} \& co' in masthead
+    assert (
+        r'\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} \& co' in masthead
+    )
     assert r'\begin{galiencolophon}' in tex
     assert r'\sphinxstylestrong{Directeur de publication}' in tex
 

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
 from archive import BIB, ROOT_CONF
 from conftest import PROJECT_DIR, TESTS_DIR
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INDEX = '# Test\n\n```{toctree}\n:glob:\n\nissues/*\n```\n'
 
 
-def issue(numero: int | str = 20, date: str = '2018-02', body: str = '# Actualité\n\nTexte.\n',
-          front: str | None = None) -> str:
+def issue(
+    numero: int | str = 20,
+    date: str = '2018-02',
+    body: str = '# Actualité\n\nTexte.\n',
+    front: str | None = None,
+) -> str:
     header = front if front is not None else f'numero: {numero}\ndate: {date}\n'
     return f'---\n{header}---\n\n{body}'
 
@@ -28,83 +36,144 @@ CHIFFRE = '```{chiffre-du-mois} 15\n:source: https://example.org\n\nTexte.\n```\
 CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     'front matter missing': (
         {'issues/020.md': 'Pas d’en-tête.\n'},
-        "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML", 'front-matter'),
+        "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
+        'front-matter',
+    ),
     'front matter not YAML': (
         {'issues/020.md': issue(front='numero: [20\ndate: 2018-02\n')},
-        "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML", 'front-matter'),
+        "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
+        'front-matter',
+    ),
     'no numero': (
         {'issues/020.md': issue(front='date: 2018-02\n')},
-        "issues/020.md:1: WARNING: l'en-tête n'a pas de « numero »", 'front-matter'),
+        "issues/020.md:1: WARNING: l'en-tête n'a pas de « numero »",
+        'front-matter',
+    ),
     'no date': (
         {'issues/020.md': issue(front='numero: 20\n')},
-        "issues/020.md:1: WARNING: l'en-tête n'a pas de « date »", 'front-matter'),
+        "issues/020.md:1: WARNING: l'en-tête n'a pas de « date »",
+        'front-matter',
+    ),
     'numero not a positive integer': (
         {'issues/020.md': issue(numero='0')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas '0'",
-        'front-matter'),
+        'front-matter',
+    ),
     'numero in words': (
         {'issues/020.md': issue(numero='vingt')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas 'vingt'",
-        'front-matter'),
+        'front-matter',
+    ),
     'date not a real month': (
         {'issues/020.md': issue(date='2018-13')},
-        "issues/020.md:3: WARNING: « date » doit être un mois réel au format AAAA-MM",
-        'front-matter'),
+        'issues/020.md:3: WARNING: « date » doit être un mois réel au format AAAA-MM',
+        'front-matter',
+    ),
     'two files with one numero': (
         {'issues/020.md': issue(20), 'issues/0020.md': issue(20)},
-        'issues/020.md:2: WARNING: le numéro 20 est déjà publié dans', 'front-matter'),
+        'issues/020.md:2: WARNING: le numéro 20 est déjà publié dans',
+        'front-matter',
+    ),
     'file name disagrees with numero': (
         {'issues/021.md': issue(20)},
         "issues/021.md:2: WARNING: le fichier issues/021.md devrait s'appeler issues/020.md",
-        'front-matter'),
+        'front-matter',
+    ),
     'chiffre without figure': (
         {'issues/020.md': issue(body='```{chiffre-du-mois}\nTexte.\n```\n')},
-        "issues/020.md:6: WARNING: le chiffre du mois n'a pas de chiffre", 'chiffre'),
+        "issues/020.md:6: WARNING: le chiffre du mois n'a pas de chiffre",
+        'chiffre',
+    ),
     'chiffre with unknown option': (
-        {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n:sources: https://a.org\n\nT.\n```\n')},
-        'issues/020.md:6: WARNING: option inconnue :sources:', 'chiffre'),
+        {
+            'issues/020.md': issue(
+                body='```{chiffre-du-mois} 15\n:sources: https://a.org\n\nT.\n```\n'
+            )
+        },
+        'issues/020.md:6: WARNING: option inconnue :sources:',
+        'chiffre',
+    ),
     'chiffre with empty body': (
         {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n```\n')},
         "issues/020.md:6: WARNING: le chiffre du mois '15' n'a pas de texte explicatif",
-        'chiffre'),
+        'chiffre',
+    ),
     'chiffre source not a URL': (
         {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n:source: leem.org\n\nT.\n```\n')},
-        "issues/020.md:6: WARNING: :source: doit être une adresse web complète", 'chiffre'),
+        'issues/020.md:6: WARNING: :source: doit être une adresse web complète',
+        'chiffre',
+    ),
     'two chiffres in one issue': (
         {'issues/020.md': issue(body=CHIFFRE + CHIFFRE)},
-        'issues/020.md:12: WARNING: un seul chiffre du mois par numéro', 'chiffre'),
+        'issues/020.md:12: WARNING: un seul chiffre du mois par numéro',
+        'chiffre',
+    ),
     'board without members': (
         {'issues/020.md': issue(body='```{board} Board scientifique\n```\n')},
-        "issues/020.md:6: WARNING: le board 'Board scientifique' n'a aucun membre", 'board'),
+        "issues/020.md:6: WARNING: le board 'Board scientifique' n'a aucun membre",
+        'board',
+    ),
     'board line not Title Name (City)': (
-        {'issues/020.md': issue(body='```{board} Board\n- Pr P. Arnaud (Paris)\n- Arnaud, Paris\n```\n')},
-        "issues/020.md:8: WARNING: ligne de board illisible 'Arnaud, Paris'", 'board'),
+        {
+            'issues/020.md': issue(
+                body='```{board} Board\n- Pr P. Arnaud (Paris)\n- Arnaud, Paris\n```\n'
+            )
+        },
+        "issues/020.md:8: WARNING: ligne de board illisible 'Arnaud, Paris'",
+        'board',
+    ),
     'board unknown title': (
         {'issues/020.md': issue(body='```{board} Board\n- Lord P. Arnaud (Paris)\n```\n')},
-        "issues/020.md:7: WARNING: titre inconnu 'Lord' dans le board", 'board'),
+        "issues/020.md:7: WARNING: titre inconnu 'Lord' dans le board",
+        'board',
+    ),
     'galien number not an integer': (
         {'issues/020.md': issue(body='Voir {galien}`sept`.\n')},
-        "issues/020.md:6: WARNING: {galien} attend un numéro de la lettre", 'reference'),
+        'issues/020.md:6: WARNING: {galien} attend un numéro de la lettre',
+        'reference',
+    ),
     'galien issue unknown': (
         {'issues/020.md': issue(body='Voir {galien}`12`.\n')},
-        "issues/020.md:6: WARNING: Galien 12 n'est ni dans issues/", 'reference'),
+        "issues/020.md:6: WARNING: Galien 12 n'est ni dans issues/",
+        'reference',
+    ),
     'galien later issue': (
-        {'issues/020.md': issue(body='Voir {galien}`21`.\n'), 'issues/021.md': issue(21, '2018-03')},
-        'issues/020.md:6: WARNING: Galien 20 cite le numéro 21', 'reference'),
+        {
+            'issues/020.md': issue(body='Voir {galien}`21`.\n'),
+            'issues/021.md': issue(21, '2018-03'),
+        },
+        'issues/020.md:6: WARNING: Galien 20 cite le numéro 21',
+        'reference',
+    ),
     'unknown citation key': (
-        {'issues/020.md': issue(body='Voir {footcite}`inconnu2021`.\n\n```{footbibliography}\n```\n')},
-        "issues/020.md:6: WARNING: la référence 'inconnu2021' n'existe pas", 'citation'),
+        {
+            'issues/020.md': issue(
+                body='Voir {footcite}`inconnu2021`.\n\n```{footbibliography}\n```\n'
+            )
+        },
+        "issues/020.md:6: WARNING: la référence 'inconnu2021' n'existe pas",
+        'citation',
+    ),
     'key defined twice in the bib file': (
         {'refs.bib': BIB + '\n' + BIB},
-        "refs.bib:8: WARNING: la clé 'ravi2017' est déjà définie", 'bibtex'),
+        "refs.bib:8: WARNING: la clé 'ravi2017' est déjà définie",
+        'bibtex',
+    ),
     'file not valid UTF-8': (
         {'issues/020.md': issue(body='# Actualité\n\nCaf\xe9.\n').encode('latin-1')},
-        "issues/020.md:6: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)", 'encoding'),
+        "issues/020.md:6: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)",
+        'encoding',
+    ),
     'image without alt text': (
-        {'issues/020.md': issue(body='# Actualité\n\n![](schema.png)\n'),
-         'issues/schema.png': (TESTS_DIR / 'roots/test-robustness/issues/schema.png').read_bytes()},
+        {
+            'issues/020.md': issue(body='# Actualité\n\n![](schema.png)\n'),
+            'issues/schema.png': (
+                TESTS_DIR / 'roots/test-robustness/issues/schema.png'
+            ).read_bytes(),
+        },
         "issues/020.md:8: WARNING: l'image issues/schema.png n'a pas de texte alternatif",
-        'image'),
+        'image',
+    ),
 }
 
 
@@ -126,11 +195,29 @@ def test_mistake_fails_strict_build_with_file_and_line(case, tmp_path):
     files, expected, subtype = CASES[case]
     write_project(tmp_path / 'src', files)
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-W', '--keep-going', '-q', '-b', 'html',
-         str(tmp_path / 'src'), str(tmp_path / 'out'), '-d', str(tmp_path / 'doctrees')],
-        capture_output=True, text=True, check=False, cwd=tmp_path,
-        env={'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}', 'PATH': '/usr/bin:/bin',
-             'LANG': 'C.UTF-8'},
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-W',
+            '--keep-going',
+            '-q',
+            '-b',
+            'html',
+            str(tmp_path / 'src'),
+            str(tmp_path / 'out'),
+            '-d',
+            str(tmp_path / 'doctrees'),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+        },
     )
     log = result.stderr.replace(str(tmp_path / 'src') + '/', '')
     assert result.returncode != 0, log

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from docutils import nodes
 from docutils.utils import new_document
-from galien.page_weight import has_code, script_pattern
+
+from galien.web.page_weight import has_code, script_pattern
 from helpers import page, warnings
 
 BOOK_THEME = {'html_theme': 'sphinx_book_theme'}
@@ -19,8 +20,11 @@ def assets(app, docname: str) -> set[str]:
     """File names of the page's scripts and stylesheets, without query strings."""
     soup = page(app, docname)
     urls = [tag['src'] for tag in soup.find_all('script', src=True)]
-    urls += [tag['href'] for tag in soup.find_all('link', href=True)
-             if tag.get('rel') in (['stylesheet'], ['preload'])]
+    urls += [
+        tag['href']
+        for tag in soup.find_all('link', href=True)
+        if tag.get('rel') in (['stylesheet'], ['preload'])
+    ]
     return {url.split('?')[0].rsplit('/', 1)[-1] for url in urls}
 
 
@@ -28,11 +32,22 @@ def assets(app, docname: str) -> set[str]:
 def test_issue_page_skips_what_a_letter_does_not_use(app):
     app.build()
     issue = assets(app, 'issues/020')
-    assert {'fontawesome.js', 'searchtools.js', 'language_data.js', 'searchindex.js',
-            'pygments.css'}.isdisjoint(issue), issue
+    assert {
+        'fontawesome.js',
+        'searchtools.js',
+        'language_data.js',
+        'searchindex.js',
+        'pygments.css',
+    }.isdisjoint(issue), issue
     # What the theme does need stays, and the print styles come with it.
-    assert {'bootstrap.js', 'pydata-sphinx-theme.js', 'sphinx-book-theme.css',
-            'pydata-sphinx-theme.css', 'galien.css', 'galien-print.css'} <= issue
+    assert {
+        'bootstrap.js',
+        'pydata-sphinx-theme.js',
+        'sphinx-book-theme.css',
+        'pydata-sphinx-theme.css',
+        'galien.css',
+        'galien-print.css',
+    } <= issue
     printing = page(app, 'issues/020').find('link', href=lambda h: 'galien-print.css' in h)
     assert printing['media'] == 'print'
     # The search page still searches.
@@ -40,9 +55,12 @@ def test_issue_page_skips_what_a_letter_does_not_use(app):
     assert warnings(app) == ''
 
 
-@pytest.mark.sphinx('html', testroot='issue', freshenv=True,
-                    confoverrides={**BOOK_THEME,
-                                   'html_theme_options': {'search_as_you_type': True}})
+@pytest.mark.sphinx(
+    'html',
+    testroot='issue',
+    freshenv=True,
+    confoverrides={**BOOK_THEME, 'html_theme_options': {'search_as_you_type': True}},
+)
 def test_search_as_you_type_keeps_the_search_scripts(app):
     app.build()
     issue = assets(app, 'issues/020')
@@ -51,11 +69,14 @@ def test_search_as_you_type_keeps_the_search_scripts(app):
 
 
 def test_script_pattern_removes_whole_tags_only():
-    head = ('<link rel="preload" as="script" href="_static/scripts/fontawesome.js?digest=1" />\n'
-            '  <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
-            '<script src="_static/scripts/bootstrap.js"></script>\n')
+    head = (
+        '<link rel="preload" as="script" href="_static/scripts/fontawesome.js?digest=1" />\n'
+        '  <script defer src="../_static/scripts/fontawesome.js?digest=1"></script>\n'
+        '<script src="_static/scripts/bootstrap.js"></script>\n'
+    )
     assert script_pattern(('scripts/fontawesome.js',)).sub('', head) == (
-        '<script src="_static/scripts/bootstrap.js"></script>\n')
+        '<script src="_static/scripts/bootstrap.js"></script>\n'
+    )
 
 
 def test_pages_with_code_keep_their_colours():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from archive import write_archive
 from helpers import warnings
 
@@ -25,15 +26,15 @@ def archive_root(tmp_path):
 
 
 def test_parallel_and_serial_builds_agree(make_app, archive_root, tmp_path):
-    serial = make_app('html', srcdir=archive_root, freshenv=True,
-                      builddir=tmp_path / 'serial')
+    serial = make_app('html', srcdir=archive_root, freshenv=True, builddir=tmp_path / 'serial')
     serial.build()
     serial_data, serial_log = collected(serial), warnings(serial)
     serial_pages = sorted(p.relative_to(serial.outdir) for p in serial.outdir.rglob('*.html'))
     assert len(serial.env.domains['galien'].issues_by_doc) == ISSUES
     serial.cleanup()  # two apps in one test: give docutils' node registry back
-    parallel = make_app('html', srcdir=archive_root, freshenv=True, parallel=2,
-                        builddir=tmp_path / 'parallel')
+    parallel = make_app(
+        'html', srcdir=archive_root, freshenv=True, parallel=2, builddir=tmp_path / 'parallel'
+    )
     parallel.build()
 
     assert serial_log == ''
@@ -46,13 +47,15 @@ def test_parallel_and_serial_builds_agree(make_app, archive_root, tmp_path):
 
 
 def test_incremental_rebuild_after_touching_one_issue(make_app, archive_root, tmp_path):
-    app = make_app('html', srcdir=archive_root, freshenv=True, parallel=2,
-                   builddir=tmp_path / 'build')
+    app = make_app(
+        'html', srcdir=archive_root, freshenv=True, parallel=2, builddir=tmp_path / 'build'
+    )
     app.build()
     app.cleanup()
     issue = archive_root / 'issues/010.md'
-    issue.write_text(issue.read_text(encoding='utf-8').replace('Article 10', 'Article dix'),
-                     encoding='utf-8')
+    issue.write_text(
+        issue.read_text(encoding='utf-8').replace('Article 10', 'Article dix'), encoding='utf-8'
+    )
     again = make_app('html', srcdir=archive_root, parallel=2, builddir=tmp_path / 'build')
     assert set(again.builder.get_outdated_docs()) == {'issues/010'}
     again.build()

@@ -16,23 +16,33 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from archive import BIB, ROOT_CONF, write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
 from helpers import NBSP, require_tool
 
 pytestmark = pytest.mark.slow
 
-BOARD = ['P. Arnaud', 'J. Bonneterre', 'D. Cuny', 'E. Dansin', 'B. Dervaux',
-         'E. Lartigau', 'F. Pinguet', 'J. Robert', 'M. Yilmaz']
+BOARD = [
+    'P. Arnaud',
+    'J. Bonneterre',
+    'D. Cuny',
+    'E. Dansin',
+    'B. Dervaux',
+    'E. Lartigau',
+    'F. Pinguet',
+    'J. Robert',
+    'M. Yilmaz',
+]
 REVIEW_PNG = PROJECT_DIR / '_build' / 'review' / 'galien-020-page1.png'
 A4_POINTS = (595.276, 841.89)
 
 
 # -- tools --------------------------------------------------------------------
 
+
 def run_tool(name: str, *args: str) -> str:
-    result = subprocess.run([require_tool(name), *args], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run([require_tool(name), *args], capture_output=True, text=True, check=True)
     return result.stdout
 
 
@@ -49,8 +59,7 @@ def pdf_text(pdf: Path, *pages: int) -> str:
 
 def pdfinfo(pdf: Path) -> dict[str, str]:
     lines = run_tool('pdfinfo', str(pdf)).splitlines()
-    return {key.strip(): value.strip()
-            for key, _, value in (line.partition(':') for line in lines)}
+    return {key.strip(): value.strip() for key, _, value in (line.partition(':') for line in lines)}
 
 
 def pdffonts(pdf: Path) -> list[dict[str, str]]:
@@ -85,8 +94,7 @@ def pdf_unicode_strings(objects: bytes) -> set[str]:
         return bytes([int(code, 8)]) if code[:1].isdigit() else escapes.get(code, code)
 
     strings = set()
-    for match in re.finditer(rb'\(((?:\\376\\377|\xfe\xff)(?:[^\\()]|\\.)*)\)', objects,
-                             re.DOTALL):
+    for match in re.finditer(rb'\(((?:\\376\\377|\xfe\xff)(?:[^\\()]|\\.)*)\)', objects, re.DOTALL):
         raw = re.sub(rb'\\([0-7]{1,3}|.)', unescape, match[1], flags=re.DOTALL)
         strings.add(raw[2:].decode('utf-16-be', errors='replace'))
     return strings
@@ -95,15 +103,30 @@ def pdf_unicode_strings(objects: bytes) -> set[str]:
 def latexpdf(srcdir: Path, build_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked."""
     return subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(srcdir), str(build_dir), '-q',
-         *options],
-        capture_output=True, text=True, check=False,
-        env={'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-             'PATH': '/usr/bin:/bin', 'LANG': 'C.UTF-8'},
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-M',
+            'latexpdf',
+            str(srcdir),
+            str(build_dir),
+            '-q',
+            *options,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+        },
     )
 
 
 # -- the real N°20 ------------------------------------------------------------
+
 
 @pytest.fixture(scope='module')
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -122,14 +145,17 @@ def issue_20(real_build: Path) -> Path:
 def test_one_pdf_per_issue_named_by_its_number(real_build):
     issues = sorted(p.stem for p in (PROJECT_DIR / 'issues').glob('[0-9][0-9][0-9].md'))
     assert sorted(p.name for p in real_build.glob('*.pdf')) == [
-        f'galien-{stem}.pdf' for stem in issues]
+        f'galien-{stem}.pdf' for stem in issues
+    ]
 
 
 def test_page_one_is_the_letter_with_its_masthead(issue_20):
     page_one = pdf_text(issue_20, 1)
-    assert page_one.startswith('GaLIEN Centre Oscar Lambret – Centre Régional de Lutte '
-                               'Contre le Cancer La lettre d’information sur les médicaments '
-                               'innovants en cancérologie N° 20 – FÉVRIER 2018')
+    assert page_one.startswith(
+        'GaLIEN Centre Oscar Lambret – Centre Régional de Lutte '
+        'Contre le Cancer La lettre d’information sur les médicaments '
+        'innovants en cancérologie N° 20 – FÉVRIER 2018'
+    )
     # No Sphinx title page, table of contents or numbered chapters.
     for manual_only in ('Table des matières', 'Chapitre', 'Version', 'Release', '1 Dans'):
         assert manual_only not in page_one
@@ -137,7 +163,7 @@ def test_page_one_is_the_letter_with_its_masthead(issue_20):
 
 def test_chiffre_du_mois_opens_the_letter(issue_20):
     page_one = pdf_text(issue_20, 1)
-    chiffre = page_one[page_one.index('LE CHIFFRE DU MOIS'):]
+    chiffre = page_one[page_one.index('LE CHIFFRE DU MOIS') :]
     assert chiffre.startswith('LE CHIFFRE DU MOIS 15 C’est le nombre d’objectifs')
     assert 'Source : https://www.leem.org/' in chiffre
     assert page_one.index('LE CHIFFRE DU MOIS') < page_one.index('DANS L’ACTUALITÉ')
@@ -145,22 +171,25 @@ def test_chiffre_du_mois_opens_the_letter(issue_20):
 
 def test_board_colophon_and_running_foot(issue_20):
     text = pdf_text(issue_20)
-    board = text[text.index('BOARD SCIENTIFIQUE'):]
+    board = text[text.index('BOARD SCIENTIFIQUE') :]
     for name in BOARD:
         assert name in board
     assert 'Directeur de publication : Pr E. Lartigau' in board
     assert 'Comité de rédaction : Pr JL. Cazin, Dr D. Cochelard' in board
     pages = int(pdfinfo(issue_20)['Pages'])
     for page in range(1, pages + 1):
-        assert re.search(rf'Galien N° 20 – février 2018 {page} ?/ ?{pages}',
-                         pdf_text(issue_20, page)), page
+        assert re.search(
+            rf'Galien N° 20 – février 2018 {page} ?/ ?{pages}', pdf_text(issue_20, page)
+        ), page
 
 
 def test_citation_is_a_footnote_without_french_space_before_colon(issue_20):
     text = pdf_text(issue_20)
     assert 'Source : Ravì et al. 1' in text
-    assert ('1. Daniele Ravì, Charence Wong, Fani Deligianni, Melissa Berthelot, '
-            'Javier Andreu-Perez, Benny Lo, and Guang-Zhong Yang.') in text
+    assert (
+        '1. Daniele Ravì, Charence Wong, Fani Deligianni, Melissa Berthelot, '
+        'Javier Andreu-Perez, Benny Lo, and Guang-Zhong Yang.'
+    ) in text
     assert 'Deep learning for health informatics' in text
     assert '21(1):4–21' in text
     assert '21(1) :4' not in text
@@ -173,16 +202,18 @@ def test_two_a4_pages_with_metadata(issue_20):
     info = pdfinfo(issue_20)
     assert int(info['Pages']) <= 2
     width, height = (float(v) for v in re.findall(r'[\d.]+', info['Page size'])[:2])
-    assert (round(width, 1), round(height, 1)) == (round(A4_POINTS[0], 1),
-                                                   round(A4_POINTS[1], 1))
+    assert (round(width, 1), round(height, 1)) == (round(A4_POINTS[0], 1), round(A4_POINTS[1], 1))
     assert info['Title'] == 'Galien N° 20 – février 2018'  # plain spaces, searchable
     assert info['Author'] == 'Centre Oscar Lambret'
-    assert info['Subject'] == ('La lettre d’information sur les médicaments innovants '
-                               'en cancérologie')
+    assert info['Subject'] == (
+        'La lettre d’information sur les médicaments innovants en cancérologie'
+    )
     objects = pdf_objects(issue_20)
     assert re.search(rb'/Lang\s*\(fr\)', objects)
-    assert (b'/URI(https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf)'
-            in objects.replace(b'/URI ', b'/URI'))
+    assert (
+        b'/URI(https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf)'
+        in objects.replace(b'/URI ', b'/URI')
+    )
 
 
 def test_bookmarks_keep_french_accents(issue_20):
@@ -200,8 +231,19 @@ def test_every_font_is_embedded(issue_20):
 def test_page_one_picture_for_review(issue_20):
     """A PNG of page 1 under _build/ for people to look at (never committed)."""
     REVIEW_PNG.parent.mkdir(parents=True, exist_ok=True)
-    run_tool('pdftoppm', '-png', '-r', '100', '-f', '1', '-l', '1', '-singlefile',
-             str(issue_20), str(REVIEW_PNG.with_suffix('')))
+    run_tool(
+        'pdftoppm',
+        '-png',
+        '-r',
+        '100',
+        '-f',
+        '1',
+        '-l',
+        '1',
+        '-singlefile',
+        str(issue_20),
+        str(REVIEW_PNG.with_suffix('')),
+    )
     assert REVIEW_PNG.read_bytes().startswith(b'\x89PNG')
 
 
@@ -250,8 +292,16 @@ def write_project(root: Path, issues: dict[str, str]) -> Path:
 
 def test_latex_specials_survive_into_the_pdf(tmp_path):
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS})
-    result = latexpdf(srcdir, tmp_path / 'build', '-D', f'galien_tagline={TAGLINE}',
-                      '-D', 'galien_publisher=R&D $5 #2', '-D', 'project=Ga&lien_{1}')
+    result = latexpdf(
+        srcdir,
+        tmp_path / 'build',
+        '-D',
+        f'galien_tagline={TAGLINE}',
+        '-D',
+        'galien_publisher=R&D $5 #2',
+        '-D',
+        'project=Ga&lien_{1}',
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = tmp_path / 'build/latex/galien-030.pdf'
     info = pdfinfo(pdf)
@@ -273,22 +323,29 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
     # What pdfLaTeX cannot print is replaced, and the editor told where it is.
     assert 'Dr ? Wei ? (Lille)' in text
     log = result.stderr.replace(str(srcdir) + '/', '')
-    assert re.search(r"issues/030\.md:21: WARNING: caractère\(s\) impossible\(s\) à imprimer "
-                     r"en PDF : '李' \(U\+674E\), '😀' \(U\+1F600\)", log), log
+    assert re.search(
+        r'issues/030\.md:21: WARNING: caractère\(s\) impossible\(s\) à imprimer '
+        r"en PDF : '李' \(U\+674E\), '😀' \(U\+1F600\)",
+        log,
+    ), log
     assert "issues/030.md:19: WARNING: caractère(s) impossible(s) à imprimer en PDF : '✨'" in log
     assert '[galien.latex]' in log
 
 
 def test_latex_error_fails_and_names_the_issue_file(tmp_path):
-    broken = ('---\nnumero: 31\ndate: 2019-07\n---\n\nUn texte.\n\n'
-              '```{raw} latex\n\\commandeinconnue\n```\n')
+    broken = (
+        '---\nnumero: 31\ndate: 2019-07\n---\n\nUn texte.\n\n'
+        '```{raw} latex\n\\commandeinconnue\n```\n'
+    )
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS, '031.md': broken})
     for _attempt in ('first build', 'same sources again'):
         result = latexpdf(srcdir, tmp_path / 'build')
         assert result.returncode != 0
         output = result.stdout + result.stderr
-        assert (f"{srcdir}/issues/031.md: ERROR: LaTeX n'a pas pu produire galien-031.pdf : "
-                'Undefined control sequence.') in output, output
+        assert (
+            f"{srcdir}/issues/031.md: ERROR: LaTeX n'a pas pu produire galien-031.pdf : "
+            'Undefined control sequence.'
+        ) in output, output
         assert 'galien-030.pdf' not in output.split("n'a pas pu produire")[1]
 
 
@@ -301,8 +358,9 @@ def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
     before = {p.name: p.stat().st_mtime_ns for p in pdfs}
 
     issue = srcdir / 'issues/002.md'
-    issue.write_text(issue.read_text(encoding='utf-8') + '\nUn paragraphe ajouté.\n',
-                     encoding='utf-8')
+    issue.write_text(
+        issue.read_text(encoding='utf-8') + '\nUn paragraphe ajouté.\n', encoding='utf-8'
+    )
     result = latexpdf(srcdir, build)
     assert result.returncode == 0, result.stdout + result.stderr
     after = {p.name: p.stat().st_mtime_ns for p in sorted((build / 'latex').glob('*.pdf'))}
@@ -317,8 +375,12 @@ def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path)
     assert latexpdf(srcdir, build).returncode == 0
     first = (build / 'latex/galien-001.pdf').stat().st_mtime_ns
     (srcdir / 'issues/002.md').write_text(
-        (srcdir / 'issues/001.md').read_text(encoding='utf-8')
-        .replace('numero: 1', 'numero: 2').replace('2018-01', '2018-02'), encoding='utf-8')
+        (srcdir / 'issues/001.md')
+        .read_text(encoding='utf-8')
+        .replace('numero: 1', 'numero: 2')
+        .replace('2018-01', '2018-02'),
+        encoding='utf-8',
+    )
     assert latexpdf(srcdir, build).returncode == 0
     assert 'N° 2 – FÉVRIER 2018' in pdf_text(build / 'latex/galien-002.pdf')
     assert (build / 'latex/galien-001.pdf').stat().st_mtime_ns == first
@@ -326,25 +388,41 @@ def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path)
     (srcdir / 'issues/002.md').unlink()
     assert latexpdf(srcdir, build).returncode == 0
     assert sorted(p.name for p in (build / 'latex').glob('galien-*.[pt][de][fx]')) == [
-        'galien-001.pdf', 'galien-001.tex']
+        'galien-001.pdf',
+        'galien-001.tex',
+    ]
 
 
 # -- the deployable site ------------------------------------------------------------
+
 
 def local_links(html_file: Path, suffixes: tuple[str, ...]) -> list[Path]:
     """The files that a page's relative links ending in ``suffixes`` point to."""
     soup = BeautifulSoup(html_file.read_text(encoding='utf-8'), 'html.parser')
     hrefs = [a['href'] for a in soup.find_all('a', href=True)]
-    return [(html_file.parent / href).resolve() for href in hrefs
-            if href.endswith(suffixes) and '://' not in href]
+    return [
+        (html_file.parent / href).resolve()
+        for href in hrefs
+        if href.endswith(suffixes) and '://' not in href
+    ]
 
 
 def test_make_site_assembles_website_pdfs_and_epub(tmp_path):
     venv = Path(sys.prefix)
     result = subprocess.run(
-        ['make', '--no-print-directory', 'site', f'BUILDDIR={tmp_path}', f'VENV={venv}',
-         '-o', str(venv / '.requirements.txt')],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        [
+            'make',
+            '--no-print-directory',
+            'site',
+            f'BUILDDIR={tmp_path}',
+            f'VENV={venv}',
+            '-o',
+            str(venv / '.requirements.txt'),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     site = tmp_path / 'site'

@@ -11,21 +11,43 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+
 from conftest import PROJECT_DIR
 from helpers import NBSP, assert_epub_clean, pdftotext
 
 pytestmark = pytest.mark.slow
 
-BOARD = ['P. Arnaud', 'J. Bonneterre', 'D. Cuny', 'E. Dansin', 'B. Dervaux',
-         'E. Lartigau', 'F. Pinguet', 'J. Robert', 'M. Yilmaz']
+BOARD = [
+    'P. Arnaud',
+    'J. Bonneterre',
+    'D. Cuny',
+    'E. Dansin',
+    'B. Dervaux',
+    'E. Lartigau',
+    'F. Pinguet',
+    'J. Robert',
+    'M. Yilmaz',
+]
 
 
 def sphinx_make(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
     """``sphinx-build -M target`` on the project, as ``make`` runs it, with -W."""
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', target, str(PROJECT_DIR), str(build_dir),
-         '-W', '--keep-going', '-q'],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-M',
+            target,
+            str(PROJECT_DIR),
+            str(build_dir),
+            '-W',
+            '--keep-going',
+            '-q',
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'WARNING' not in result.stderr, result.stderr
@@ -60,7 +82,9 @@ def test_html(build_dir):
     chiffre = soup.select_one('section.galien-chiffre')
     assert chiffre.select_one('.galien-chiffre-valeur').get_text(strip=True) == '15'
     assert 'L’engagement du LEEM contre le cancer' in chiffre.get_text()
-    assert chiffre.select_one('.galien-source a')['href'].endswith('LEEM_Plateforme_Cancers_Exe-V7.pdf')
+    assert chiffre.select_one('.galien-source a')['href'].endswith(
+        'LEEM_Plateforme_Cancers_Exe-V7.pdf'
+    )
     members = [n.get_text() for n in soup.select('aside.galien-board .galien-membre-nom')]
     assert members == BOARD
     papers = [n.get_text() for n in soup.select('span.galien-papier')]
@@ -98,11 +122,29 @@ def test_epub(build_dir):
     assert 'Pinguet' in xhtml
 
 
-RESOURCE_SOURCES = {'script': 'src', 'img': 'src', 'iframe': 'src', 'source': 'src',
-                    'audio': 'src', 'video': 'src', 'embed': 'src', 'track': 'src',
-                    'object': 'data'}
-RESOURCE_LINKS = {'stylesheet', 'icon', 'shortcut', 'apple-touch-icon', 'preload',
-                  'modulepreload', 'prefetch', 'preconnect', 'dns-prefetch', 'manifest'}
+RESOURCE_SOURCES = {
+    'script': 'src',
+    'img': 'src',
+    'iframe': 'src',
+    'source': 'src',
+    'audio': 'src',
+    'video': 'src',
+    'embed': 'src',
+    'track': 'src',
+    'object': 'data',
+}
+RESOURCE_LINKS = {
+    'stylesheet',
+    'icon',
+    'shortcut',
+    'apple-touch-icon',
+    'preload',
+    'modulepreload',
+    'prefetch',
+    'preconnect',
+    'dns-prefetch',
+    'manifest',
+}
 OTHER_HOST = re.compile(r'^\s*(https?:)?//', re.IGNORECASE)
 CSS_OTHER_HOST = re.compile(r'(url\(\s*[\'"]?|@import\s+[\'"])(https?:)?//', re.IGNORECASE)
 
@@ -116,15 +158,27 @@ def test_site_loads_nothing_from_other_hosts(build_dir):
     for path in pages:
         soup = BeautifulSoup(path.read_text(encoding='utf-8'), 'html.parser')
         for tag, attribute in RESOURCE_SOURCES.items():
-            offenders += [(path.name, el[attribute]) for el in soup.find_all(tag)
-                          if OTHER_HOST.match(el.get(attribute, ''))]
-        offenders += [(path.name, src) for el in soup.find_all(srcset=True)
-                      for src in el['srcset'].split(',') if OTHER_HOST.match(src)]
-        offenders += [(path.name, link['href']) for link in soup.find_all('link', href=True)
-                      if RESOURCE_LINKS & set(link.get('rel', []))
-                      and OTHER_HOST.match(link['href'])]
-        offenders += [(path.name, el['style']) for el in soup.find_all(style=True)
-                      if CSS_OTHER_HOST.search(el['style'])]
+            offenders += [
+                (path.name, el[attribute])
+                for el in soup.find_all(tag)
+                if OTHER_HOST.match(el.get(attribute, ''))
+            ]
+        offenders += [
+            (path.name, src)
+            for el in soup.find_all(srcset=True)
+            for src in el['srcset'].split(',')
+            if OTHER_HOST.match(src)
+        ]
+        offenders += [
+            (path.name, link['href'])
+            for link in soup.find_all('link', href=True)
+            if RESOURCE_LINKS & set(link.get('rel', [])) and OTHER_HOST.match(link['href'])
+        ]
+        offenders += [
+            (path.name, el['style'])
+            for el in soup.find_all(style=True)
+            if CSS_OTHER_HOST.search(el['style'])
+        ]
     for path in html_dir.rglob('*.css'):
         if CSS_OTHER_HOST.search(path.read_text(encoding='utf-8', errors='replace')):
             offenders.append((path.name, 'external url() or @import'))
@@ -138,9 +192,17 @@ def test_make_check_is_clean(build_dir):
     if not stamp.exists():
         pytest.skip('the test venv was not made by the Makefile')
     result = subprocess.run(
-        ['make', '--no-print-directory', 'check', f'VENV={sys.prefix}',
-         f'BUILDDIR={build_dir / "make"}'],
-        cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+        [
+            'make',
+            '--no-print-directory',
+            'check',
+            f'VENV={sys.prefix}',
+            f'BUILDDIR={build_dir / "make"}',
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert 'make check : tout est en ordre.' in result.stdout
@@ -151,9 +213,17 @@ def test_no_build_writes_into_the_source_tree(build_dir, sources_before):
     """Runs last: html, latexpdf, epub, make check above and make site here write elsewhere."""
     if (Path(sys.prefix) / '.requirements.txt').exists():
         result = subprocess.run(
-            ['make', '--no-print-directory', 'site', f'VENV={sys.prefix}',
-             f'BUILDDIR={build_dir / "site-build"}'],
-            cwd=PROJECT_DIR, capture_output=True, text=True, check=False,
+            [
+                'make',
+                '--no-print-directory',
+                'site',
+                f'VENV={sys.prefix}',
+                f'BUILDDIR={build_dir / "site-build"}',
+            ],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         assert (build_dir / 'site-build/site/index.html').exists()

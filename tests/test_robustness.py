@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import TESTS_DIR
 from helpers import warnings
 
@@ -13,11 +14,11 @@ from helpers import warnings
 @pytest.mark.sphinx('html', testroot='robustness', freshenv=True)
 def test_file_not_in_utf8_is_reported_and_left_out(app):
     (app.srcdir / 'issues/001.md').write_bytes(
-        b'---\nnumero: 1\ndate: 2018-01\n---\n\n# Titre\n\nCaf\xe9 en Latin-1.\n')
+        b'---\nnumero: 1\ndate: 2018-01\n---\n\n# Titre\n\nCaf\xe9 en Latin-1.\n'
+    )
     app.build()
     log = warnings(app)
-    assert ("issues/001.md:8: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)"
-            in log)
+    assert "issues/001.md:8: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)" in log
     assert '[galien.encoding]' in log
     assert 'Traceback' not in log and 'Encoding error' not in log
     assert (app.outdir / 'issues/002.html').exists()
@@ -28,35 +29,49 @@ def test_file_not_in_utf8_is_reported_and_left_out(app):
 def test_image_without_alt_text(app):
     app.build()
     log = warnings(app)
-    assert ("issues/002.md:10: WARNING: l'image issues/schema.png n'a pas de texte "
-            'alternatif') in log
+    assert (
+        "issues/002.md:10: WARNING: l'image issues/schema.png n'a pas de texte alternatif"
+    ) in log
     assert log.count('[galien.image]') == 1
 
 
 @pytest.mark.sphinx('html', testroot='robustness', freshenv=True)
 def test_bib_key_defined_twice(app):
     app.build()
-    assert ("refs.bib:8: WARNING: la clé 'ravi2017' est déjà définie en "
-            in warnings(app))
+    assert "refs.bib:8: WARNING: la clé 'ravi2017' est déjà définie en " in warnings(app)
     assert '[galien.bibtex]' in warnings(app)
 
 
 @pytest.mark.sphinx('html', testroot='robustness', freshenv=True)
 def test_chiffre_without_figure(app):
     app.build()
-    assert ("issues/002.md:14: WARNING: le chiffre du mois n'a pas de chiffre"
-            in warnings(app))
+    assert "issues/002.md:14: WARNING: le chiffre du mois n'a pas de chiffre" in warnings(app)
 
 
 @pytest.mark.parametrize('root', ['front-matter-errors', 'directive-errors', 'robustness'])
 def test_strict_build_fails_cleanly(root, tmp_path):
     result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-W', '--keep-going', '-q', '-b', 'html',
-         str(TESTS_DIR / 'roots' / f'test-{root}'), str(tmp_path / 'out'),
-         '-d', str(tmp_path / 'doctrees')],
-        capture_output=True, text=True, check=False,
-        env={'PYTHONPATH': str(TESTS_DIR) + ':' + str(TESTS_DIR.parent / 'extensions'),
-             'PATH': '/usr/bin:/bin'},
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-W',
+            '--keep-going',
+            '-q',
+            '-b',
+            'html',
+            str(TESTS_DIR / 'roots' / f'test-{root}'),
+            str(tmp_path / 'out'),
+            '-d',
+            str(tmp_path / 'doctrees'),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            'PYTHONPATH': str(TESTS_DIR) + ':' + str(TESTS_DIR.parent / 'extensions'),
+            'PATH': '/usr/bin:/bin',
+        },
     )
     assert result.returncode != 0
     assert '[galien.' in result.stderr

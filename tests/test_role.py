@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import page, warnings
 
 
@@ -31,9 +32,9 @@ def test_reference_to_a_paper_issue_is_text_without_warning(app):
 def test_unknown_later_and_malformed_numbers_warn_with_file_and_line(app):
     app.build()
     log = warnings(app)
-    assert 'issues/005.md:10: WARNING: Galien 99 n\'est ni dans issues/' in log
+    assert "issues/005.md:10: WARNING: Galien 99 n'est ni dans issues/" in log
     assert 'issues/005.md:12: WARNING: Galien 5 cite le numéro 6' in log
-    assert "issues/005.md:12: WARNING: {galien} attend un numéro" in log
+    assert 'issues/005.md:12: WARNING: {galien} attend un numéro' in log
     assert '[galien.reference]' in log
     assert 'Traceback' not in log
 

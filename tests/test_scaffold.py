@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import PROJECT_DIR
-from galien.__main__ import main
-from galien.scaffold import ScaffoldError, create_issue
+from galien.cli import main
+from galien.cli.scaffold import ScaffoldError, create_issue
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def test_next_issue_follows_the_latest(project):
     text = path.read_text(encoding='utf-8')
     assert '```{chiffre-du-mois}' in text and '```{footbibliography}' in text
     assert '- Dr M. Yilmaz (Lille)' in text  # the latest board is carried over
-    assert front_matter(create_issue(project)) ['date'] == '2018-04'
+    assert front_matter(create_issue(project))['date'] == '2018-04'
 
 
 def test_december_is_followed_by_january(project):
@@ -63,15 +64,23 @@ def test_command_line_reports_in_french(project, capsys):
 
 def test_make_new_issue(project):
     shutil.copy(PROJECT_DIR / 'Makefile', project)
-    shutil.copytree(PROJECT_DIR / 'extensions', project / 'extensions',
-                    ignore=shutil.ignore_patterns('__pycache__'))
+    shutil.copytree(
+        PROJECT_DIR / 'extensions',
+        project / 'extensions',
+        ignore=shutil.ignore_patterns('__pycache__'),
+    )
     requirements = project / 'requirements.txt'
     shutil.copy(PROJECT_DIR / 'requirements.txt', requirements)
     os.utime(requirements, (0, 0))  # older than the venv's stamp: no reinstall
     stamp = Path(sys.prefix) / '.requirements.txt'
     if not stamp.exists():
         pytest.skip('the test venv was not made by the Makefile')
-    result = subprocess.run(['make', '--no-print-directory', 'new-issue', f'VENV={sys.prefix}'],
-                            cwd=project, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ['make', '--no-print-directory', 'new-issue', f'VENV={sys.prefix}'],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert front_matter(project / 'issues/021.md')['numero'] == 21

@@ -7,9 +7,10 @@ years) a page's sidebar must hold only its own year's issues.
 
 from __future__ import annotations
 
-import bench
 import pytest
 from bs4 import BeautifulSoup
+
+import bench
 from helpers import built
 
 ISSUES = 240  # January 2018 to December 2037
@@ -24,8 +25,9 @@ def archive(tmp_path_factory):
 
 
 def sidebar(app, docname):
-    page = BeautifulSoup((app.outdir / f'{docname}.html').read_text(encoding='utf-8'),
-                         'html.parser')
+    page = BeautifulSoup(
+        (app.outdir / f'{docname}.html').read_text(encoding='utf-8'), 'html.parser'
+    )
     return page.select_one('nav.galien-nav')
 
 

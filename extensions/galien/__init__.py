@@ -1,77 +1,36 @@
 """Galien: a Sphinx extension to publish a monthly letter from one source tree.
 
-Each concern lives in its own module; :func:`setup` wires them together.
+``galien`` itself sets up the content model (:mod:`galien.core`) and the
+letter's content (:mod:`galien.content`). Each edition is an extension of its
+own, listed in ``conf.py`` and free to be left out: :mod:`galien.web` (the
+website), :mod:`galien.print` (one PDF per issue), :mod:`galien.epub` and
+:mod:`galien.mail`; each sets ``galien`` up first.
+
+Order matters in one way: the core comes before the content, because the
+directives record what they read in the registry's domain, and the catalogs of
+:mod:`galien.core.i18n` must be known before any label is translated.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien import (
-    archive,
-    bibliography,
-    board,
-    caching,
-    chiffre,
-    downloads,
-    epub,
-    feeds,
-    i18n,
-    issue_nav,
-    issue_page,
-    latex,
-    latex_charset,
-    latexmk,
-    listings,
-    mail,
-    markup,
-    navigation,
-    page_weight,
-    print_edition,
-    registry,
-    source_checks,
-    static,
-    templating,
-    typography,
-)
+from galien import content, core
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
-__version__ = '0.1.0'
+__version__ = '0.2.0'
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('myst_parser')
-    i18n.setup(app)
-    caching.setup(app)
-    markup.setup(app)
-    registry.setup(app)
-    chiffre.setup(app)
-    board.setup(app)
-    issue_page.setup(app)
-    app.add_transform(typography.FrenchSpacingTransform)
-    latex.setup(app)
-    latex_charset.setup(app)
-    print_edition.setup(app)
-    latexmk.setup(app)
-    downloads.setup(app)
-    static.setup(app)
-    templating.setup(app)
-    source_checks.setup(app)
-    bibliography.setup(app)
-    mail.setup(app)
-    archive.setup(app)
-    listings.setup(app)
-    issue_nav.setup(app)
-    navigation.setup(app)
-    page_weight.setup(app)
-    feeds.setup(app)
-    epub.setup(app)
+    core.setup(app)
+    content.setup(app)
     return {
         'version': __version__,
-        'env_version': 1,
+        'env_version': 2,
         'parallel_read_safe': True,
         'parallel_write_safe': True,
     }

@@ -1,58 +1,8 @@
-"""Command line of the Galien extension.
+"""``python -m galien``: the command line (see :mod:`galien.cli`)."""
 
-``python -m galien new [--numero N] [--date AAAA-MM]`` starts the next issue;
-``python -m galien check-xml DIR`` checks that the feeds and sitemap built in
-``DIR`` are well-formed XML (part of ``make check``).
-"""
-
-from __future__ import annotations
-
-import argparse
 import sys
-import xml.etree.ElementTree as ET
-from pathlib import Path
 
-from galien.scaffold import ScaffoldError, create_issue
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog='python -m galien',
-                                     description='Outils de la lettre Galien.')
-    commands = parser.add_subparsers(dest='command', required=True)
-    new = commands.add_parser('new', help='crée issues/NNN.md pour le prochain numéro')
-    new.add_argument('--numero', type=int, help='numéro à créer (par défaut : le suivant)')
-    new.add_argument('--date', help='mois de parution AAAA-MM (par défaut : le mois suivant)')
-    new.add_argument('--project', type=Path, default=Path.cwd(),
-                     help='dossier du projet (par défaut : le dossier courant)')
-    check_xml = commands.add_parser('check-xml', help='vérifie les fichiers XML d\'un site construit')
-    check_xml.add_argument('folder', type=Path)
-    args = parser.parse_args(argv)
-
-    if args.command == 'check-xml':
-        return check_xml_files(args.folder)
-    try:
-        path = create_issue(args.project, args.numero, args.date)
-    except ScaffoldError as error:
-        print(f'galien new : {error}', file=sys.stderr)
-        return 1
-    print(f'Créé : {path.relative_to(args.project)}')
-    return 0
-
-
-def check_xml_files(folder: Path) -> int:
-    """Parse every ``.xml`` file at the top of ``folder``; name the first error of each."""
-    failures = 0
-    files = sorted(folder.glob('*.xml'))
-    for path in files:
-        try:
-            ET.parse(path)
-        except ET.ParseError as error:
-            line, column = error.position
-            print(f'{path}:{line}:{column}: XML invalide : {error}', file=sys.stderr)
-            failures += 1
-    print(f'{len(files) - failures}/{len(files)} fichier(s) XML valide(s) dans {folder}')
-    return 1 if failures else 0
-
+from galien.cli import main
 
 if __name__ == '__main__':
     sys.exit(main())

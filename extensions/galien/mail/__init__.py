@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from galien import __version__
 from galien.mail.builder import EmailBuilder
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 
-def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_pdf_url', '{baseurl}pdf/galien-{numero:03d}.pdf', 'html',
-        types=frozenset({str}),
-        description='Address of an issue\'s PDF: a pattern with {baseurl} and {numero}',
-    )
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension('galien')
     app.add_builder(EmailBuilder)
+    return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

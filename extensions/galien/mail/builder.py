@@ -20,20 +20,20 @@ from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.blocks import galien_block
+from galien.content.blocks import galien_block
+from galien.content.typography import french_spacing
+from galien.core.registry import issue_docname_number, issue_label
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
-from galien.registry import issue_docname_number, issue_label
-from galien.typography import french_spacing
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Set
 
     from docutils import nodes
 
-    from galien.model import Chiffre, Issue
-    from galien.registry import GalienDomain
+    from galien.core.model import Chiffre, Issue
+    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +51,11 @@ def preheader(chiffre: Chiffre | None, language: str) -> str:
     if language.startswith('fr'):
         # Collected before the typography transform ran: space it the same way.
         summary = french_spacing(summary)
-    return summary if len(summary) <= PREHEADER_LENGTH else (
-        summary[:PREHEADER_LENGTH].rsplit(' ', 1)[0] + '…')
+    return (
+        summary
+        if len(summary) <= PREHEADER_LENGTH
+        else (summary[:PREHEADER_LENGTH].rsplit(' ', 1)[0] + '…')
+    )
 
 
 def block_node_names() -> set[str]:
@@ -93,8 +96,14 @@ class EmailBuilder(Builder):
         if self.baseurl and not self.baseurl.endswith('/'):
             self.baseurl += '/'
         if not self.baseurl:
-            logger.warning(__("html_baseurl est vide dans conf.py : les liens de l'e-mail "
-                              'ne mèneront pas au site'), type='galien', subtype='email')
+            logger.warning(
+                __(
+                    "html_baseurl est vide dans conf.py : les liens de l'e-mail "
+                    'ne mèneront pas au site'
+                ),
+                type='galien',
+                subtype='email',
+            )
         self.imgpath = f'{self.baseurl}_images'
 
     # -- which issues to write --------------------------------------------------
@@ -134,8 +143,12 @@ class EmailBuilder(Builder):
         try:
             return self.config.galien_pdf_url.format(baseurl=self.baseurl, numero=issue.numero)
         except (KeyError, IndexError, ValueError):
-            logger.warning(__('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
-                           self.config.galien_pdf_url, type='galien', subtype='config')
+            logger.warning(
+                __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
+                self.config.galien_pdf_url,
+                type='galien',
+                subtype='config',
+            )
             return f'{self.baseurl}pdf/{self.stem(issue)}.pdf'
 
     # -- writing ---------------------------------------------------------------

@@ -21,7 +21,7 @@ from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
-from galien.i18n import _
+from galien.core.i18n import _
 
 if TYPE_CHECKING:
     from galien.mail.builder import EmailBuilder
@@ -72,8 +72,10 @@ class EmailHTMLTranslator(HTML5Translator):
 
     def visit_footnote(self, node: nodes.Element) -> None:
         if not isinstance(node.previous_sibling(), nodes.footnote):
-            self.body.append('<table role="presentation" class="galien-notes" width="100%" '
-                             'cellpadding="0" cellspacing="0" border="0">\n')
+            self.body.append(
+                '<table role="presentation" class="galien-notes" width="100%" '
+                'cellpadding="0" cellspacing="0" border="0">\n'
+            )
         self.body.append(self.starttag(node, 'tr', CLASS='galien-note'))
 
     def depart_footnote(self, node: nodes.Element) -> None:
@@ -85,9 +87,11 @@ class EmailHTMLTranslator(HTML5Translator):
         if not isinstance(node.parent, nodes.footnote):
             super().visit_label(node)
             return
-        self.body.append('<td class="galien-note-numero" valign="top">'
-                         f'[{self.encode(node.astext())}]</td>\n'
-                         '<td class="galien-note-texte" valign="top">')
+        self.body.append(
+            '<td class="galien-note-numero" valign="top">'
+            f'[{self.encode(node.astext())}]</td>\n'
+            '<td class="galien-note-texte" valign="top">'
+        )
         raise nodes.SkipNode
 
     # -- structure ------------------------------------------------------------
@@ -103,12 +107,23 @@ class EmailHTMLTranslator(HTML5Translator):
     def visit_galien_block(self, node: nodes.Element) -> None:
         """A letter block framed by a one-column table, its label as the first row."""
         classes = ' '.join(['galien-bloc', *node['classes']])
-        self.body.append(self.starttag(
-            node, 'table', CLASS=classes, role='presentation', width='100%',
-            cellpadding='0', cellspacing='0', border='0'))
+        self.body.append(
+            self.starttag(
+                node,
+                'table',
+                CLASS=classes,
+                role='presentation',
+                width='100%',
+                cellpadding='0',
+                cellspacing='0',
+                border='0',
+            )
+        )
         if label := node.get('label', ''):
-            self.body.append(f'<tr><td class="galien-bloc-titre"><h2 class="galien-titre">'
-                             f'{self.encode(label)}</h2></td></tr>\n')
+            self.body.append(
+                f'<tr><td class="galien-bloc-titre"><h2 class="galien-titre">'
+                f'{self.encode(label)}</h2></td></tr>\n'
+            )
         self.body.append('<tr><td class="galien-bloc-corps">\n')
 
     def depart_galien_block(self, node: nodes.Element) -> None:
@@ -120,9 +135,19 @@ class EmailHTMLTranslator(HTML5Translator):
             super().visit_bullet_list(node)
             return
         half = (len(node) + 1) // 2
-        self.body.append(self.starttag(
-            node, 'table', CLASS='galien-board-membres', role='presentation', width='100%',
-            cellpadding='0', cellspacing='0', border='0') + '<tr>')
+        self.body.append(
+            self.starttag(
+                node,
+                'table',
+                CLASS='galien-board-membres',
+                role='presentation',
+                width='100%',
+                cellpadding='0',
+                cellspacing='0',
+                border='0',
+            )
+            + '<tr>'
+        )
         for column in (node.children[:half], node.children[half:]):
             self.body.append('<td class="galien-board-colonne" width="50%" valign="top">\n')
             for item in column:
@@ -135,8 +160,12 @@ class EmailHTMLTranslator(HTML5Translator):
     def visit_raw(self, node: nodes.Element) -> None:
         # Editors' raw HTML may hold scripts or styles no mail client accepts.
         if 'html' in node.get('format', '').split():
-            logger.warning(__("le HTML brut n'est pas repris dans l'e-mail"),
-                           location=node, type='galien', subtype='email')
+            logger.warning(
+                __("le HTML brut n'est pas repris dans l'e-mail"),
+                location=node,
+                type='galien',
+                subtype='email',
+            )
         raise nodes.SkipNode
 
     # -- images: absolute, sized, described -----------------------------------
@@ -172,8 +201,11 @@ def _pixels(value: object) -> int | None:
 
 
 def _template_environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATE_DIR),
-                       autoescape=select_autoescape(default=True), keep_trailing_newline=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(default=True),
+        keep_trailing_newline=True,
+    )
 
 
 def render_letter(letter: Letter) -> str:

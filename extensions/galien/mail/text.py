@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.writers.text import TextTranslator
 
-from galien.i18n import _
+from galien.core.i18n import _
 
 if TYPE_CHECKING:
     from galien.mail.builder import EmailBuilder
@@ -58,8 +58,9 @@ def render_text(builder: EmailBuilder, doctree: nodes.document, letter: Letter) 
         if depart:
             setattr(translator, f'depart_{name}', MethodType(depart, translator))
     doctree.walkabout(translator)
-    editions = (f'{_("Read online")} : {letter.online_url}\n'
-                f'{_("Download the PDF")} : {letter.pdf_url}\n')
+    editions = (
+        f'{_("Read online")} : {letter.online_url}\n{_("Download the PDF")} : {letter.pdf_url}\n'
+    )
     addresses = ''.join(f'<{n}> {uri}\n' for n, uri in enumerate(translator.links, 1))
     if addresses:
         addresses = f'\n{_("Links")}\n\n{addresses}'

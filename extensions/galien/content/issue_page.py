@@ -16,19 +16,19 @@ from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from galien.blocks import galien_block, visitors_for
-from galien.board import board
-from galien.dates import parse_year_month
-from galien.i18n import _
-from galien.registry import issue_docname_number, issue_label, read_issue
+from galien.content.blocks import galien_block, visitors_for
+from galien.content.board import board
+from galien.core.dates import parse_year_month
+from galien.core.i18n import _
+from galien.core.registry import issue_docname_number, issue_label, read_issue
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
     from sphinx.writers.latex import LaTeXTranslator
 
-    from galien.model import Issue
-    from galien.registry import GalienDomain
+    from galien.core.model import Issue
+    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -58,11 +58,13 @@ def build_masthead(config: Config, issue: Issue, label: str) -> masthead:
     """The masthead; ``numero`` and ``edition`` (``N° 20 – FÉVRIER 2018``) are for print."""
     node = masthead(classes=['galien-masthead'], numero=issue.numero, edition=label.upper())
     if config.galien_tagline:
-        node += nodes.paragraph(config.galien_tagline, config.galien_tagline,
-                                classes=['galien-tagline'])
+        node += nodes.paragraph(
+            config.galien_tagline, config.galien_tagline, classes=['galien-tagline']
+        )
     if config.galien_publisher:
-        node += nodes.paragraph(config.galien_publisher, config.galien_publisher,
-                                classes=['galien-editeur'])
+        node += nodes.paragraph(
+            config.galien_publisher, config.galien_publisher, classes=['galien-editeur']
+        )
     if issue.titre:
         node += nodes.paragraph(issue.titre, issue.titre, classes=['galien-titre-numero'])
     return node
@@ -71,14 +73,15 @@ def build_masthead(config: Config, issue: Issue, label: str) -> masthead:
 def build_colophon(period: dict[str, Any]) -> colophon:
     node = colophon(classes=['galien-colophon'])
     if period.get('department'):
-        node += nodes.paragraph(period['department'], period['department'],
-                                classes=['galien-service'])
+        node += nodes.paragraph(
+            period['department'], period['department'], classes=['galien-service']
+        )
     if period.get('director'):
-        node += _labelled(str(_('Publication director')), period['director'],
-                          'galien-directeur')
+        node += _labelled(str(_('Publication director')), period['director'], 'galien-directeur')
     if period.get('editors'):
-        node += _labelled(str(_('Editorial committee')), ', '.join(period['editors']),
-                          'galien-comite')
+        node += _labelled(
+            str(_('Editorial committee')), ', '.join(period['editors']), 'galien-comite'
+        )
     return node
 
 
@@ -94,9 +97,14 @@ class IssuePageTransform(SphinxTransform):
         if not docname.startswith(f'{issues_dir}/'):
             return
         if issue_docname_number(docname, issues_dir) is None:
-            logger.warning(__('un numéro doit s\'appeler %s/NNN.md (trois chiffres), '
-                              'pas %s'), issues_dir, self.env.doc2path(docname, False),
-                           location=(docname, 1), type='galien', subtype='front-matter')
+            logger.warning(
+                __("un numéro doit s'appeler %s/NNN.md (trois chiffres), pas %s"),
+                issues_dir,
+                self.env.doc2path(docname, False),
+                location=(docname, 1),
+                type='galien',
+                subtype='front-matter',
+            )
         issue = read_issue(self.env, docname)
         if issue is None:
             return
@@ -135,10 +143,15 @@ class IssuePageTransform(SphinxTransform):
 def visit_masthead_latex(self: LaTeXTranslator, node: masthead) -> None:
     """The printed masthead is one ``\\galienmasthead`` call (``galien.sty``)."""
     texts = {cls: child.astext() for child in node.children for cls in child['classes']}
-    arguments = (texts.get('galien-tagline', ''), texts.get('galien-editeur', ''),
-                 node.get('edition', ''), texts.get('galien-titre-numero', ''))
-    self.body.append('\n\\galienmasthead' + ''.join(f'{{{self.encode(a)}}}' for a in arguments)
-                     + '\n')
+    arguments = (
+        texts.get('galien-tagline', ''),
+        texts.get('galien-editeur', ''),
+        node.get('edition', ''),
+        texts.get('galien-titre-numero', ''),
+    )
+    self.body.append(
+        '\n\\galienmasthead' + ''.join(f'{{{self.encode(a)}}}' for a in arguments) + '\n'
+    )
     raise nodes.SkipNode
 
 
@@ -147,18 +160,39 @@ def check_colophons(app: Sphinx, config: Config) -> None:
     for period in config.galien_colophons:
         since = str(period.get('since', '')) if isinstance(period, dict) else ''
         if parse_year_month(since) is None:
-            logger.warning(__('galien_colophons : chaque période doit avoir « since » au '
-                              'format AAAA-MM, pas %r'), period,
-                           type='galien', subtype='config')
+            logger.warning(
+                __(
+                    'galien_colophons : chaque période doit avoir « since » au '
+                    'format AAAA-MM, pas %r'
+                ),
+                period,
+                type='galien',
+                subtype='config',
+            )
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value('galien_tagline', '', 'env', types=frozenset({str}),
-                         description='Tagline printed under the title of every issue')
-    app.add_config_value('galien_publisher', '', 'env', types=frozenset({str}),
-                         description='Publisher printed in the masthead')
-    app.add_config_value('galien_colophons', [], 'env', types=frozenset({list}),
-                         description='Colophon periods: since, department, director, editors')
+    app.add_config_value(
+        'galien_tagline',
+        '',
+        'env',
+        types=frozenset({str}),
+        description='Tagline printed under the title of every issue',
+    )
+    app.add_config_value(
+        'galien_publisher',
+        '',
+        'env',
+        types=frozenset({str}),
+        description='Publisher printed in the masthead',
+    )
+    app.add_config_value(
+        'galien_colophons',
+        [],
+        'env',
+        types=frozenset({list}),
+        description='Colophon periods: since, department, director, editors',
+    )
     app.add_event('galien-issue-read')
     masthead_visitors = visitors_for('header', 'galienmasthead')
     masthead_visitors['latex'] = (visit_masthead_latex, None)  # type: ignore[assignment]

@@ -21,11 +21,11 @@ from xml.etree import ElementTree
 from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.archive import archive_of
-from galien.i18n import _
-from galien.listings import SITE_BUILDERS, site_url
-from galien.registry import issue_label
-from galien.typography import french_spacing
+from galien.content.listings import SITE_BUILDERS, site_url
+from galien.content.typography import french_spacing
+from galien.core.archive import archive_of
+from galien.core.i18n import _
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.archive import Archive
+    from galien.core.archive import Archive
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +64,20 @@ def atom(tag: str) -> str:
     return f'{{{ATOM_NS}}}{tag}'
 
 
-def child(parent: ElementTree.Element, tag: str, text: str = '',
-          **attributes: str) -> ElementTree.Element:
+def child(
+    parent: ElementTree.Element, tag: str, text: str = '', **attributes: str
+) -> ElementTree.Element:
     """An Atom element; the serialiser escapes its text and attributes."""
-    element = ElementTree.SubElement(parent, atom(tag),
-                                     {k: xml_text(v) for k, v in attributes.items()})
+    element = ElementTree.SubElement(
+        parent, atom(tag), {k: xml_text(v) for k, v in attributes.items()}
+    )
     if text:
         element.text = xml_text(text)
     return element
 
 
 def issue_date(year: int, month: int) -> dt.datetime:
-    return dt.datetime(year, month, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(year, month, 1, tzinfo=dt.UTC)
 
 
 def atom_feed(builder: Builder, archive: Archive) -> bytes:
@@ -94,10 +96,14 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
     child(feed, 'updated', updated.isoformat())
     author = child(feed, 'author')
     child(author, 'name', config.galien_publisher or config.author)
-    child(feed, 'link', href=site_url(config.galien_feed_url, base), rel='self',
-          type='application/atom+xml')
-    child(feed, 'link', href=page_url(builder, config.root_doc), rel='alternate',
-          type='text/html')
+    child(
+        feed,
+        'link',
+        href=site_url(config.galien_feed_url, base),
+        rel='self',
+        type='application/atom+xml',
+    )
+    child(feed, 'link', href=page_url(builder, config.root_doc), rel='alternate', type='text/html')
     for issue in archive.newest_first:
         entry = child(feed, 'entry')
         url = page_url(builder, issue.docname)
@@ -110,8 +116,14 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
         child(entry, 'link', href=url, rel='alternate', type='text/html')
         pdf = site_url(config.galien_pdf_url, base, issue.numero)
         if pdf:
-            child(entry, 'link', href=pdf, rel='enclosure', type='application/pdf',
-                  title=str(_('Download the PDF')))
+            child(
+                entry,
+                'link',
+                href=pdf,
+                rel='enclosure',
+                type='application/pdf',
+                title=str(_('Download the PDF')),
+            )
         chiffre = chiffres.get(issue.docname)
         if chiffre is not None:
             summary = f'{_("Figure of the month")} : {chiffre.figure}. {chiffre.summary}'
@@ -147,22 +159,32 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
         return
     if not base_url(builder):
         # Not a mistake (a preview build needs no feed), so no warning to fail -W.
-        logger.info(__("html_baseurl est vide dans conf.py : ni flux Atom ni plan du "
-                       'site (sitemap.xml), qui demandent des adresses complètes'))
+        logger.info(
+            __(
+                'html_baseurl est vide dans conf.py : ni flux Atom ni plan du '
+                'site (sitemap.xml), qui demandent des adresses complètes'
+            )
+        )
         return
     write_if_changed(app.outdir / FEED_FILE, atom_feed(builder, archive_of(app.env)))
     write_if_changed(app.outdir / SITEMAP_FILE, sitemap(builder))
 
 
-def announce_feed(app: Sphinx, pagename: str, templatename: str,
-                  context: dict[str, Any], doctree: nodes.document | None) -> None:
+def announce_feed(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     """``<link rel="alternate">`` in every page's head, so feed readers find the feed."""
     if app.builder.name not in SITE_BUILDERS or not base_url(app.builder):
         return
     href = html.escape(site_url(app.config.galien_feed_url, base_url(app.builder)))
     title = html.escape(app.config.project)
     context['metatags'] = context.get('metatags', '') + (
-        f'\n<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}" />')
+        f'\n<link rel="alternate" type="application/atom+xml" title="{title}" href="{href}" />'
+    )
 
 
 def setup(app: Sphinx) -> None:

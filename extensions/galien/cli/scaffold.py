@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
-from galien.dates import parse_year_month
+from galien.core.dates import parse_year_month
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ISSUE_FILE = re.compile(r'(\d{3,})\.md')
 BOARD_BLOCK = re.compile(r'^(`{3,}|:{3,})\{board\}.*?^\1[ \t]*$', re.MULTILINE | re.DOTALL)
@@ -45,8 +48,9 @@ def _front_matter(text: str) -> dict[str, object]:
 
 
 def latest_issue(issues_dir: Path) -> LatestIssue | None:
-    numbered = sorted((int(m[1]), p) for p in issues_dir.glob('*.md')
-                      if (m := ISSUE_FILE.fullmatch(p.name)))
+    numbered = sorted(
+        (int(m[1]), p) for p in issues_dir.glob('*.md') if (m := ISSUE_FILE.fullmatch(p.name))
+    )
     if not numbered:
         return None
     numero, path = numbered[-1]
@@ -90,7 +94,7 @@ def create_issue(project: Path, numero: int | None = None, date: str | None = No
     """Write ``issues/NNN.md`` for the next (or given) issue and return its path."""
     issues_dir = project / 'issues'
     if not issues_dir.is_dir():
-        raise ScaffoldError(f"pas de dossier issues/ dans {project}")
+        raise ScaffoldError(f'pas de dossier issues/ dans {project}')
     latest = latest_issue(issues_dir)
     numero = numero or (latest.numero + 1 if latest else 1)
     if numero <= 0:
@@ -110,6 +114,7 @@ def create_issue(project: Path, numero: int | None = None, date: str | None = No
         with path.open('x', encoding='utf-8') as new_file:
             new_file.write(issue_template(numero, date, board))
     except FileExistsError:
-        raise ScaffoldError(f'{path.relative_to(project)} existe déjà : rien n\'a été '
-                            'écrit') from None
+        raise ScaffoldError(
+            f"{path.relative_to(project)} existe déjà : rien n'a été écrit"
+        ) from None
     return path

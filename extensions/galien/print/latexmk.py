@@ -16,27 +16,33 @@ from typing import TYPE_CHECKING
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 
-from galien.print_edition import pdf_basename
+from galien.print.print_edition import pdf_basename
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from galien.registry import GalienDomain
+    from galien.core.registry import GalienDomain
 
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
 
 
 def perl_string(text: str) -> str:
     """``text`` as a Perl double-quoted string, anything but plain ASCII as ``\\x{...}``."""
-    return '"' + ''.join(
-        c if c.isascii() and c.isprintable() and c not in '"$@\\' else f'\\x{{{ord(c):x}}}'
-        for c in text) + '"'
+    return (
+        '"'
+        + ''.join(
+            c if c.isascii() and c.isprintable() and c not in '"$@\\' else f'\\x{{{ord(c):x}}}'
+            for c in text
+        )
+        + '"'
+    )
 
 
 def latexmk_failure_hook(sources: dict[str, str]) -> str:
     """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error."""
-    table = ', '.join(f'{perl_string(root)} => {perl_string(source)}'
-                      for root, source in sorted(sources.items()))
+    table = ', '.join(
+        f'{perl_string(root)} => {perl_string(source)}' for root, source in sorted(sources.items())
+    )
     failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
     details = perl_string(__('détails dans'))
     return rf"""

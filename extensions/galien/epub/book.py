@@ -19,10 +19,10 @@ from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders._epub_base import COVERPAGE_NAME
 from sphinx.builders.epub3 import Epub3Builder
 
-from galien.archive import LISTINGS_KEY, archive_of
-from galien.i18n import _
-from galien.registry import issue_label
-from galien.typography import french_spacing
+from galien.content.typography import french_spacing
+from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.i18n import _
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from galien.archive import Archive
-    from galien.model import Issue
+    from galien.core.archive import Archive
+    from galien.core.model import Issue
 
 COVER_DIR = 'galien-epub'
 COVER_FILE = 'galien-couverture.png'
 COVER_TEMPLATE = 'galien-epub-cover.html'
+TEMPLATES_DIR = Path(__file__).parent / 'templates'
 COVER_SIZE = (1200, 1800)
 BLUE, RED, PALE, GREY = (27, 79, 114), (176, 58, 46), (234, 242, 248), (77, 77, 77)
 FONT_DIR = Path('/usr/share/fonts/truetype/dejavu')
@@ -67,8 +68,14 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
     return (f'N°\u00a0{oldest.numero} {_("to")} {newest.numero}', f'{first} – {last}')
 
 
-def centred(draw: ImageDraw.ImageDraw, y: int, text: str, size: int, fill: tuple[int, ...],
-            bold: bool = False) -> None:
+def centred(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    size: int,
+    fill: tuple[int, ...],
+    bold: bool = False,
+) -> None:
     face = font(size, bold)
     width = draw.textlength(text, font=face)
     draw.text(((COVER_SIZE[0] - width) / 2, y), text, font=face, fill=fill)
@@ -86,8 +93,9 @@ def wrapped(draw: ImageDraw.ImageDraw, text: str, size: int) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def draw_cover(path: Path, title: str, tagline: str, numbers: str, months: str,
-               publisher: str) -> None:
+def draw_cover(
+    path: Path, title: str, tagline: str, numbers: str, months: str, publisher: str
+) -> None:
     """The cover: the title on the letter's colours, the range of issues below."""
     image = Image.new('RGB', COVER_SIZE, PALE)
     draw = ImageDraw.Draw(image)
@@ -117,6 +125,8 @@ def configure_epub(app: Sphinx, config: Config) -> None:
     """
     if not config.epub_cover:
         config.epub_cover = (f'_static/{COVER_FILE}', COVER_TEMPLATE)
+    if str(TEMPLATES_DIR) not in config.templates_path:
+        config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
     # The issues' toctree is hidden on the home page: the book's TOC must include it.
     config.epub_tocscope = 'includehidden'
 
@@ -132,8 +142,11 @@ def add_cover_folder(app: Sphinx) -> None:
 
 def site_only_docs(env: BuildEnvironment) -> set[str]:
     listings = env.domains['galien'].data.get(LISTINGS_KEY, {})
-    return {docname for docname, kinds in listings.items()
-            if SITE_ONLY_LISTINGS & set(kinds) and docname != env.config.root_doc}
+    return {
+        docname
+        for docname, kinds in listings.items()
+        if SITE_ONLY_LISTINGS & set(kinds) and docname != env.config.root_doc
+    }
 
 
 def before_writing(app: Sphinx, builder: Builder) -> None:
@@ -143,8 +156,14 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     config = app.config
     archive = archive_of(app.env)
     numbers, months = issue_range(builder, archive)
-    draw_cover(cover_dir(app) / COVER_FILE, config.epub_title, config.galien_tagline,
-               numbers, months, config.galien_publisher or config.epub_publisher)
+    draw_cover(
+        cover_dir(app) / COVER_FILE,
+        config.epub_title,
+        config.galien_tagline,
+        numbers,
+        months,
+        config.galien_publisher or config.epub_publisher,
+    )
     if config.epub_description in {'', 'unknown'}:
         parts = [config.galien_tagline, numbers, months]
         config.epub_description = ', '.join(p for p in parts if p)
@@ -154,12 +173,15 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     # A cover page left by the previous build would be listed twice in the spine
     # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
     excluded.append(COVERPAGE_NAME)
-    config.epub_exclude_files = [*config.epub_exclude_files,
-                                 *(f for f in excluded if f not in config.epub_exclude_files)]
+    config.epub_exclude_files = [
+        *config.epub_exclude_files,
+        *(f for f in excluded if f not in config.epub_exclude_files),
+    ]
 
 
-def group_by_year(refnodes: list[dict[str, Any]], issues: dict[str, Issue],
-                  site_only: set[str]) -> list[dict[str, Any]]:
+def group_by_year(
+    refnodes: list[dict[str, Any]], issues: dict[str, Issue], site_only: set[str]
+) -> list[dict[str, Any]]:
     """Put each issue's TOC entries one level down, under an entry for its year.
 
     ``refnodes`` is the ePub builder's flat TOC (``level``, ``refuri``, ``text``);
@@ -191,15 +213,19 @@ class GalienEpubBuilder(Epub3Builder):
         super().init()
         # The letter has no index entries: an index page would be an empty page.
         self.use_index = False
-        self.guide_titles = {**self.guide_titles, 'toc': str(_('Table of contents')),
-                             'cover': str(_('Cover'))}
+        self.guide_titles = {
+            **self.guide_titles,
+            'toc': str(_('Table of contents')),
+            'cover': str(_('Cover')),
+        }
 
     def get_toc(self) -> None:
         super().get_toc()
         archive = archive_of(self.env)
         root = self.config.root_doc
-        issues = {self.get_relative_uri(root, issue.docname): issue
-                  for issue in archive.newest_first}
+        issues = {
+            self.get_relative_uri(root, issue.docname): issue for issue in archive.newest_first
+        }
         site_only = {self.get_relative_uri(root, d) for d in site_only_docs(self.env)}
         self.refnodes = group_by_year(self.refnodes, issues, site_only)
 
@@ -215,12 +241,18 @@ def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None
             break
 
 
-def cover_context(app: Sphinx, pagename: str, templatename: str,
-                  context: dict[str, Any], doctree: nodes.document | None) -> None:
+def cover_context(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     if app.builder.name == 'epub' and templatename == COVER_TEMPLATE:
         numbers, months = issue_range(app.builder, archive_of(app.env))
         context['galien_cover_alt'] = ' – '.join(
-            p for p in (app.config.epub_title, numbers, months) if p)
+            p for p in (app.config.epub_title, numbers, months) if p
+        )
 
 
 def setup(app: Sphinx) -> None:

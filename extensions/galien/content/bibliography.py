@@ -20,8 +20,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ENTRY_START = re.compile(r'^\s*@(?!comment|string|preamble)\w+\s*[{(]\s*([^,\s]+)\s*,',
-                         re.IGNORECASE)
+ENTRY_START = re.compile(
+    r'^\s*@(?!comment|string|preamble)\w+\s*[{(]\s*([^,\s]+)\s*,', re.IGNORECASE
+)
 
 
 def warn_duplicate_keys(app: Sphinx) -> None:
@@ -38,9 +39,17 @@ def warn_duplicate_keys(app: Sphinx) -> None:
                 continue
             key, where = match[1], f'{path}:{lineno}'
             if key in seen:
-                logger.warning(__('la clé %r est déjà définie en %s : une des deux entrées '
-                                  'serait perdue, renommez-en une'), key, seen[key],
-                               location=where, type='galien', subtype='bibtex')
+                logger.warning(
+                    __(
+                        'la clé %r est déjà définie en %s : une des deux entrées '
+                        'serait perdue, renommez-en une'
+                    ),
+                    key,
+                    seen[key],
+                    location=where,
+                    type='galien',
+                    subtype='bibtex',
+                )
             else:
                 seen[key] = where
 
@@ -57,8 +66,10 @@ class UnknownKeyInOurWords(std_logging.Filter):
         if getattr(record, 'subtype', None) == 'key_not_found':
             match = UNKNOWN_KEY.fullmatch(record.getMessage())
             if match is not None:
-                record.msg = __("la référence %r n'existe pas dans le fichier .bib : "
-                                'vérifiez la clé ou ajoutez l\'entrée')
+                record.msg = __(
+                    "la référence %r n'existe pas dans le fichier .bib : "
+                    "vérifiez la clé ou ajoutez l'entrée"
+                )
                 record.args = (match[1],)
                 record.type, record.subtype = 'galien', 'citation'  # type: ignore[attr-defined]
         return True

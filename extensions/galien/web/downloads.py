@@ -17,8 +17,8 @@ from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from galien.i18n import _
-from galien.issue_page import masthead
+from galien.content.issue_page import masthead
+from galien.core.i18n import _
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -48,12 +48,17 @@ class PdfDownloadLink(SphinxPostTransform):
         index = self.app.builder.get_relative_uri(self.env.docname, self.config.root_doc)
         root = posixpath.dirname(index)
         try:
-            return self.config.galien_pdf_url.format(baseurl=f'{root}/' if root else '',
-                                                     numero=numero)
+            return self.config.galien_pdf_url.format(
+                baseurl=f'{root}/' if root else '', numero=numero
+            )
         except (KeyError, IndexError, ValueError):
-            logger.warning(__('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
-                           self.config.galien_pdf_url, type='galien', subtype='config',
-                           once=True)
+            logger.warning(
+                __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
+                self.config.galien_pdf_url,
+                type='galien',
+                subtype='config',
+                once=True,
+            )
             return ''
 
 

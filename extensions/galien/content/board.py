@@ -21,8 +21,8 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from galien.blocks import galien_block, visitors_for
-from galien.options import OptionSpec
+from galien.content.blocks import galien_block, visitors_for
+from galien.content.options import OptionSpec
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,16 +53,25 @@ class BoardDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         heading = self.arguments[0].strip()
         for name in self.option_spec.unknown(self.options):
-            self._warn(__('option inconnue :%s: (le board n\'a pas d\'options)'), name,
-                       lineno=self.lineno)
+            self._warn(
+                __("option inconnue :%s: (le board n'a pas d'options)"), name, lineno=self.lineno
+            )
         # Each member keeps its line, so a warning about it (e.g. a character
         # the PDF cannot print) points at that line.
-        parsed = [(m, self._content_line(index)) for index, line in enumerate(self.content)
-                  if (m := self._parse_member(index, line)) is not None]
+        parsed = [
+            (m, self._content_line(index))
+            for index, line in enumerate(self.content)
+            if (m := self._parse_member(index, line)) is not None
+        ]
         members = [member for member, _lineno in parsed]
         if not members:
-            self._warn(__('le board %r n\'a aucun membre (une ligne « - Pr P. Arnaud '
-                          '(Paris) » par membre)'), heading, lineno=self.lineno)
+            self._warn(
+                __(
+                    "le board %r n'a aucun membre (une ligne « - Pr P. Arnaud (Paris) » par membre)"
+                ),
+                heading,
+                lineno=self.lineno,
+            )
             return []
 
         node = board(label=heading, members=members)
@@ -75,11 +84,11 @@ class BoardDirective(SphinxDirective):
         for member, lineno in parsed:
             paragraph = nodes.paragraph()
             paragraph.source, paragraph.line = node.source, lineno
-            paragraph += nodes.inline(member['title'], member['title'],
-                                      classes=['galien-membre-titre'])
+            paragraph += nodes.inline(
+                member['title'], member['title'], classes=['galien-membre-titre']
+            )
             paragraph += nodes.Text('\u00a0')
-            paragraph += nodes.inline(member['name'], member['name'],
-                                      classes=['galien-membre-nom'])
+            paragraph += nodes.inline(member['name'], member['name'], classes=['galien-membre-nom'])
             paragraph += nodes.Text(' ')
             city = f'({member["city"]})'
             paragraph += nodes.inline(city, city, classes=['galien-membre-ville'])
@@ -96,29 +105,41 @@ class BoardDirective(SphinxDirective):
             text = text[1:].strip()
         match = MEMBER_LINE.fullmatch(text)
         if match is None:
-            self._warn(__('ligne de board illisible %r : attendu « - Titre Initiale. Nom '
-                          '(Ville) », par ex. « - Pr P. Arnaud (Paris) »'), text, lineno=lineno)
+            self._warn(
+                __(
+                    'ligne de board illisible %r : attendu « - Titre Initiale. Nom '
+                    '(Ville) », par ex. « - Pr P. Arnaud (Paris) »'
+                ),
+                text,
+                lineno=lineno,
+            )
             return None
         title = match['title']
         if title not in self.config.galien_board_titles:
-            self._warn(__('titre inconnu %r dans le board (titres admis : %s)'),
-                       title, ', '.join(self.config.galien_board_titles), lineno=lineno)
+            self._warn(
+                __('titre inconnu %r dans le board (titres admis : %s)'),
+                title,
+                ', '.join(self.config.galien_board_titles),
+                lineno=lineno,
+            )
             return None
-        return Member(title=title, name=' '.join(match['name'].split()),
-                      city=match['city'].strip())
+        return Member(title=title, name=' '.join(match['name'].split()), city=match['city'].strip())
 
     def _content_line(self, index: int) -> int:
         # MyST gives content_offset relative to the directive's first line.
         return self.lineno + self.content_offset + index + 1
 
     def _warn(self, message: str, *args: object, lineno: int) -> None:
-        logger.warning(message, *args, location=(self.env.docname, lineno),
-                       type='galien', subtype='board')
+        logger.warning(
+            message, *args, location=(self.env.docname, lineno), type='galien', subtype='board'
+        )
 
 
 def setup(app: Sphinx) -> None:
     app.add_config_value(
-        'galien_board_titles', ['Pr', 'Dr', 'M.', 'Mme', 'Mlle', 'Me'], 'env',
+        'galien_board_titles',
+        ['Pr', 'Dr', 'M.', 'Mme', 'Mlle', 'Me'],
+        'env',
         types=frozenset({list, tuple}),
         description='Titles a board member line may start with',
     )

@@ -30,10 +30,14 @@ def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
         except UnicodeDecodeError as error:
             lineno = data.count(b'\n', 0, error.start) + 1
             logger.warning(
-                __("le fichier n'est pas enregistré en UTF-8 (octet 0x%02x) : il est "
-                   "ignoré jusqu'à ce qu'il soit réenregistré en UTF-8"),
+                __(
+                    "le fichier n'est pas enregistré en UTF-8 (octet 0x%02x) : il est "
+                    "ignoré jusqu'à ce qu'il soit réenregistré en UTF-8"
+                ),
                 data[error.start],
-                location=(docname, lineno), type='galien', subtype='encoding',
+                location=(docname, lineno),
+                type='galien',
+                subtype='encoding',
             )
             # Leave it out of this build entirely, as if it were not there yet.
             docnames.remove(docname)
@@ -53,7 +57,11 @@ def warn_images_without_alt(app: Sphinx, doctree: nodes.document) -> None:
             uri = image.get('uri', '')
             logger.warning(
                 __("l'image %s n'a pas de texte alternatif : écrivez ![description](%s)"),
-                uri, uri, location=_located(image), type='galien', subtype='image',
+                uri,
+                uri,
+                location=_located(image),
+                type='galien',
+                subtype='image',
             )
 
 

@@ -50,8 +50,13 @@ def has_code(doctree: nodes.document | None) -> bool:
     return doctree is None or next(doctree.findall(nodes.literal_block), None) is not None
 
 
-def lighten_page(app: Sphinx, pagename: str, templatename: str,
-                 context: dict[str, Any], doctree: nodes.document | None) -> None:
+def lighten_page(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
     """Give the template the filter; drop the code colours from pages without code."""
     pattern = script_pattern(unused_scripts(context))
 
@@ -62,8 +67,11 @@ def lighten_page(app: Sphinx, pagename: str, templatename: str,
     css_files = context.get('css_files')
     if not has_code(doctree) and isinstance(css_files, list):
         # In place: themes add their own files to this very list after us.
-        css_files[:] = [css for css in css_files if Path(
-            str(getattr(css, 'filename', css))).name != PYGMENTS_CSS]
+        css_files[:] = [
+            css
+            for css in css_files
+            if Path(str(getattr(css, 'filename', css))).name != PYGMENTS_CSS
+        ]
 
 
 def use_layout(app: Sphinx, config: Config) -> None:

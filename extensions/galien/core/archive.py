@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from galien.model import Issue
-    from galien.registry import GalienDomain
+    from galien.core.model import Issue
+    from galien.core.registry import GalienDomain
 
 ARCHIVE_KEY = 'archive'
 LISTINGS_KEY = 'listings'
@@ -58,7 +58,9 @@ class Archive:
         grouped: dict[int, list[Issue]] = {}
         for issue in self.newest_first:
             grouped.setdefault(issue.year, []).append(issue)
-        return tuple((year, tuple(issues)) for year, issues in sorted(grouped.items(), reverse=True))
+        return tuple(
+            (year, tuple(issues)) for year, issues in sorted(grouped.items(), reverse=True)
+        )
 
     def years(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
         """``(year, issues of that year newest first)``, newest year first."""
@@ -120,8 +122,11 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
         for issue in issues:
             older, newer = archive.neighbours(issue)
             views[issue.docname] = (sidebar, older, newer, archive.cited_in.get(issue.numero))
-    latest_sidebar = (years, archive.current_year(''), archive.years()[0][1]
-                      if archive.newest_first else ())
+    latest_sidebar = (
+        years,
+        archive.current_year(''),
+        archive.years()[0][1] if archive.newest_first else (),
+    )
     for docname in env.found_docs:
         if docname in listing_docs(env):
             views[docname] = everything
@@ -149,8 +154,11 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return []
     written = domain_of(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
     views = archive_of(env).views
-    changed = sorted(docname for docname, view in views.items()
-                     if written.get(docname) != view and docname in env.found_docs)
+    changed = sorted(
+        docname
+        for docname, view in views.items()
+        if written.get(docname) != view and docname in env.found_docs
+    )
     written.clear()
     written.update(views)
     return changed

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from galien.archive import archive_of
-from galien.i18n import _
-from galien.issue_page import masthead
-from galien.listings import LINKED_BUILDERS
-from galien.registry import issue_label
-from galien.typography import french_spacing
+from galien.content.issue_page import masthead
+from galien.content.listings import LINKED_BUILDERS
+from galien.content.typography import french_spacing
+from galien.core.archive import archive_of
+from galien.core.i18n import _
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from galien.model import Issue
+    from galien.core.model import Issue
 
 
 class IssueLinks(SphinxPostTransform):
@@ -40,8 +40,14 @@ class IssueLinks(SphinxPostTransform):
         archive = archive_of(self.env)
         if issue is None or archive.by_numero.get(issue.numero) != issue:
             return
-        section = next(iter(self.document.findall(
-            lambda n: isinstance(n, nodes.section) and 'galien-numero' in n['classes'])), None)
+        section = next(
+            iter(
+                self.document.findall(
+                    lambda n: isinstance(n, nodes.section) and 'galien-numero' in n['classes']
+                )
+            ),
+            None,
+        )
         if section is None:
             return
         citers = archive.cited_in.get(issue.numero, ())
@@ -74,13 +80,16 @@ class IssueLinks(SphinxPostTransform):
 
     def neighbours(self, older: Issue | None, newer: Issue | None) -> nodes.container:
         box = nodes.container(classes=['galien-precedent-suivant'])
-        for target, word, css in ((older, _('Previous issue'), 'galien-precedent'),
-                                  (newer, _('Next issue'), 'galien-suivant')):
+        for target, word, css in (
+            (older, _('Previous issue'), 'galien-precedent'),
+            (newer, _('Next issue'), 'galien-suivant'),
+        ):
             if target is None:
                 continue
             paragraph = nodes.paragraph(classes=[css])
-            paragraph += nodes.inline('', french_spacing(f'{word} : '),
-                                      classes=['galien-nav-etiquette'])
+            paragraph += nodes.inline(
+                '', french_spacing(f'{word} : '), classes=['galien-nav-etiquette']
+            )
             paragraph += self.link(target, issue_label(self.env, target), [css])
             box += paragraph
         return box

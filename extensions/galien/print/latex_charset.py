@@ -17,7 +17,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import tex_replacements, unicode_tex_replacements
 
-from galien.blocks import galien_block
+from galien.content.blocks import galien_block
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,8 +37,7 @@ _EXTRA = (
     '\u2030\u2039\u203a\u20ac\u2122\u2116'
 )
 PRINTABLE = frozenset(
-    {chr(code) for start, end in _RANGES for code in range(start, end + 1)}
-    - set(_MISSING_FROM_T1)
+    {chr(code) for start, end in _RANGES for code in range(start, end + 1)} - set(_MISSING_FROM_T1)
     | set(_EXTRA)
     | {char for char, _tex in (*tex_replacements, *unicode_tex_replacements)}
 )
@@ -77,9 +76,15 @@ class UnprintableCharacters(SphinxPostTransform):
 
     def _warn(self, chars: list[str], node: nodes.Node) -> None:
         logger.warning(
-            __('caractère(s) impossible(s) à imprimer en PDF : %s, remplacé(s) par « %s » '
-               'dans le PDF (le site et l’ePub les gardent)'),
-            describe(chars), REPLACEMENT, location=node, type='galien', subtype='latex',
+            __(
+                'caractère(s) impossible(s) à imprimer en PDF : %s, remplacé(s) par « %s » '
+                'dans le PDF (le site et l’ePub les gardent)'
+            ),
+            describe(chars),
+            REPLACEMENT,
+            location=node,
+            type='galien',
+            subtype='latex',
         )
 
 

@@ -23,7 +23,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from galien.registry import issue_label
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from galien.model import Issue
-    from galien.registry import GalienDomain
+    from galien.core.model import Issue
+    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ LATEX_ELEMENTS = {
     'printindex': '',
     'fncychap': '',
     'geometry': r'\usepackage[a4paper,top=11mm,bottom=16mm,left=13mm,right=13mm,'
-                r'headheight=14pt,headsep=4mm,footskip=8mm,includehead]{geometry}',
+    r'headheight=14pt,headsep=4mm,footskip=8mm,includehead]{geometry}',
 }
 
 
@@ -70,7 +70,8 @@ def configure_latex(app: Sphinx, config: Config) -> None:
     language = rf'\PassOptionsToPackage{{pdflang={lang},pdfdisplaydoctitle}}'
     elements = {**LATEX_ELEMENTS, **config.latex_elements}
     elements['passoptionstopackages'] = (
-        f'{language}{{hyperref}}\n{elements.get("passoptionstopackages", "")}')
+        f'{language}{{hyperref}}\n{elements.get("passoptionstopackages", "")}'
+    )
     config.latex_elements = elements
 
 
@@ -84,10 +85,16 @@ def latex_documents(
     """
     config = env.config
     return [
-        (issue.docname, f'{pdf_basename(issue.numero)}.tex',
-         escape(f'{config.project} {issue_label(env, issue)}'.replace('\u00a0', ' '),
-                config.latex_engine),
-         escape(config.author, config.latex_engine), THEME)
+        (
+            issue.docname,
+            f'{pdf_basename(issue.numero)}.tex',
+            escape(
+                f'{config.project} {issue_label(env, issue)}'.replace('\u00a0', ' '),
+                config.latex_engine,
+            ),
+            escape(config.author, config.latex_engine),
+            THEME,
+        )
         for issue in issues
     ]
 
@@ -106,8 +113,12 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     domain: GalienDomain = builder.env.domains['galien']  # type: ignore[assignment]
     issues = domain.ordered_issues()
     if not issues:
-        logger.warning(__("aucun numéro dans %s/ : pas de PDF à produire"),
-                       app.config.galien_issues_dir, type='galien', subtype='latex')
+        logger.warning(
+            __('aucun numéro dans %s/ : pas de PDF à produire'),
+            app.config.galien_issues_dir,
+            type='galien',
+            subtype='latex',
+        )
     app.config.latex_documents = latex_documents(builder.env, issues)
     remove_stale_outputs(Path(builder.outdir), {pdf_basename(i.numero) for i in issues})
     # The build date would change every .tex every day and rebuild every PDF:

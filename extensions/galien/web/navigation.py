@@ -13,10 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galien.archive import LISTINGS_KEY, archive_of
-from galien.i18n import LOCALE_DIR, _
-from galien.listings import SITE_BUILDERS
-from galien.registry import issue_label
+from galien.content.listings import SITE_BUILDERS
+from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.i18n import LOCALE_DIR, _
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document
@@ -45,30 +45,47 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
         return f'{uri}#{anchor}' if anchor else (uri or '#')
 
     root = app.config.root_doc
-    pages = [{'title': env.titles[root].astext() if root in env.titles else app.config.project,
-              'href': href(root), 'current': pagename == root}]
+    pages = [
+        {
+            'title': env.titles[root].astext() if root in env.titles else app.config.project,
+            'href': href(root),
+            'current': pagename == root,
+        }
+    ]
     for docname in docs_with_listing(app, 'chiffres'):
         if docname != root and docname in env.titles:
-            pages.append({'title': env.titles[docname].astext(), 'href': href(docname),
-                          'current': pagename == docname})
+            pages.append(
+                {
+                    'title': env.titles[docname].astext(),
+                    'href': href(docname),
+                    'current': pagename == docname,
+                }
+            )
 
     archive_page = next(iter(docs_with_listing(app, 'archives')), None)
     current_year = archive.current_year(pagename)
     years = []
     for year, issues in archive.years():
-        target = (href(archive_page, f'annee-{year}') if archive_page
-                  else href(issues[0].docname))
-        shown = [] if year != current_year else [
-            {'title': issue_label(env, issue), 'href': href(issue.docname),
-             'current': issue.docname == pagename}
-            for issue in issues
-        ]
+        target = href(archive_page, f'annee-{year}') if archive_page else href(issues[0].docname)
+        shown = (
+            []
+            if year != current_year
+            else [
+                {
+                    'title': issue_label(env, issue),
+                    'href': href(issue.docname),
+                    'current': issue.docname == pagename,
+                }
+                for issue in issues
+            ]
+        )
         years.append({'year': year, 'href': target, 'issues': shown})
     return {'label': str(_('Issues by year')), 'pages': pages, 'years': years}
 
 
-def add_sidebar_context(app: Sphinx, pagename: str, templatename: str,
-                        context: dict[str, Any], doctree: document | None) -> None:
+def add_sidebar_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: document | None
+) -> None:
     if app.builder.name in SITE_BUILDERS:
         context['galien_nav'] = sidebar_context(app, pagename)
 

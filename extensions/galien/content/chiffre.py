@@ -20,10 +20,10 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from galien.blocks import galien_block, visitors_for
-from galien.i18n import _
-from galien.model import Chiffre
-from galien.options import OptionSpec
+from galien.content.blocks import galien_block, visitors_for
+from galien.content.options import OptionSpec
+from galien.core.i18n import _
+from galien.core.model import Chiffre
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
 
-    from galien.registry import GalienDomain
+    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,12 @@ class ChiffreDuMoisDirective(SphinxDirective):
         domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
         figure = self.arguments[0].strip() if self.arguments else ''
         if not figure:
-            self._warn(__('le chiffre du mois n\'a pas de chiffre : écrivez-le après la '
-                          'directive, par ex. « ```{chiffre-du-mois} 15 »'))
+            self._warn(
+                __(
+                    "le chiffre du mois n'a pas de chiffre : écrivez-le après la "
+                    'directive, par ex. « ```{chiffre-du-mois} 15 »'
+                )
+            )
             return []
         source = self.options.get('source', '').strip()
 
@@ -74,10 +78,11 @@ class ChiffreDuMoisDirective(SphinxDirective):
             self._warn(__('un seul chiffre du mois par numéro : celui-ci est ignoré'))
             return []
         if not self.content or not ''.join(self.content).strip():
-            self._warn(__('le chiffre du mois %r n\'a pas de texte explicatif'), figure)
+            self._warn(__("le chiffre du mois %r n'a pas de texte explicatif"), figure)
         if 'source' in self.options and not is_web_url(source):
-            self._warn(__(':source: doit être une adresse web complète '
-                          '(https://...), pas %r'), source)
+            self._warn(
+                __(':source: doit être une adresse web complète (https://...), pas %r'), source
+            )
             source = ''
 
         node = chiffre_du_mois(label=str(_('Figure of the month')), figure=figure, source=source)
@@ -99,8 +104,9 @@ class ChiffreDuMoisDirective(SphinxDirective):
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:
-        logger.warning(message, *args, location=self.get_location(),
-                       type='galien', subtype='chiffre')
+        logger.warning(
+            message, *args, location=self.get_location(), type='galien', subtype='chiffre'
+        )
 
 
 def visit_figure_html(self: HTML5Translator, node: nodes.Element) -> None:

@@ -29,18 +29,18 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from galien.archive import LISTINGS_KEY, archive_of
-from galien.chiffre import chiffre_figure
-from galien.i18n import _
-from galien.registry import issue_label
-from galien.typography import french_spacing
+from galien.content.chiffre import chiffre_figure
+from galien.content.typography import french_spacing
+from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.i18n import _
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.archive import Archive
-    from galien.model import Chiffre, Issue
+    from galien.core.archive import Archive
+    from galien.core.model import Chiffre, Issue
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +60,13 @@ def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
     try:
         return pattern.format(baseurl=baseurl, numero=numero)
     except (KeyError, IndexError, ValueError):
-        logger.warning(__('adresse %r : seuls {baseurl} et {numero} sont connus'), pattern,
-                       type='galien', subtype='config', once=True)
+        logger.warning(
+            __('adresse %r : seuls {baseurl} et {numero} sont connus'),
+            pattern,
+            type='galien',
+            subtype='config',
+            once=True,
+        )
         return ''
 
 
@@ -113,9 +118,15 @@ class ChiffresDirective(ListingDirective):
 class ListingMaker:
     """Builds the nodes of a listing for one page and one builder."""
 
-    def __init__(self, builder: Builder, docname: str, archive: Archive,
-                 chiffres: dict[str, Chiffre]) -> None:
-        self.builder, self.docname, self.archive, self.chiffres = builder, docname, archive, chiffres
+    def __init__(
+        self, builder: Builder, docname: str, archive: Archive, chiffres: dict[str, Chiffre]
+    ) -> None:
+        self.builder, self.docname, self.archive, self.chiffres = (
+            builder,
+            docname,
+            archive,
+            chiffres,
+        )
         self.config = builder.config
         self.on_site = builder.name in SITE_BUILDERS
         self.root = root_prefix(builder, docname)
@@ -167,8 +178,9 @@ class ListingMaker:
 
     def chiffre_teaser(self, chiffre: Chiffre) -> nodes.container:
         box = nodes.container(classes=['galien-chiffre', 'galien-chiffre-apercu'])
-        box += nodes.paragraph('', '', text(str(_('Figure of the month'))),
-                               classes=['galien-chiffre-etiquette'])
+        box += nodes.paragraph(
+            '', '', text(str(_('Figure of the month'))), classes=['galien-chiffre-etiquette']
+        )
         box += chiffre_figure('', '', text(chiffre.figure))
         box += nodes.paragraph('', '', text(teaser(chiffre.summary)))
         return box
@@ -178,8 +190,9 @@ class ListingMaker:
         feed = site_url(self.config.galien_feed_url, self.root)
         epub = site_url(self.config.galien_epub_url, self.root)
         if feed:
-            paragraph += self.external(feed, str(_('Subscribe to the Atom feed')),
-                                       'galien-lien-flux')
+            paragraph += self.external(
+                feed, str(_('Subscribe to the Atom feed')), 'galien-lien-flux'
+            )
         if epub:
             paragraph += nodes.Text(' ')
             paragraph += self.external(epub, str(_('Download the ePub')), 'galien-lien-epub')
@@ -211,16 +224,18 @@ class ListingMaker:
             chiffre = self.chiffres.get(issue.docname)
             if chiffre is None:
                 continue
-            box = nodes.container(classes=['galien-chiffre', 'galien-chiffre-liste'],
-                                  ids=[f'chiffre-{issue.numero}'])
+            box = nodes.container(
+                classes=['galien-chiffre', 'galien-chiffre-liste'], ids=[f'chiffre-{issue.numero}']
+            )
             heading = nodes.paragraph(classes=['galien-chiffre-etiquette'])
             heading += self.link(issue, self.name(issue))
             box += heading
             box += chiffre_figure('', '', text(chiffre.figure))
             box += nodes.paragraph('', '', text(chiffre.summary))
             if chiffre.source:
-                source = nodes.paragraph('', '', text(str(_('Source: '))),
-                                         classes=['galien-source'])
+                source = nodes.paragraph(
+                    '', '', text(str(_('Source: '))), classes=['galien-source']
+                )
                 source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
                 box += source
             entries.append(box)
@@ -244,19 +259,33 @@ class FillListings(SphinxPostTransform):
         if not placeholders:
             return
         domain = self.env.domains['galien']
-        maker = ListingMaker(self.env._app.builder, self.env.docname, archive_of(self.env),
-                             domain.chiffres)
+        maker = ListingMaker(
+            self.env._app.builder, self.env.docname, archive_of(self.env), domain.chiffres
+        )
         for placeholder in placeholders:
             placeholder.replace_self(maker.make(placeholder['kind']))
 
 
 def setup(app: Sphinx) -> None:
     app.add_config_value(
-        'galien_feed_url', '{baseurl}atom.xml', 'html', types=frozenset({str}),
+        'galien_pdf_url',
+        '{baseurl}pdf/galien-{numero:03d}.pdf',
+        'html',
+        types=frozenset({str}),
+        description="Address of an issue's PDF: a pattern with {baseurl} and {numero}",
+    )
+    app.add_config_value(
+        'galien_feed_url',
+        '{baseurl}atom.xml',
+        'html',
+        types=frozenset({str}),
         description='Address of the Atom feed, a pattern with {baseurl}',
     )
     app.add_config_value(
-        'galien_epub_url', '{baseurl}galien.epub', 'html', types=frozenset({str}),
+        'galien_epub_url',
+        '{baseurl}galien.epub',
+        'html',
+        types=frozenset({str}),
         description='Address of the ePub next to the website, a pattern with {baseurl}',
     )
     app.add_node(galien_listing)

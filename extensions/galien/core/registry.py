@@ -18,9 +18,9 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from galien.crossref import IssueReferenceRole
-from galien.dates import month_name, parse_year_month
-from galien.model import Chiffre, Citation, Issue
+from galien.core.crossref import IssueReferenceRole
+from galien.core.dates import month_name, parse_year_month
+from galien.core.model import Chiffre, Citation, Issue
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Set
@@ -71,8 +71,7 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
 
     raw_numero, raw_date = metadata.get('numero'), metadata.get('date')
     if raw_numero is None and raw_date is None:
-        warn(__("le numéro n'a pas d'en-tête YAML (front matter) "
-                "avec « numero » et « date »"), '')
+        warn(__("le numéro n'a pas d'en-tête YAML (front matter) avec « numero » et « date »"), '')
         return None
     if raw_numero is None:
         warn(__("l'en-tête n'a pas de « numero »"), '')
@@ -87,13 +86,22 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
         return None
     year_month = parse_year_month(str(raw_date))
     if year_month is None:
-        warn(__('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), '
-                'pas %r'), 'date', raw_date)
+        warn(
+            __('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), pas %r'),
+            'date',
+            raw_date,
+        )
         return None
     file_number = issue_docname_number(docname, env.config.galien_issues_dir)
     if file_number is not None and file_number != numero:
-        warn(__('le fichier %s.md devrait s\'appeler %s/%03d.md pour le numéro %d'),
-             'numero', docname, env.config.galien_issues_dir, numero, numero)
+        warn(
+            __("le fichier %s.md devrait s'appeler %s/%03d.md pour le numéro %d"),
+            'numero',
+            docname,
+            env.config.galien_issues_dir,
+            numero,
+            numero,
+        )
     titre = str(metadata.get('titre', '') or '').strip()
     return Issue(docname, numero, year_month[0], year_month[1], titre)
 
@@ -221,8 +229,10 @@ class GalienDomain(Domain):
             return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
         if numero not in env.config.galien_paper_issues:
             logger.warning(
-                __("Galien %d n'est ni dans issues/ ni déclaré dans "
-                   'galien_paper_issues (numéros parus seulement sur papier)'),
+                __(
+                    "Galien %d n'est ni dans issues/ ni déclaré dans "
+                    'galien_paper_issues (numéros parus seulement sur papier)'
+                ),
                 numero,
                 location=node,
                 type='galien',
@@ -284,11 +294,17 @@ def check_registry(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup(app: Sphinx) -> None:
     app.add_config_value(
-        'galien_issues_dir', 'issues', 'env', types=frozenset({str}),
+        'galien_issues_dir',
+        'issues',
+        'env',
+        types=frozenset({str}),
         description='Folder of the issue files NNN.md',
     )
     app.add_config_value(
-        'galien_paper_issues', [], 'env', types=frozenset({list, tuple, range}),
+        'galien_paper_issues',
+        [],
+        'env',
+        types=frozenset({list, tuple, range}),
         description='Numbers of back issues published on paper only, citable with {galien}',
     )
     app.add_domain(GalienDomain)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from galien.registry import issue_label
+from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document
     from sphinx.application import Sphinx
 
-    from galien.registry import GalienDomain
+    from galien.core.registry import GalienDomain
 
 
 def add_issue_context(

@@ -15,7 +15,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from galien.model import Citation
+from galien.core.model import Citation
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +29,13 @@ class IssueReferenceRole(SphinxRole):
     def run(self) -> tuple[list[Node], list[system_message]]:
         text = self.text.strip()
         if not text.isdigit() or int(text) <= 0:
-            logger.warning(__('{galien} attend un numéro de la lettre (entier positif), '
-                              'pas %r'), text, location=self.get_location(),
-                           type='galien', subtype='reference')
+            logger.warning(
+                __('{galien} attend un numéro de la lettre (entier positif), pas %r'),
+                text,
+                location=self.get_location(),
+                type='galien',
+                subtype='reference',
+            )
             return [nodes.inline(self.rawtext, self.text)], []
 
         numero = int(text)
@@ -50,4 +54,3 @@ class IssueReferenceRole(SphinxRole):
         label = f'{self.config.project} {numero}'
         refnode += nodes.inline(self.rawtext, label, classes=['galien-ref'])
         return [refnode], []
-

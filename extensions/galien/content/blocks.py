@@ -42,9 +42,7 @@ def html_visitors(tag: str) -> tuple[Visitor, Visitor]:
         if label:
             heading_id = _heading_id(node)
             id_attribute = f' id="{heading_id}"' if heading_id else ''
-            self.body.append(
-                f'<h2 class="galien-titre"{id_attribute}>{self.encode(label)}</h2>\n'
-            )
+            self.body.append(f'<h2 class="galien-titre"{id_attribute}>{self.encode(label)}</h2>\n')
 
     def depart(self: HTML5Translator, node: nodes.Element) -> None:
         self.body.append(f'</{tag}>\n')

@@ -1,0 +1,36 @@
+"""The letter's content: what editors write (directives, roles, blocks) and how it is checked.
+
+Builder-neutral: each block has visitors for every builder, and the editions
+above decide where and how it is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from galien.content import (
+    bibliography,
+    board,
+    caching,
+    chiffre,
+    issue_page,
+    listings,
+    markup,
+    source_checks,
+    typography,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> None:
+    caching.setup(app)
+    markup.setup(app)
+    chiffre.setup(app)
+    board.setup(app)
+    issue_page.setup(app)
+    app.add_transform(typography.FrenchSpacingTransform)
+    source_checks.setup(app)
+    bibliography.setup(app)
+    listings.setup(app)

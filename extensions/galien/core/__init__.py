@@ -1,0 +1,19 @@
+"""The content model: the issue registry (a Sphinx domain), its records, what derives from them.
+
+Nothing here knows about directives or editions; everything above builds on it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from galien.core import archive, i18n, registry
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup(app: Sphinx) -> None:
+    i18n.setup(app)
+    registry.setup(app)
+    archive.setup(app)

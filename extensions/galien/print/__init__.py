@@ -1,0 +1,21 @@
+"""The print edition: one PDF per issue, laid out as the printed letter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from galien import __version__
+from galien.print import latex, latex_charset, latexmk, print_edition
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension('galien')
+    latex.setup(app)
+    latex_charset.setup(app)
+    print_edition.setup(app)
+    latexmk.setup(app)
+    return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -1,0 +1,32 @@
+"""The website: assets, the issue page's links, the sidebar, feeds and lighter pages."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from galien import __version__
+from galien.web import (
+    downloads,
+    feeds,
+    issue_nav,
+    navigation,
+    page_weight,
+    static,
+    templating,
+)
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+
+def setup(app: Sphinx) -> ExtensionMetadata:
+    app.setup_extension('galien')
+    downloads.setup(app)
+    static.setup(app)
+    templating.setup(app)
+    issue_nav.setup(app)
+    navigation.setup(app)
+    page_weight.setup(app)
+    feeds.setup(app)
+    return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}
