@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.report import WARNING_TYPE, warn
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -39,7 +41,8 @@ def warn_duplicate_keys(app: Sphinx) -> None:
                 continue
             key, where = match[1], f'{path}:{lineno}'
             if key in seen:
-                logger.warning(
+                warn(
+                    logger,
                     __(
                         'la clé %r est déjà définie en %s : une des deux entrées '
                         'serait perdue, renommez-en une'
@@ -47,7 +50,6 @@ def warn_duplicate_keys(app: Sphinx) -> None:
                     key,
                     seen[key],
                     location=where,
-                    type='galien',
                     subtype='bibtex',
                 )
             else:
@@ -71,7 +73,7 @@ class UnknownKeyInOurWords(std_logging.Filter):
                     "vérifiez la clé ou ajoutez l'entrée"
                 )
                 record.args = (match[1],)
-                record.type, record.subtype = 'galien', 'citation'  # type: ignore[attr-defined]
+                record.type, record.subtype = WARNING_TYPE, 'citation'  # type: ignore[attr-defined]
         return True
 
 

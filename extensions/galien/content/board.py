@@ -23,6 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.options import OptionSpec
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -130,9 +131,7 @@ class BoardDirective(SphinxDirective):
         return self.lineno + self.content_offset + index + 1
 
     def _warn(self, message: str, *args: object, lineno: int) -> None:
-        logger.warning(
-            message, *args, location=(self.env.docname, lineno), type='galien', subtype='board'
-        )
+        warn(logger, message, *args, location=(self.env.docname, lineno), subtype='board')
 
 
 def setup(app: Sphinx) -> None:

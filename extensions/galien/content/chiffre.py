@@ -22,8 +22,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.options import OptionSpec
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.model import Chiffre
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
 
-    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
     option_spec: ClassVar[OptionSpec] = OptionSpec(source=directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
-        domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
+        domain = galien_domain(self.env)
         figure = self.arguments[0].strip() if self.arguments else ''
         if not figure:
             self._warn(
@@ -104,9 +105,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:
-        logger.warning(
-            message, *args, location=self.get_location(), type='galien', subtype='chiffre'
-        )
+        warn(logger, message, *args, location=self.get_location(), subtype='chiffre')
 
 
 def visit_figure_html(self: HTML5Translator, node: nodes.Element) -> None:

@@ -19,8 +19,10 @@ from sphinx.util import logging
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
 from galien.core.dates import parse_year_month
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_docname_number, issue_label, read_issue
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,7 +30,6 @@ if TYPE_CHECKING:
     from sphinx.writers.latex import LaTeXTranslator
 
     from galien.core.model import Issue
-    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -97,18 +98,18 @@ class IssuePageTransform(SphinxTransform):
         if not docname.startswith(f'{issues_dir}/'):
             return
         if issue_docname_number(docname, issues_dir) is None:
-            logger.warning(
+            warn(
+                logger,
                 __("un numéro doit s'appeler %s/NNN.md (trois chiffres), pas %s"),
                 issues_dir,
                 self.env.doc2path(docname, False),
                 location=(docname, 1),
-                type='galien',
                 subtype='front-matter',
             )
         issue = read_issue(self.env, docname)
         if issue is None:
             return
-        domain: GalienDomain = self.env.domains['galien']  # type: ignore[assignment]
+        domain = galien_domain(self.env)
         domain.note_issue(issue)
         self.env.events.emit('galien-issue-read', issue, self.document)
         self._build_page(issue)
@@ -160,13 +161,13 @@ def check_colophons(app: Sphinx, config: Config) -> None:
     for period in config.galien_colophons:
         since = str(period.get('since', '')) if isinstance(period, dict) else ''
         if parse_year_month(since) is None:
-            logger.warning(
+            warn(
+                logger,
                 __(
                     'galien_colophons : chaque période doit avoir « since » au '
                     'format AAAA-MM, pas %r'
                 ),
                 period,
-                type='galien',
                 subtype='config',
             )
 

@@ -32,8 +32,10 @@ from sphinx.util.docutils import SphinxDirective
 from galien.content.chiffre import chiffre_figure
 from galien.content.typography import french_spacing
 from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_label
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,10 +62,10 @@ def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
     try:
         return pattern.format(baseurl=baseurl, numero=numero)
     except (KeyError, IndexError, ValueError):
-        logger.warning(
+        warn(
+            logger,
             __('adresse %r : seuls {baseurl} et {numero} sont connus'),
             pattern,
-            type='galien',
             subtype='config',
             once=True,
         )
@@ -95,7 +97,7 @@ class ListingDirective(SphinxDirective):
     kind: ClassVar[str] = ''
 
     def run(self) -> list[nodes.Node]:
-        domain = self.env.domains['galien']
+        domain = galien_domain(self.env)
         kinds = domain.data.setdefault(LISTINGS_KEY, {}).setdefault(self.env.docname, [])
         kinds.append(self.kind)
         node = galien_listing(kind=self.kind, classes=[f'galien-{self.kind}'])
@@ -258,7 +260,7 @@ class FillListings(SphinxPostTransform):
         placeholders = list(self.document.findall(galien_listing))
         if not placeholders:
             return
-        domain = self.env.domains['galien']
+        domain = galien_domain(self.env)
         maker = ListingMaker(
             self.env._app.builder, self.env.docname, archive_of(self.env), domain.chiffres
         )

@@ -14,6 +14,8 @@ from docutils import nodes
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.report import warn
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -29,14 +31,14 @@ def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
             data.decode(encoding)
         except UnicodeDecodeError as error:
             lineno = data.count(b'\n', 0, error.start) + 1
-            logger.warning(
+            warn(
+                logger,
                 __(
                     "le fichier n'est pas enregistré en UTF-8 (octet 0x%02x) : il est "
                     "ignoré jusqu'à ce qu'il soit réenregistré en UTF-8"
                 ),
                 data[error.start],
                 location=(docname, lineno),
-                type='galien',
                 subtype='encoding',
             )
             # Leave it out of this build entirely, as if it were not there yet.
@@ -55,12 +57,12 @@ def warn_images_without_alt(app: Sphinx, doctree: nodes.document) -> None:
     for image in doctree.findall(nodes.image):
         if not image.get('alt', '').strip():
             uri = image.get('uri', '')
-            logger.warning(
+            warn(
+                logger,
                 __("l'image %s n'a pas de texte alternatif : écrivez ![description](%s)"),
                 uri,
                 uri,
                 location=_located(image),
-                type='galien',
                 subtype='image',
             )
 

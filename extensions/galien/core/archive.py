@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from galien.core.domain import galien_domain
+
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
 
@@ -80,19 +82,15 @@ class Archive:
         return self.latest.year if self.latest else None
 
 
-def domain_of(env: BuildEnvironment) -> GalienDomain:
-    return env.domains['galien']  # type: ignore[return-value]
-
-
 def archive_of(env: BuildEnvironment) -> Archive:
     """The archive computed after the last read (empty before any)."""
-    archive = domain_of(env).data.get(ARCHIVE_KEY)
+    archive = galien_domain(env).data.get(ARCHIVE_KEY)
     return archive if isinstance(archive, Archive) else Archive()
 
 
 def listing_docs(env: BuildEnvironment) -> set[str]:
     """Documents that list the whole archive (home page, chiffres page)."""
-    listings = domain_of(env).data.get(LISTINGS_KEY, {})
+    listings = galien_domain(env).data.get(LISTINGS_KEY, {})
     return {docname for docname, kinds in listings.items() if kinds}
 
 
@@ -112,7 +110,7 @@ def compute_cited_in(domain: GalienDomain, issues: Iterable[Issue]) -> dict[int,
 
 def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
     """What each page shows of the archive, to tell which pages must be written again."""
-    domain = domain_of(env)
+    domain = galien_domain(env)
     chiffres = tuple(sorted((d, c) for d, c in domain.chiffres.items()))
     everything = (archive.newest_first, chiffres)
     years = tuple(year for year, _ in archive.years())
@@ -137,7 +135,7 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
 
 def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
     """Recompute the archive once every document has been read and merged."""
-    domain = domain_of(env)
+    domain = galien_domain(env)
     newest_first = tuple(reversed(domain.ordered_issues()))
     archive = Archive(newest_first, compute_cited_in(domain, newest_first))
     views = page_views(env, archive)
@@ -152,7 +150,7 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if app.builder.name not in VIEW_BUILDERS:
         return []
-    written = domain_of(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
+    written = galien_domain(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
     views = archive_of(env).views
     changed = sorted(
         docname

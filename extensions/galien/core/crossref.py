@@ -15,7 +15,9 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
+from galien.core.domain import galien_domain
 from galien.core.model import Citation
+from galien.core.report import warn
 
 logger = logging.getLogger(__name__)
 
@@ -29,17 +31,17 @@ class IssueReferenceRole(SphinxRole):
     def run(self) -> tuple[list[Node], list[system_message]]:
         text = self.text.strip()
         if not text.isdigit() or int(text) <= 0:
-            logger.warning(
+            warn(
+                logger,
                 __('{galien} attend un numéro de la lettre (entier positif), pas %r'),
                 text,
                 location=self.get_location(),
-                type='galien',
                 subtype='reference',
             )
             return [nodes.inline(self.rawtext, self.text)], []
 
         numero = int(text)
-        self.env.domains['galien'].note_citation(self.env.docname, Citation(numero, self.lineno))
+        galien_domain(self.env).note_citation(self.env.docname, Citation(numero, self.lineno))
 
         refnode = addnodes.pending_xref(
             self.rawtext,

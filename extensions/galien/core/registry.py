@@ -20,7 +20,9 @@ from sphinx.util.nodes import make_refnode
 
 from galien.core.crossref import IssueReferenceRole
 from galien.core.dates import month_name, parse_year_month
+from galien.core.domain import DOMAIN_NAME, galien_domain
 from galien.core.model import Chiffre, Citation, Issue
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Set
@@ -60,33 +62,35 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
     """Validate an issue's front matter and return it, warning the editor otherwise."""
     metadata = env.metadata.get(docname, {})
 
-    def warn(message: str, key: str, *args: object) -> None:
-        logger.warning(
+    def warn_at(message: str, key: str, *args: object) -> None:
+        warn(
+            logger,
             message,
             *args,
             location=(docname, front_matter_line(env, docname, key)),
-            type='galien',
             subtype='front-matter',
         )
 
     raw_numero, raw_date = metadata.get('numero'), metadata.get('date')
     if raw_numero is None and raw_date is None:
-        warn(__("le numéro n'a pas d'en-tête YAML (front matter) avec « numero » et « date »"), '')
+        warn_at(
+            __("le numéro n'a pas d'en-tête YAML (front matter) avec « numero » et « date »"), ''
+        )
         return None
     if raw_numero is None:
-        warn(__("l'en-tête n'a pas de « numero »"), '')
+        warn_at(__("l'en-tête n'a pas de « numero »"), '')
         return None
     if raw_date is None:
-        warn(__("l'en-tête n'a pas de « date » (AAAA-MM)"), '')
+        warn_at(__("l'en-tête n'a pas de « date » (AAAA-MM)"), '')
         return None
 
     numero = int(raw_numero) if str(raw_numero).strip().isdigit() else 0
     if numero <= 0:
-        warn(__('« numero » doit être un entier positif, pas %r'), 'numero', raw_numero)
+        warn_at(__('« numero » doit être un entier positif, pas %r'), 'numero', raw_numero)
         return None
     year_month = parse_year_month(str(raw_date))
     if year_month is None:
-        warn(
+        warn_at(
             __('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), pas %r'),
             'date',
             raw_date,
@@ -94,7 +98,7 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
         return None
     file_number = issue_docname_number(docname, env.config.galien_issues_dir)
     if file_number is not None and file_number != numero:
-        warn(
+        warn_at(
             __("le fichier %s.md devrait s'appeler %s/%03d.md pour le numéro %d"),
             'numero',
             docname,
@@ -115,7 +119,7 @@ def issue_label(env: BuildEnvironment, issue: Issue) -> str:
 class GalienDomain(Domain):
     """Issues of the letter, their chiffres du mois, and references between them."""
 
-    name = 'galien'
+    name = DOMAIN_NAME
     label = 'Galien'
     object_types = {'issue': ObjType('issue', 'issue')}
     roles = {'issue': IssueReferenceRole()}
@@ -191,12 +195,12 @@ class GalienDomain(Domain):
         for docname, issue in sorted(self.issues_by_doc.items()):
             first = self.by_numero[issue.numero]
             if first.docname != docname:
-                logger.warning(
+                warn(
+                    logger,
                     __('le numéro %d est déjà publié dans %s'),
                     issue.numero,
                     self.env.doc2path(first.docname),
                     location=(docname, front_matter_line(self.env, docname, 'numero')),
-                    type='galien',
                     subtype='front-matter',
                 )
 
@@ -216,26 +220,26 @@ class GalienDomain(Domain):
         issue = self.by_numero.get(numero)
         citing = self.issue_of(fromdocname)
         if citing is not None and numero >= citing.numero:
-            logger.warning(
+            warn(
+                logger,
                 __('Galien %d cite le numéro %d, qui ne peut pas être paru avant lui'),
                 citing.numero,
                 numero,
                 location=node,
-                type='galien',
                 subtype='reference',
             )
         if issue is not None:
             title = f'{env.config.project} {issue_label(env, issue)}'
             return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
         if numero not in env.config.galien_paper_issues:
-            logger.warning(
+            warn(
+                logger,
                 __(
                     "Galien %d n'est ni dans issues/ ni déclaré dans "
                     'galien_paper_issues (numéros parus seulement sur papier)'
                 ),
                 numero,
                 location=node,
-                type='galien',
                 subtype='reference',
             )
         contnode['classes'].append('galien-papier')
@@ -278,8 +282,7 @@ def outdate_citing_documents(
     removed: Set[str],
 ) -> list[str]:
     """An issue added or removed changes the links of every issue citing it."""
-    domain = env.domains['galien']
-    assert isinstance(domain, GalienDomain)
+    domain = galien_domain(env)
     issues_dir = env.config.galien_issues_dir
     numbers = {issue_docname_number(d, issues_dir) for d in (*added, *removed)}
     numbers.discard(None)
@@ -287,8 +290,7 @@ def outdate_citing_documents(
 
 
 def check_registry(app: Sphinx, env: BuildEnvironment) -> None:
-    domain = env.domains['galien']
-    assert isinstance(domain, GalienDomain)
+    domain = galien_domain(env)
     domain.check_duplicates()
 
 

@@ -21,6 +21,7 @@ from sphinx.builders.epub3 import Epub3Builder
 
 from galien.content.typography import french_spacing
 from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_label
 
@@ -141,7 +142,7 @@ def add_cover_folder(app: Sphinx) -> None:
 
 
 def site_only_docs(env: BuildEnvironment) -> set[str]:
-    listings = env.domains['galien'].data.get(LISTINGS_KEY, {})
+    listings = galien_domain(env).data.get(LISTINGS_KEY, {})
     return {
         docname
         for docname, kinds in listings.items()
@@ -232,7 +233,7 @@ class GalienEpubBuilder(Epub3Builder):
 
 def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """The anchor that the TOC gives the newest issue of each year (see ``group_by_year``)."""
-    if app.builder.name != 'epub' or app.env.domains['galien'].issue_of(docname) is None:
+    if app.builder.name != 'epub' or galien_domain(app.env).issue_of(docname) is None:
         return
     for section in doctree.findall(nodes.section):
         if 'galien-numero' in section['classes']:

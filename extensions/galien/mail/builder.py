@@ -22,7 +22,9 @@ from sphinx.util import logging
 
 from galien.content.blocks import galien_block
 from galien.content.typography import french_spacing
+from galien.core.domain import galien_domain
 from galien.core.registry import issue_docname_number, issue_label
+from galien.core.report import warn
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from docutils import nodes
 
     from galien.core.model import Chiffre, Issue
-    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -96,20 +97,17 @@ class EmailBuilder(Builder):
         if self.baseurl and not self.baseurl.endswith('/'):
             self.baseurl += '/'
         if not self.baseurl:
-            logger.warning(
+            warn(
+                logger,
                 __(
                     "html_baseurl est vide dans conf.py : les liens de l'e-mail "
                     'ne mèneront pas au site'
                 ),
-                type='galien',
                 subtype='email',
             )
         self.imgpath = f'{self.baseurl}_images'
 
     # -- which issues to write --------------------------------------------------
-
-    def _domain(self) -> GalienDomain:
-        return self.env.domains['galien']  # type: ignore[return-value]
 
     @staticmethod
     def stem(issue: Issue) -> str:
@@ -121,7 +119,7 @@ class EmailBuilder(Builder):
         for docname in sorted(self.env.found_docs):
             if issue_docname_number(docname, issues_dir) is None:
                 continue  # the home page and other pages are not sent
-            issue = self._domain().issue_of(docname)
+            issue = galien_domain(self.env).issue_of(docname)
             if issue is None:
                 yield docname  # not read yet
                 continue
@@ -143,10 +141,10 @@ class EmailBuilder(Builder):
         try:
             return self.config.galien_pdf_url.format(baseurl=self.baseurl, numero=issue.numero)
         except (KeyError, IndexError, ValueError):
-            logger.warning(
+            warn(
+                logger,
                 __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
                 self.config.galien_pdf_url,
-                type='galien',
                 subtype='config',
             )
             return f'{self.baseurl}pdf/{self.stem(issue)}.pdf'
@@ -173,7 +171,7 @@ class EmailBuilder(Builder):
         return self._registry.translation_handlers.get('text', {})
 
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
-        issue = self._domain().issue_of(docname)
+        issue = galien_domain(self.env).issue_of(docname)
         if issue is None:
             return
         self.current_docname = docname
@@ -182,7 +180,7 @@ class EmailBuilder(Builder):
         translator = self.create_translator(doctree, self)
 
         stem = self.stem(issue)
-        chiffre = self._domain().chiffres.get(docname)
+        chiffre = galien_domain(self.env).chiffres.get(docname)
         letter = Letter(
             title=f'{self.config.project} {issue_label(self.env, issue)}',
             language=self.config.language or 'en',

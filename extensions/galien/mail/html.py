@@ -22,6 +22,7 @@ from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
 from galien.core.i18n import _
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from galien.mail.builder import EmailBuilder
@@ -160,10 +161,10 @@ class EmailHTMLTranslator(HTML5Translator):
     def visit_raw(self, node: nodes.Element) -> None:
         # Editors' raw HTML may hold scripts or styles no mail client accepts.
         if 'html' in node.get('format', '').split():
-            logger.warning(
+            warn(
+                logger,
                 __("le HTML brut n'est pas repris dans l'e-mail"),
                 location=node,
-                type='galien',
                 subtype='email',
             )
         raise nodes.SkipNode

@@ -18,6 +18,7 @@ from sphinx.util import logging
 from sphinx.util.texescape import tex_replacements, unicode_tex_replacements
 
 from galien.content.blocks import galien_block
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -75,7 +76,8 @@ class UnprintableCharacters(SphinxPostTransform):
                 block['label'] = printable(block['label'])
 
     def _warn(self, chars: list[str], node: nodes.Node) -> None:
-        logger.warning(
+        warn(
+            logger,
             __(
                 'caractère(s) impossible(s) à imprimer en PDF : %s, remplacé(s) par « %s » '
                 'dans le PDF (le site et l’ePub les gardent)'
@@ -83,7 +85,6 @@ class UnprintableCharacters(SphinxPostTransform):
             describe(chars),
             REPLACEMENT,
             location=node,
-            type='galien',
             subtype='latex',
         )
 

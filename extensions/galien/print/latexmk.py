@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 
+from galien.core.domain import galien_domain
 from galien.print.print_edition import pdf_basename
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-    from galien.core.registry import GalienDomain
 
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
 
@@ -81,7 +81,7 @@ def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
     rc_file = Path(app.outdir) / 'latexmkrc'
     if not rc_file.is_file():
         return
-    domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
+    domain = galien_domain(app.env)
     sources = {
         pdf_basename(issue.numero): str(app.env.doc2path(issue.docname))
         for issue in domain.ordered_issues()

@@ -23,7 +23,9 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from galien.core.domain import galien_domain
 from galien.core.registry import issue_label
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -32,7 +34,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from galien.core.model import Issue
-    from galien.core.registry import GalienDomain
 
 logger = logging.getLogger(__name__)
 
@@ -110,13 +111,13 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
     """Replace ``latex_documents`` by the registry's issues, right before writing."""
     if not isinstance(builder, LaTeXBuilder):
         return
-    domain: GalienDomain = builder.env.domains['galien']  # type: ignore[assignment]
+    domain = galien_domain(builder.env)
     issues = domain.ordered_issues()
     if not issues:
-        logger.warning(
+        warn(
+            logger,
             __('aucun numéro dans %s/ : pas de PDF à produire'),
             app.config.galien_issues_dir,
-            type='galien',
             subtype='latex',
         )
     app.config.latex_documents = latex_documents(builder.env, issues)

@@ -19,6 +19,7 @@ from sphinx.util import logging
 
 from galien.content.issue_page import masthead
 from galien.core.i18n import _
+from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -52,10 +53,10 @@ class PdfDownloadLink(SphinxPostTransform):
                 baseurl=f'{root}/' if root else '', numero=numero
             )
         except (KeyError, IndexError, ValueError):
-            logger.warning(
+            warn(
+                logger,
                 __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
                 self.config.galien_pdf_url,
-                type='galien',
                 subtype='config',
                 once=True,
             )

@@ -24,6 +24,7 @@ from sphinx.util import logging
 from galien.content.listings import SITE_BUILDERS, site_url
 from galien.content.typography import french_spacing
 from galien.core.archive import archive_of
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_label
 
@@ -83,7 +84,7 @@ def issue_date(year: int, month: int) -> dt.datetime:
 def atom_feed(builder: Builder, archive: Archive) -> bytes:
     """The Atom 1.0 document: one entry per issue, newest first."""
     config, env = builder.config, builder.env
-    chiffres = env.domains['galien'].chiffres
+    chiffres = galien_domain(env).chiffres
     base = base_url(builder)
     ElementTree.register_namespace('', ATOM_NS)
     feed = ElementTree.Element(atom('feed'), {XML_LANG: config.language or 'en'})

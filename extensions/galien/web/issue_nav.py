@@ -17,6 +17,7 @@ from galien.content.issue_page import masthead
 from galien.content.listings import LINKED_BUILDERS
 from galien.content.typography import french_spacing
 from galien.core.archive import archive_of
+from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_label
 
@@ -35,7 +36,7 @@ class IssueLinks(SphinxPostTransform):
         builder = self.env._app.builder  # as Sphinx's own post-transforms do
         if builder.name not in LINKED_BUILDERS:
             return
-        domain = self.env.domains['galien']
+        domain = galien_domain(self.env)
         issue = domain.issue_of(self.env.docname)
         archive = archive_of(self.env)
         if issue is None or archive.by_numero.get(issue.numero) != issue:

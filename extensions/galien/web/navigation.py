@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from galien.content.listings import SITE_BUILDERS
 from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.domain import galien_domain
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.registry import issue_label
 
@@ -31,7 +32,7 @@ BOOK_SIDEBARS = ('navbar-logo.html', 'icon-links.html', 'search-button-field.htm
 
 
 def docs_with_listing(app: Sphinx, kind: str) -> list[str]:
-    listings = app.env.domains['galien'].data.get(LISTINGS_KEY, {})
+    listings = galien_domain(app.env).data.get(LISTINGS_KEY, {})
     return sorted(docname for docname, kinds in listings.items() if kind in kinds)
 
 

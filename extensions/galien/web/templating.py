@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from galien.core.domain import galien_domain
 from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document
     from sphinx.application import Sphinx
-
-    from galien.core.registry import GalienDomain
 
 
 def add_issue_context(
@@ -24,7 +23,7 @@ def add_issue_context(
     context: dict[str, Any],
     doctree: document | None,
 ) -> None:
-    domain: GalienDomain = app.env.domains['galien']  # type: ignore[assignment]
+    domain = galien_domain(app.env)
     issue = domain.issue_of(pagename)
     context['galien_issues'] = domain.ordered_issues()
     context['galien_issue'] = issue
