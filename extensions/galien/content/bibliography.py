@@ -73,7 +73,7 @@ class UnknownKeyInOurWords(std_logging.Filter):
                     "vérifiez la clé ou ajoutez l'entrée"
                 )
                 record.args = (match[1],)
-                record.type, record.subtype = WARNING_TYPE, 'citation'  # type: ignore[attr-defined]
+                record.type, record.subtype = WARNING_TYPE, 'citation'
         return True
 
 

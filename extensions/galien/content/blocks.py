@@ -8,7 +8,7 @@ defined in ``latex/galien.sty``, a heading line in plain text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
@@ -19,7 +19,9 @@ if TYPE_CHECKING:
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
 
-    Visitor = Callable[[nodes.NodeVisitor, nodes.Element], None]
+    # What app.add_node takes: Sphinx types node handlers as Callable[[Any, Any], None].
+    Visitor = Callable[[Any, Any], None]
+    VisitorPair = tuple[Visitor, Visitor | None]
 
 
 class galien_block(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
@@ -35,7 +37,7 @@ def html_visitors(tag: str) -> tuple[Visitor, Visitor]:
 
     def visit(self: HTML5Translator, node: nodes.Element) -> None:
         label = node.get('label', '')
-        attributes = {}
+        attributes: dict[str, Any] = {}
         if label and node['ids']:
             attributes['aria-labelledby'] = _heading_id(node)
         self.body.append(self.starttag(node, tag, **attributes))
@@ -47,7 +49,7 @@ def html_visitors(tag: str) -> tuple[Visitor, Visitor]:
     def depart(self: HTML5Translator, node: nodes.Element) -> None:
         self.body.append(f'</{tag}>\n')
 
-    return visit, depart  # type: ignore[return-value]
+    return visit, depart
 
 
 def latex_visitors(environment: str, before: str = '') -> tuple[Visitor, Visitor]:
@@ -64,7 +66,7 @@ def latex_visitors(environment: str, before: str = '') -> tuple[Visitor, Visitor
     def depart(self: LaTeXTranslator, node: nodes.Element) -> None:
         self.body.append(f'\n\\end{{{environment}}}\n')
 
-    return visit, depart  # type: ignore[return-value]
+    return visit, depart
 
 
 def visit_text(self: TextTranslator, node: nodes.Element) -> None:
@@ -79,14 +81,12 @@ def skip_frame(self: nodes.NodeVisitor, node: nodes.Element) -> None:
     """Builders without a frame (man, texinfo) render the content alone."""
 
 
-def visitors_for(
-    tag: str, environment: str, latex_before: str = ''
-) -> dict[str, tuple[Visitor, Visitor]]:
+def visitors_for(tag: str, environment: str, latex_before: str = '') -> dict[str, VisitorPair]:
     """The ``app.add_node`` keyword arguments for a block (no ``epub=``: see STYLE)."""
     return {
         'html': html_visitors(tag),
         'latex': latex_visitors(environment, latex_before),
-        'text': (visit_text, skip_frame),  # type: ignore[dict-item]
-        'man': (skip_frame, skip_frame),  # type: ignore[dict-item]
-        'texinfo': (skip_frame, skip_frame),  # type: ignore[dict-item]
+        'text': (visit_text, skip_frame),
+        'man': (skip_frame, skip_frame),
+        'texinfo': (skip_frame, skip_frame),
     }

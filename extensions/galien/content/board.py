@@ -143,5 +143,7 @@ def setup(app: Sphinx) -> None:
         description='Titles a board member line may start with',
     )
     # On paper the board runs across the page, below the two columns.
-    app.add_node(board, **visitors_for('aside', 'galienboard', r'\galienendcolumns'))
+    app.add_node(
+        board, override=False, **visitors_for('aside', 'galienboard', r'\galienendcolumns')
+    )
     app.add_directive('board', BoardDirective)

@@ -133,7 +133,7 @@ def depart_figure_text(self: TextTranslator, node: nodes.Element) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(chiffre_du_mois, **visitors_for('section', 'galienchiffre'))
+    app.add_node(chiffre_du_mois, override=False, **visitors_for('section', 'galienchiffre'))
     app.add_node(
         chiffre_figure,
         html=(visit_figure_html, depart_figure_html),

@@ -143,7 +143,12 @@ class IssuePageTransform(SphinxTransform):
 
 def visit_masthead_latex(self: LaTeXTranslator, node: masthead) -> None:
     """The printed masthead is one ``\\galienmasthead`` call (``galien.sty``)."""
-    texts = {cls: child.astext() for child in node.children for cls in child['classes']}
+    texts = {
+        cls: child.astext()
+        for child in node.children
+        if isinstance(child, nodes.Element)
+        for cls in child['classes']
+    }
     arguments = (
         texts.get('galien-tagline', ''),
         texts.get('galien-editeur', ''),
@@ -196,8 +201,10 @@ def setup(app: Sphinx) -> None:
     )
     app.add_event('galien-issue-read')
     masthead_visitors = visitors_for('header', 'galienmasthead')
-    masthead_visitors['latex'] = (visit_masthead_latex, None)  # type: ignore[assignment]
-    app.add_node(masthead, **masthead_visitors)
-    app.add_node(colophon, **visitors_for('footer', 'galiencolophon', r'\galienendcolumns'))
+    masthead_visitors['latex'] = (visit_masthead_latex, None)
+    app.add_node(masthead, override=False, **masthead_visitors)
+    app.add_node(
+        colophon, override=False, **visitors_for('footer', 'galiencolophon', r'\galienendcolumns')
+    )
     app.add_transform(IssuePageTransform)
     app.connect('config-inited', check_colophons)

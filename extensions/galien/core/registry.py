@@ -11,7 +11,7 @@ reading, on ``env-updated``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain, ObjType
 from sphinx.locale import __
@@ -27,6 +27,7 @@ from galien.core.report import warn
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Set
 
+    from docutils import nodes
     from docutils.nodes import Element
     from sphinx.addnodes import pending_xref
     from sphinx.application import Sphinx
@@ -123,7 +124,7 @@ class GalienDomain(Domain):
     label = 'Galien'
     object_types = {'issue': ObjType('issue', 'issue')}
     roles = {'issue': IssueReferenceRole()}
-    initial_data: dict[str, dict[str, Any]] = {
+    initial_data: ClassVar[dict[str, dict[str, Any]]] = {
         'issues': {},  # docname -> Issue
         'chiffres': {},  # docname -> Chiffre
         'citations': {},  # docname -> list[Citation]
@@ -190,7 +191,7 @@ class GalienDomain(Domain):
     def issue_of(self, docname: str) -> Issue | None:
         return self.issues_by_doc.get(docname)
 
-    def check_duplicates(self) -> None:
+    def check_consistency(self) -> None:
         """Warn about a number claimed by two files (the second one is ignored)."""
         for docname, issue in sorted(self.issues_by_doc.items()):
             first = self.by_numero[issue.numero]
@@ -215,9 +216,9 @@ class GalienDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> Element | None:
+    ) -> nodes.reference | None:
+        """The link to an issue in the tree; ``None`` for a back issue (see :func:`paper_issue`)."""
         numero = int(target)
-        issue = self.by_numero.get(numero)
         citing = self.issue_of(fromdocname)
         if citing is not None and numero >= citing.numero:
             warn(
@@ -228,22 +229,11 @@ class GalienDomain(Domain):
                 location=node,
                 subtype='reference',
             )
-        if issue is not None:
-            title = f'{env.config.project} {issue_label(env, issue)}'
-            return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
-        if numero not in env.config.galien_paper_issues:
-            warn(
-                logger,
-                __(
-                    "Galien %d n'est ni dans issues/ ni déclaré dans "
-                    'galien_paper_issues (numéros parus seulement sur papier)'
-                ),
-                numero,
-                location=node,
-                subtype='reference',
-            )
-        contnode['classes'].append('galien-papier')
-        return contnode
+        issue = self.by_numero.get(numero)
+        if issue is None:
+            return None
+        title = f'{env.config.project} {issue_label(env, issue)}'
+        return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
 
     def resolve_any_xref(
         self,
@@ -253,12 +243,11 @@ class GalienDomain(Domain):
         target: str,
         node: pending_xref,
         contnode: Element,
-    ) -> list[tuple[str, Element]]:
+    ) -> list[tuple[str, nodes.reference]]:
         if not target.isdigit() or int(target) not in self.by_numero:
             return []
-        issue = self.by_numero[int(target)]
-        refnode = make_refnode(builder, fromdocname, issue.docname, '', contnode)
-        return [('galien:issue', refnode)]
+        refnode = self.resolve_xref(env, fromdocname, builder, 'issue', target, node, contnode)
+        return [('galien:issue', refnode)] if refnode is not None else []
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for issue in self.ordered_issues():
@@ -284,14 +273,38 @@ def outdate_citing_documents(
     """An issue added or removed changes the links of every issue citing it."""
     domain = galien_domain(env)
     issues_dir = env.config.galien_issues_dir
-    numbers = {issue_docname_number(d, issues_dir) for d in (*added, *removed)}
-    numbers.discard(None)
-    return sorted(_citing_docs(domain, numbers) - set(removed))  # type: ignore[arg-type]
+    numbers = {
+        numero
+        for docname in (*added, *removed)
+        if (numero := issue_docname_number(docname, issues_dir)) is not None
+    }
+    return sorted(_citing_docs(domain, numbers) - set(removed))
 
 
-def check_registry(app: Sphinx, env: BuildEnvironment) -> None:
-    domain = galien_domain(env)
-    domain.check_duplicates()
+def paper_issue(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
+) -> Element | None:
+    """A back issue not in the tree: its name stays, unlinked, marked ``galien-papier``.
+
+    Issues published on paper only (``galien_paper_issues``) are cited without a
+    warning; any other number is a mistake the editor is told about.
+    """
+    if node.get('refdomain') != DOMAIN_NAME or node.get('reftype') != 'issue':
+        return None
+    numero = int(node['reftarget'])
+    if numero not in env.config.galien_paper_issues:
+        warn(
+            logger,
+            __(
+                "Galien %d n'est ni dans issues/ ni déclaré dans "
+                'galien_paper_issues (numéros parus seulement sur papier)'
+            ),
+            numero,
+            location=node,
+            subtype='reference',
+        )
+    contnode['classes'].append('galien-papier')
+    return contnode
 
 
 def setup(app: Sphinx) -> None:
@@ -312,4 +325,4 @@ def setup(app: Sphinx) -> None:
     app.add_domain(GalienDomain)
     app.add_role('galien', IssueReferenceRole())
     app.connect('env-get-outdated', outdate_citing_documents)
-    app.connect('env-check-consistency', check_registry)
+    app.connect('missing-reference', paper_issue)

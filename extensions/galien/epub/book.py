@@ -170,7 +170,7 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
         config.epub_description = ', '.join(p for p in parts if p)
     if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
         config.epub_contributor = config.galien_publisher
-    excluded = [f'{docname}{builder.out_suffix}' for docname in sorted(site_only_docs(app.env))]
+    excluded = [builder.get_target_uri(docname) for docname in sorted(site_only_docs(app.env))]
     # A cover page left by the previous build would be listed twice in the spine
     # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
     excluded.append(COVERPAGE_NAME)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote, urljoin
 
 import css_inline
@@ -49,10 +49,13 @@ class Letter:
 class EmailHTMLTranslator(HTML5Translator):
     """HTML5 for mail clients: table frames, absolute links, no raw HTML."""
 
-    builder: EmailBuilder
+    @property
+    def letter_builder(self) -> EmailBuilder:
+        """The e-mail builder this translator writes for (Sphinx types it as the website's)."""
+        return cast('EmailBuilder', self.builder)
 
     def _absolute(self, uri: str) -> str:
-        page = self.builder.get_target_uri(self.builder.current_docname)
+        page = self.letter_builder.get_target_uri(self.letter_builder.current_docname)
         return urljoin(page, uri)
 
     # -- links ----------------------------------------------------------------
@@ -84,7 +87,7 @@ class EmailHTMLTranslator(HTML5Translator):
         if not isinstance(node.next_node(descend=False, siblings=True), nodes.footnote):
             self.body.append('</table>\n')
 
-    def visit_label(self, node: nodes.Element) -> None:
+    def visit_label(self, node: nodes.label) -> None:
         if not isinstance(node.parent, nodes.footnote):
             super().visit_label(node)
             return
@@ -130,7 +133,7 @@ class EmailHTMLTranslator(HTML5Translator):
     def depart_galien_block(self, node: nodes.Element) -> None:
         self.body.append('</td></tr></table>\n')
 
-    def visit_bullet_list(self, node: nodes.Element) -> None:
+    def visit_bullet_list(self, node: nodes.bullet_list) -> None:
         """The board's members in two columns, as on the website, but as a table."""
         if 'galien-board-membres' not in node['classes']:
             super().visit_bullet_list(node)
@@ -175,7 +178,7 @@ class EmailHTMLTranslator(HTML5Translator):
         """``<img>`` by absolute URL, with the pixel size and alt text clients need."""
         uri = node['uri']
         if uri in self.builder.images:
-            src = f'{self.builder.imgpath}/{quote(self.builder.images[uri])}'
+            src = f'{self.letter_builder.imgpath}/{quote(self.builder.images[uri])}'
             size = get_image_size(self.builder.srcdir / uri)
         else:
             src, size = self._absolute(uri), None
@@ -185,7 +188,7 @@ class EmailHTMLTranslator(HTML5Translator):
         if (width is None or height is None) and size is not None:
             width, height = size
         if width is not None and height is not None:
-            limit = self.builder.max_image_width
+            limit = self.letter_builder.max_image_width
             if width > limit:
                 width, height = limit, round(height * limit / width)
             attributes.update(width=str(width), height=str(height))

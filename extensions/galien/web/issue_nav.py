@@ -42,11 +42,7 @@ class IssueLinks(SphinxPostTransform):
         if issue is None or archive.by_numero.get(issue.numero) != issue:
             return
         section = next(
-            iter(
-                self.document.findall(
-                    lambda n: isinstance(n, nodes.section) and 'galien-numero' in n['classes']
-                )
-            ),
+            (s for s in self.document.findall(nodes.section) if 'galien-numero' in s['classes']),
             None,
         )
         if section is None:

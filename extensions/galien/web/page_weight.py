@@ -39,7 +39,7 @@ def script_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def unused_scripts(context: dict[str, Any]) -> tuple[str, ...]:
-    names = UNUSED_SCRIPTS
+    names: tuple[str, ...] = UNUSED_SCRIPTS
     search_as_you_type = str(context.get('theme_search_as_you_type', '')).lower() == 'true'
     if context.get('pagename') != 'search' and not search_as_you_type:
         names += SEARCH_SCRIPTS
