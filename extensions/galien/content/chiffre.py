@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
-from urllib.parse import urlsplit
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -24,7 +23,7 @@ from galien.content.blocks import galien_block, visitors_for
 from galien.content.options import OptionSpec
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
-from galien.core.model import Chiffre
+from galien.core.model import Chiffre, is_web_url
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -43,12 +42,6 @@ class chiffre_du_mois(galien_block):  # noqa: N801 (docutils naming)
 
 class chiffre_figure(nodes.Part, nodes.TextElement):  # noqa: N801
     """The figure itself ("15", "3,5 %"), which every output sets very large."""
-
-
-def is_web_url(value: str) -> bool:
-    """A ``:source:`` must be an absolute web address a reader can open."""
-    parts = urlsplit(value)
-    return parts.scheme in {'http', 'https'} and bool(parts.netloc) and ' ' not in value
 
 
 class ChiffreDuMoisDirective(SphinxDirective):

@@ -15,7 +15,9 @@ archive computed after all issues were read (``archive.py``), so adding
    ```
 
 Links to the PDF, the feed and the ePub exist only on the website: the ePub
-has no PDF next to it, and the site's files are not in the book.
+has no PDF next to it, and the site's files are not in the book. The back
+issues published on paper only (``core/paper.py``) are listed on the website
+only, marked as such, with a link to their PDF when the centre has it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from galien.content.typography import french_spacing
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
+from galien.core.model import PaperIssue
 from galien.core.registry import issue_label
 from galien.core.report import warn
 
@@ -144,14 +147,32 @@ class ListingMaker:
         reference += text(label)
         return reference
 
-    def pdf_link(self, issue: Issue) -> nodes.reference | None:
+    def pdf_link(self, issue: Issue | PaperIssue) -> nodes.reference | None:
         if not self.on_site:
             return None
         uri = site_url(self.config.galien_pdf_url, self.root, issue.numero)
         return self.external(uri, str(_('Download the PDF')), 'galien-lien-pdf') if uri else None
 
-    def name(self, issue: Issue) -> str:
+    def paper_pdf_link(self, issue: PaperIssue) -> nodes.reference | None:
+        """The link to a back issue's PDF, published where ``galien_pdf_url`` says."""
+        return self.pdf_link(issue) if issue.pdf else None
+
+    def name(self, issue: Issue | PaperIssue) -> str:
         return f'{self.config.project} {issue_label(self.builder.env, issue)}'
+
+    def paper_heading(self, issue: PaperIssue, paragraph: nodes.Element) -> None:
+        """A back issue's name, its mark « édition papier » and the link to its PDF."""
+        paragraph += text(self.name(issue))
+        if issue.titre:
+            paragraph += text(f' : {issue.titre}')
+        paragraph += nodes.Text(' ')
+        paragraph += nodes.inline(
+            '', '', text(str(_('(paper edition)'))), classes=['galien-mention-papier']
+        )
+        pdf = self.paper_pdf_link(issue)
+        if pdf is not None:
+            paragraph += nodes.Text(' ')
+            paragraph += pdf
 
     def latest(self) -> list[nodes.Node]:
         issue = self.archive.latest
@@ -202,12 +223,17 @@ class ListingMaker:
 
     def archives(self) -> list[nodes.Node]:
         sections: list[nodes.Node] = []
-        for year, issues in self.archive.years():
+        years = self.archive.whole_run() if self.on_site else self.archive.years()
+        for year, issues in years:
             section = nodes.section(ids=[f'annee-{year}'], classes=['galien-annee'])
             section += nodes.title('', str(year))
             items = nodes.bullet_list(classes=['galien-archives-liste'])
             for issue in issues:
                 paragraph = nodes.paragraph()
+                if isinstance(issue, PaperIssue):
+                    self.paper_heading(issue, paragraph)
+                    items += nodes.list_item('', paragraph, classes=['galien-papier'])
+                    continue
                 paragraph += self.link(issue, self.name(issue))
                 if issue.titre:
                     paragraph += text(f' : {issue.titre}')
@@ -222,15 +248,27 @@ class ListingMaker:
 
     def chiffres_page(self) -> list[nodes.Node]:
         entries: list[nodes.Node] = []
-        for issue in self.archive.newest_first:
-            chiffre = self.chiffres.get(issue.docname)
+        run = (
+            [issue for _year, issues in self.archive.whole_run() for issue in issues]
+            if self.on_site
+            else self.archive.newest_first
+        )
+        for issue in run:
+            if isinstance(issue, PaperIssue):
+                chiffre = issue.chiffre
+            else:
+                chiffre = self.chiffres.get(issue.docname)
             if chiffre is None:
                 continue
             box = nodes.container(
                 classes=['galien-chiffre', 'galien-chiffre-liste'], ids=[f'chiffre-{issue.numero}']
             )
             heading = nodes.paragraph(classes=['galien-chiffre-etiquette'])
-            heading += self.link(issue, self.name(issue))
+            if isinstance(issue, PaperIssue):
+                box['classes'].append('galien-papier')
+                self.paper_heading(issue, heading)
+            else:
+                heading += self.link(issue, self.name(issue))
             box += heading
             box += chiffre_figure('', '', text(chiffre.figure))
             box += nodes.paragraph('', '', text(chiffre.summary))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, i18n, registry
+from galien.core import archive, i18n, paper, registry
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -15,5 +15,6 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     i18n.setup(app)
+    paper.setup(app)
     registry.setup(app)
     archive.setup(app)

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from galien.core.domain import galien_domain
+from galien.core.paper import back_issues
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from galien.core.model import Issue
+    from galien.core.model import Issue, PaperIssue
     from galien.core.registry import GalienDomain
 
 ARCHIVE_KEY = 'archive'
@@ -36,11 +37,17 @@ VIEW_BUILDERS = frozenset({'html', 'dirhtml', 'singlehtml', 'epub', 'text'})
 
 @dataclass(frozen=True)
 class Archive:
-    """Every issue, newest first, and the relations between them."""
+    """Every issue, newest first, and the relations between them.
+
+    ``newest_first`` holds the issues written in Markdown, the ones with pages;
+    ``paper`` the back issues published on paper only (``paper.py``), newest first,
+    for the listings of the website that show the whole run of the letter.
+    """
 
     newest_first: tuple[Issue, ...] = ()
     cited_in: dict[int, tuple[int, ...]] = field(default_factory=dict)
     views: dict[str, Hashable] = field(default_factory=dict)
+    paper: tuple[PaperIssue, ...] = ()
 
     @property
     def latest(self) -> Issue | None:
@@ -67,6 +74,20 @@ class Archive:
     def years(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
         """``(year, issues of that year newest first)``, newest year first."""
         return self._years
+
+    @cached_property
+    def _whole_run(self) -> tuple[tuple[int, tuple[Issue | PaperIssue, ...]], ...]:
+        grouped: dict[int, list[Issue | PaperIssue]] = {}
+        run: list[Issue | PaperIssue] = [*self.newest_first, *self.paper]
+        for issue in sorted(run, key=lambda i: -i.numero):
+            grouped.setdefault(issue.year, []).append(issue)
+        return tuple(
+            (year, tuple(issues)) for year, issues in sorted(grouped.items(), reverse=True)
+        )
+
+    def whole_run(self) -> tuple[tuple[int, tuple[Issue | PaperIssue, ...]], ...]:
+        """Like :meth:`years`, with the back issues published on paper only."""
+        return self._whole_run
 
     def neighbours(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
         """The previous and next issues by number (gaps in numbering are skipped)."""
@@ -112,19 +133,18 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
     """What each page shows of the archive, to tell which pages must be written again."""
     domain = galien_domain(env)
     chiffres = tuple(sorted((d, c) for d, c in domain.chiffres.items()))
-    everything = (archive.newest_first, chiffres)
-    years = tuple(year for year, _ in archive.years())
+    everything = (archive.newest_first, chiffres, archive.paper)
+    years = tuple(year for year, _ in archive.whole_run())
     views: dict[str, Hashable] = {}
+    run_of_year = dict(archive.whole_run())
     for year, issues in archive.years():
-        sidebar = (years, year, issues)
+        sidebar = (years, year, run_of_year[year])
         for issue in issues:
             older, newer = archive.neighbours(issue)
             views[issue.docname] = (sidebar, older, newer, archive.cited_in.get(issue.numero))
-    latest_sidebar = (
-        years,
-        archive.current_year(''),
-        archive.years()[0][1] if archive.newest_first else (),
-    )
+    latest_year = archive.current_year('')
+    latest_run = run_of_year.get(latest_year, ()) if latest_year is not None else ()
+    latest_sidebar = (years, latest_year, latest_run)
     for docname in env.found_docs:
         if docname in listing_docs(env):
             views[docname] = everything
@@ -137,9 +157,14 @@ def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
     """Recompute the archive once every document has been read and merged."""
     domain = galien_domain(env)
     newest_first = tuple(reversed(domain.ordered_issues()))
-    archive = Archive(newest_first, compute_cited_in(domain, newest_first))
+    paper = tuple(
+        issue
+        for numero, issue in sorted(back_issues(env.config).items(), reverse=True)
+        if numero not in domain.by_numero
+    )
+    archive = Archive(newest_first, compute_cited_in(domain, newest_first), paper=paper)
     views = page_views(env, archive)
-    domain.data[ARCHIVE_KEY] = Archive(archive.newest_first, archive.cited_in, views)
+    domain.data[ARCHIVE_KEY] = Archive(archive.newest_first, archive.cited_in, views, paper)
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -35,3 +36,32 @@ class Citation:
 
     numero: int
     lineno: int
+
+
+@dataclass(frozen=True)
+class PaperIssue:
+    """A back issue published on paper only, as the archive's data file declares it.
+
+    ``pdf`` is the path of its PDF in the source tree (``archives/galien-007.pdf``),
+    empty when the centre has none or the file is not usable. ``line`` is where the
+    entry starts in the data file, for warnings; it does not count in comparisons,
+    so that moving an entry does not make Sphinx read every page again.
+    """
+
+    numero: int
+    year: int
+    month: int
+    titre: str = ''
+    pdf: str = ''
+    chiffre: Chiffre | None = None
+    line: int = field(default=0, compare=False)
+
+    @property
+    def date(self) -> str:
+        return f'{self.year:04d}-{self.month:02d}'
+
+
+def is_web_url(value: str) -> bool:
+    """A chiffre's source must be an absolute web address a reader can open."""
+    parts = urlsplit(value)
+    return parts.scheme in {'http', 'https'} and bool(parts.netloc) and ' ' not in value

@@ -21,7 +21,8 @@ from sphinx.util.nodes import make_refnode
 from galien.core.crossref import IssueReferenceRole
 from galien.core.dates import month_name, parse_year_month
 from galien.core.domain import DOMAIN_NAME, galien_domain
-from galien.core.model import Chiffre, Citation, Issue
+from galien.core.model import Chiffre, Citation, Issue, PaperIssue
+from galien.core.paper import back_issues, is_paper_number
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
     return Issue(docname, numero, year_month[0], year_month[1], titre)
 
 
-def issue_label(env: BuildEnvironment, issue: Issue) -> str:
+def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     """``N° 20 – février 2018``: how the letter names an issue."""
     month = month_name(issue.year, issue.month, env.config.language)
     return f'N°\u00a0{issue.numero} – {month}'
@@ -193,6 +194,7 @@ class GalienDomain(Domain):
 
     def check_consistency(self) -> None:
         """Warn about a number claimed by two files (the second one is ignored)."""
+        self.check_paper_duplicates()
         for docname, issue in sorted(self.issues_by_doc.items()):
             first = self.by_numero[issue.numero]
             if first.docname != docname:
@@ -204,6 +206,25 @@ class GalienDomain(Domain):
                     location=(docname, front_matter_line(self.env, docname, 'numero')),
                     subtype='front-matter',
                 )
+
+    def check_paper_duplicates(self) -> None:
+        """Warn about a back issue declared on paper that is also a Markdown issue."""
+        config = self.env.config
+        for numero, paper in sorted(back_issues(config).items()):
+            issue = self.by_numero.get(numero)
+            if issue is None:
+                continue
+            warn(
+                logger,
+                __(
+                    'le N° %d est déclaré paru sur papier et publié dans %s : '
+                    "c'est le numéro en Markdown qui est publié, retirez cette entrée"
+                ),
+                numero,
+                self.env.doc2path(issue.docname),
+                location=f'{self.env.srcdir / config.galien_paper_archive}:{paper.line}',
+                subtype='archives',
+            )
 
     # -- cross-references -----------------------------------------------------
 
@@ -286,24 +307,27 @@ def paper_issue(
 ) -> Element | None:
     """A back issue not in the tree: its name stays, unlinked, marked ``galien-papier``.
 
-    Issues published on paper only (``galien_paper_issues``) are cited without a
-    warning; any other number is a mistake the editor is told about.
+    Issues published on paper only (``galien_paper_issues`` or the data file of
+    ``paper.py``) are cited without a warning; any other number is a mistake the
+    editor is told about. The website links a back issue to its PDF, if there is
+    one, from the number kept on the node.
     """
     if node.get('refdomain') != DOMAIN_NAME or node.get('reftype') != 'issue':
         return None
     numero = int(node['reftarget'])
-    if numero not in env.config.galien_paper_issues:
+    if not is_paper_number(env.config, numero):
         warn(
             logger,
             __(
-                "Galien %d n'est ni dans issues/ ni déclaré dans "
-                'galien_paper_issues (numéros parus seulement sur papier)'
+                "Galien %d n'est ni dans issues/ ni déclaré parmi les numéros parus "
+                'seulement sur papier (galien_paper_issues ou archives/numeros-papier.yml)'
             ),
             numero,
             location=node,
             subtype='reference',
         )
     contnode['classes'].append('galien-papier')
+    contnode['numero'] = numero
     return contnode
 
 

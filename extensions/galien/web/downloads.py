@@ -5,6 +5,11 @@
 for the way back to that root from each page, the link works in the
 assembled folder wherever it is served. Only the website gets it: the ePub
 cannot link to a file that is not inside it.
+
+The back issues published on paper only (``core/paper.py``) have their PDF in
+the source tree (``archives/galien-007.pdf``): the website's build copies each
+one, at its end, to the same place as the print edition's PDFs
+(``pdf/galien-007.pdf``), and ``{galien}`7``` links there.
 """
 
 from __future__ import annotations
@@ -16,9 +21,14 @@ from docutils import nodes
 from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util.osutil import copyfile, ensuredir
 
 from galien.content.issue_page import masthead
+from galien.content.listings import SITE_BUILDERS, site_url
+from galien.core.archive import archive_of
 from galien.core.i18n import _
+from galien.core.paper import back_issues
+from galien.core.registry import issue_label
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -63,5 +73,65 @@ class PdfDownloadLink(SphinxPostTransform):
             return ''
 
 
+class PaperIssueLinks(PdfDownloadLink):
+    """``{galien}`7``` on a back issue published on paper only: a link to its PDF.
+
+    The registry leaves such a citation as text (``galien-papier``, with its
+    number); on the website, where the PDF is published, it becomes a link.
+    """
+
+    def run(self, **kwargs: Any) -> None:
+        paper = back_issues(self.config)
+        for node in list(self.document.findall(nodes.inline)):
+            issue = paper.get(node.get('numero', 0))
+            if 'galien-papier' not in node['classes'] or issue is None or not issue.pdf:
+                continue
+            uri = self._pdf_uri(issue.numero)
+            if not uri:
+                continue
+            label = issue_label(self.env, issue)
+            reference = nodes.reference(
+                '',
+                '',
+                refuri=uri,
+                reftitle=f'{self.config.project} {label} ({_("PDF of the paper edition")})',
+                classes=['galien-pdf-papier'],
+            )
+            node.replace_self(reference)
+            reference += node
+
+
+def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the back issues' PDFs where ``galien_pdf_url`` points, in the website's folder.
+
+    When the pattern is not under ``{baseurl}`` (the PDFs are served elsewhere),
+    whoever publishes the print edition's PDFs there publishes these too.
+    """
+    pattern = app.config.galien_pdf_url
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
+        return
+    if not pattern.startswith('{baseurl}'):
+        return
+    for issue in archive_of(app.env).paper:
+        target = site_url(pattern, '', issue.numero) if issue.pdf else ''
+        if not target or target.startswith(('/', '..')):
+            continue
+        destination = app.outdir / target
+        try:
+            ensuredir(destination.parent)
+            copyfile(app.srcdir / issue.pdf, destination, force=True)
+        except OSError as error:
+            warn(
+                logger,
+                __("N° %d : le PDF %s n'a pas pu être publié (%s)"),
+                issue.numero,
+                issue.pdf,
+                error,
+                subtype='archives',
+            )
+
+
 def setup(app: Sphinx) -> None:
     app.add_post_transform(PdfDownloadLink)
+    app.add_post_transform(PaperIssueLinks)
+    app.connect('build-finished', publish_paper_pdfs)

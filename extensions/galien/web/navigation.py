@@ -5,7 +5,8 @@ list of 240 issues costs 240 links on each of 240 pages. This sidebar
 (``galien-sidebar-nav.html``, put in place of the theme's ``sbt-sidebar-nav.html``
 or ``sidebar-nav-bs.html``) shows the home page, the archive listings, one link
 per year and the issues of the page's own year only: at most a dozen issues,
-whatever the size of the archive.
+whatever the size of the archive. The back issues published on paper only are
+there too, in their year, linked to their PDF when the centre has it.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galien.content.listings import SITE_BUILDERS
+from galien.content.listings import SITE_BUILDERS, root_prefix, site_url
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
 from galien.core.i18n import LOCALE_DIR, _
+from galien.core.model import PaperIssue
 from galien.core.registry import issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document
     from sphinx.application import Sphinx
     from sphinx.config import Config
+
+    from galien.core.model import Issue
 
 TEMPLATES_DIR = Path(__file__).parent / 'templates'
 SIDEBAR = 'galien-sidebar-nav.html'
@@ -65,21 +69,29 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
 
     archive_page = next(iter(docs_with_listing(app, 'archives')), None)
     current_year = archive.current_year(pagename)
+    site_root = root_prefix(builder, pagename)
+
+    def entry(issue: Issue | PaperIssue) -> dict[str, Any]:
+        if isinstance(issue, PaperIssue):
+            pdf = site_url(app.config.galien_pdf_url, site_root, issue.numero) if issue.pdf else ''
+            title = f'{issue_label(env, issue)} {_("(paper edition)")}'
+            return {'title': title, 'href': pdf, 'current': False, 'paper': True}
+        return {
+            'title': issue_label(env, issue),
+            'href': href(issue.docname),
+            'current': issue.docname == pagename,
+        }
+
     years = []
-    for year, issues in archive.years():
-        target = href(archive_page, f'annee-{year}') if archive_page else href(issues[0].docname)
-        shown = (
-            []
-            if year != current_year
-            else [
-                {
-                    'title': issue_label(env, issue),
-                    'href': href(issue.docname),
-                    'current': issue.docname == pagename,
-                }
-                for issue in issues
-            ]
-        )
+    for year, issues in archive.whole_run():
+        if archive_page:
+            target = href(archive_page, f'annee-{year}')
+        else:
+            pages_of_year = [i for i in issues if not isinstance(i, PaperIssue)]
+            if not pages_of_year:
+                continue  # a year of paper issues only, and no archive page to point at
+            target = href(pages_of_year[0].docname)
+        shown = [entry(issue) for issue in issues] if year == current_year else []
         years.append({'year': year, 'href': target, 'issues': shown})
     return {'label': str(_('Issues by year')), 'pages': pages, 'years': years}
 
