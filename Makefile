@@ -6,7 +6,7 @@
 #   make site        website + PDFs + ePub -> _build/site/, ready to deploy
 #   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
 #   make livehtml    live preview for editors (http://127.0.0.1:8000)
-#   make test        make lint, then every test (installs the Debian packages they need)
+#   make test        make lint, then every test (installs the Debian and npm packages they need)
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #
@@ -24,6 +24,8 @@ VENV_STAMP  := $(VENV)/.requirements.txt
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk
 DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck chromium
+# Node.js for the tests' npm tools, when the machine has no npm of its own.
+DEBIAN_NODE  := nodejs npm
 
 # Install the missing Debian packages among $(1): as root, with sudo, or say which.
 define ensure_debian
@@ -46,7 +48,15 @@ endef
 
 LINTED := extensions tests benchmarks conf.py
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests clean
+# The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
+# axe-core for the website, Ace by DAISY for the ePub. Ace drives Debian's
+# chromium through Puppeteer, which must not download a browser of its own.
+NPM_DIR   := tests
+NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
+export PUPPETEER_SKIP_DOWNLOAD := 1
+export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
+
+.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
 	@sed -n '3,13p' Makefile | sed 's/^# *//'
@@ -95,7 +105,21 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/mypy
 	cd extensions && ../$(VENV)/bin/lint-imports --config ../pyproject.toml
 
-test: lint system-tests
+# Node.js and npm: Debian's, unless the machine already has them.
+system-node:
+	@command -v npm >/dev/null 2>&1 || $(MAKE) --no-print-directory system-nodejs
+
+system-nodejs:
+	$(call ensure_debian,$(DEBIAN_NODE))
+
+$(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
+	$(MAKE) --no-print-directory system-node
+	npm ci --prefix $(NPM_DIR) --no-audit --no-fund --loglevel=error
+	cp $(NPM_DIR)/package-lock.json $@
+
+npm-tools: $(NPM_STAMP)
+
+test: lint system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).

@@ -1,13 +1,15 @@
-"""Small helpers the tests share: parsed pages, epubcheck, pdftotext."""
+"""Small helpers the tests share: parsed pages, epubcheck, Ace by DAISY, pdftotext."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import shutil
 import subprocess
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -17,6 +19,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 EPUBCHECK_JAR = Path('/usr/bin/epubcheck')
+CHROMIUM = Path('/usr/bin/chromium')
+#: The npm tools of tests/package.json (axe-core, Ace by DAISY): `make npm-tools` installs them.
+NODE_MODULES = Path(__file__).resolve().parent / 'node_modules'
+AXE_SCRIPT = NODE_MODULES / 'axe-core' / 'axe.min.js'
+ACE_CLI = NODE_MODULES / '.bin' / 'ace-cli'
 NBSP = '\u00a0'
 
 
@@ -55,6 +62,61 @@ def epubcheck(epub: Path) -> str:
 def assert_epub_clean(epub: Path) -> None:
     report = epubcheck(epub)
     assert 'Messages: 0 fatals / 0 errors / 0 warnings' in report, report
+
+
+def require_npm_tool(path: Path) -> Path:
+    if not path.exists():
+        pytest.fail(
+            f'{path.name} is missing: run `make npm-tools` (or `make test`), which installs it'
+        )
+    return path
+
+
+def npm_version(package: str) -> str:
+    """The version of an npm package installed from tests/package-lock.json."""
+    manifest = require_npm_tool(NODE_MODULES / package / 'package.json')
+    return str(json.loads(manifest.read_text(encoding='utf-8'))['version'])
+
+
+def ace(epub: Path, report_dir: Path) -> dict[str, Any]:
+    """Run Ace by DAISY on ``epub`` with Debian's chromium; its JSON report."""
+    env = {
+        **os.environ,
+        'PUPPETEER_SKIP_DOWNLOAD': '1',
+        'PUPPETEER_EXECUTABLE_PATH': str(CHROMIUM),
+    }
+    result = subprocess.run(
+        [
+            str(require_npm_tool(ACE_CLI)),
+            '--silent',
+            '--force',
+            '--outdir',
+            str(report_dir),
+            str(epub),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=300,
+    )
+    report = report_dir / 'report.json'
+    assert result.returncode == 0 and report.exists(), result.stdout + result.stderr
+    return json.loads(report.read_text(encoding='utf-8'))
+
+
+def ace_violations(report: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """``(document, rule, impact)`` for every failed check of an Ace report."""
+    return [
+        (
+            document['earl:testSubject']['url'],
+            check['earl:test']['dct:title'],
+            check['earl:test']['earl:impact'],
+        )
+        for document in report['assertions']
+        for check in document.get('assertions', [])
+        if check['earl:result']['earl:outcome'] == 'fail'
+    ]
 
 
 def pdftotext(pdf: Path, *, layout: bool = True) -> str:

@@ -6,11 +6,14 @@
 * The table of contents groups the issues under their year: the ePub builder
   is Sphinx's own, whose flat TOC (the root toctree, newest issue first) is
   regrouped after it is read.
-* Pages made only for the website (the chiffres page) stay out of the book.
+* Pages made only for the website (the chiffres page) stay out of the book, and
+  so do the website's own files (print stylesheet, sidebar icons, logo).
+* The book declares and meets EPUB Accessibility 1.1 (``accessibility.py``).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +27,7 @@ from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.registry import issue_label
+from galien.epub import accessibility
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -174,6 +178,7 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     # A cover page left by the previous build would be listed twice in the spine
     # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
     excluded.append(COVERPAGE_NAME)
+    excluded.extend(accessibility.site_only_files(config))
     config.epub_exclude_files = [
         *config.epub_exclude_files,
         *(f for f in excluded if f not in config.epub_exclude_files),
@@ -214,6 +219,7 @@ class GalienEpubBuilder(Epub3Builder):
         super().init()
         # The letter has no index entries: an index page would be an empty page.
         self.use_index = False
+        self.html_tag = accessibility.html_tag(self.config.epub_language)
         self.guide_titles = {
             **self.guide_titles,
             'toc': str(_('Table of contents')),
@@ -229,6 +235,19 @@ class GalienEpubBuilder(Epub3Builder):
         }
         site_only = {self.get_relative_uri(root, d) for d in site_only_docs(self.env)}
         self.refnodes = group_by_year(self.refnodes, issues, site_only)
+
+    def build_content(self) -> None:
+        super().build_content()
+        cover = self.config.epub_cover[0] if self.config.epub_cover else ''
+        accessibility.declare_in_package(
+            Path(self.outdir) / 'content.opf',
+            accessibility.package_metadata(self.config),
+            self.make_id(cover.replace(os.sep, '/')) if cover else '',
+        )
+
+    def build_navigation_doc(self) -> None:
+        super().build_navigation_doc()
+        accessibility.add_nav_roles(Path(self.outdir) / 'nav.xhtml')
 
 
 def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -257,6 +276,7 @@ def cover_context(
 
 
 def setup(app: Sphinx) -> None:
+    accessibility.setup(app)
     app.add_builder(GalienEpubBuilder, override=True)
     app.connect('config-inited', configure_epub)
     app.connect('builder-inited', add_cover_folder)

@@ -18,8 +18,10 @@ def add_stylesheet(app: Sphinx) -> None:
     if str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path.append(str(STATIC_DIR))
     app.add_css_file('galien.css')
-    # Printing a page from the browser gives the letter alone, not the website around it.
-    app.add_css_file('galien-print.css', media='print')
+    # Printing a page from the browser gives the letter alone, not the website around it
+    # (the ePub leaves the stylesheet out: epub/accessibility.py).
+    if app.builder.name != 'epub':
+        app.add_css_file('galien-print.css', media='print')
 
 
 def setup(app: Sphinx) -> None:
