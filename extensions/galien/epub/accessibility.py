@@ -80,7 +80,9 @@ def declare_in_package(opf: Path, entries: list[tuple[str, str]], cover_id: str)
     """Add ``entries`` to the package's metadata; mark the cover image (EPUB 3)."""
     document = minidom.parse(str(opf))
     metadata = document.getElementsByTagName('metadata')[0]
-    indent = metadata.lastChild if metadata.lastChild.nodeType == metadata.TEXT_NODE else None
+    last = metadata.lastChild
+    # New entries go before the closing tag's indentation, one per line.
+    indent = last if last is not None and last.nodeType == last.TEXT_NODE else None
     for prop, value in entries:
         meta = document.createElement('meta')
         meta.setAttribute('property', prop)
