@@ -30,7 +30,7 @@ def setup(app: Sphinx) -> None:
     chiffre.setup(app)
     board.setup(app)
     issue_page.setup(app)
-    app.add_transform(typography.FrenchSpacingTransform)
+    typography.setup(app)
     source_checks.setup(app)
     bibliography.setup(app)
     listings.setup(app)

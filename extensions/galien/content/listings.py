@@ -22,23 +22,20 @@ only, marked as such, with a link to their PDF when the centre has it.
 
 from __future__ import annotations
 
-import posixpath
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
-from sphinx.locale import __
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.chiffre import chiffre_figure
-from galien.content.typography import french_spacing
-from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
+from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
 from galien.core.registry import issue_label
-from galien.core.report import warn
+from galien.core.urls import root_prefix, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -49,37 +46,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Builders that make the website, next to which the PDFs, feed and ePub are published.
-SITE_BUILDERS = frozenset({'html', 'dirhtml'})
-#: Builders whose pages link to one another (the website and the ePub).
-LINKED_BUILDERS = SITE_BUILDERS | {'singlehtml', 'epub'}
 TEASER_LENGTH = 280
 
 
 class galien_listing(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
     """Placeholder for a listing made from the archive; ``kind`` says which."""
-
-
-def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
-    """Fill a ``{baseurl}``/``{numero}`` address pattern, warning once if it is wrong."""
-    try:
-        return pattern.format(baseurl=baseurl, numero=numero)
-    except (KeyError, IndexError, ValueError):
-        warn(
-            logger,
-            __('adresse %r : seuls {baseurl} et {numero} sont connus'),
-            pattern,
-            subtype='config',
-            once=True,
-        )
-        return ''
-
-
-def root_prefix(builder: Builder, docname: str) -> str:
-    """The relative path from ``docname``'s page to the site's root folder."""
-    index_uri = builder.get_relative_uri(docname, builder.config.root_doc)
-    folder = posixpath.dirname(index_uri)
-    return f'{folder}/' if folder else ''
 
 
 def teaser(text: str, length: int = TEASER_LENGTH) -> str:
@@ -90,19 +61,13 @@ def teaser(text: str, length: int = TEASER_LENGTH) -> str:
     return text[:length].rsplit(' ', 1)[0].rstrip(' ,;:') + '…'
 
 
-def text(value: str) -> nodes.Text:
-    return nodes.Text(french_spacing(value))
-
-
 class ListingDirective(SphinxDirective):
     """A listing of the archive; it takes no argument and no content."""
 
     kind: ClassVar[str] = ''
 
     def run(self) -> list[nodes.Node]:
-        domain = galien_domain(self.env)
-        kinds = domain.data.setdefault(LISTINGS_KEY, {}).setdefault(self.env.docname, [])
-        kinds.append(self.kind)
+        galien_domain(self.env).note_listing(self.env.docname, self.kind)
         node = galien_listing(kind=self.kind, classes=[f'galien-{self.kind}'])
         self.set_source_info(node)
         return [node]
@@ -139,12 +104,12 @@ class ListingMaker:
     def link(self, issue: Issue, label: str, classes: list[str] | None = None) -> nodes.reference:
         uri = self.builder.get_relative_uri(self.docname, issue.docname)
         reference = nodes.reference('', '', internal=True, refuri=uri, classes=classes or [])
-        reference += text(label)
+        reference += nodes.Text(label)
         return reference
 
     def external(self, uri: str, label: str, css_class: str) -> nodes.reference:
         reference = nodes.reference('', '', refuri=uri, classes=[css_class])
-        reference += text(label)
+        reference += nodes.Text(label)
         return reference
 
     def pdf_link(self, issue: Issue | PaperIssue) -> nodes.reference | None:
@@ -162,12 +127,12 @@ class ListingMaker:
 
     def paper_heading(self, issue: PaperIssue, paragraph: nodes.Element) -> None:
         """A back issue's name, its mark « édition papier » and the link to its PDF."""
-        paragraph += text(self.name(issue))
+        paragraph += nodes.Text(self.name(issue))
         if issue.titre:
-            paragraph += text(f' : {issue.titre}')
+            paragraph += nodes.Text(f' : {issue.titre}')
         paragraph += nodes.Text(' ')
         paragraph += nodes.inline(
-            '', '', text(str(_('(paper edition)'))), classes=['galien-mention-papier']
+            '', '', nodes.Text(str(_('(paper edition)'))), classes=['galien-mention-papier']
         )
         pdf = self.paper_pdf_link(issue)
         if pdf is not None:
@@ -177,13 +142,15 @@ class ListingMaker:
     def latest(self) -> list[nodes.Node]:
         issue = self.archive.latest
         if issue is None:
-            return [nodes.paragraph('', '', text(str(_('No issue published yet.'))))]
+            return [nodes.paragraph('', '', nodes.Text(str(_('No issue published yet.'))))]
         block = nodes.container(classes=['galien-dernier'])
         heading = nodes.paragraph(classes=['galien-dernier-titre'])
         heading += self.link(issue, self.name(issue))
         block += heading
         if issue.titre:
-            block += nodes.paragraph('', '', text(issue.titre), classes=['galien-titre-numero'])
+            block += nodes.paragraph(
+                '', '', nodes.Text(issue.titre), classes=['galien-titre-numero']
+            )
         chiffre = self.chiffres.get(issue.docname)
         if chiffre is not None:
             block += self.chiffre_teaser(chiffre)
@@ -202,10 +169,10 @@ class ListingMaker:
     def chiffre_teaser(self, chiffre: Chiffre) -> nodes.container:
         box = nodes.container(classes=['galien-chiffre', 'galien-chiffre-apercu'])
         box += nodes.paragraph(
-            '', '', text(str(_('Figure of the month'))), classes=['galien-chiffre-etiquette']
+            '', '', nodes.Text(str(_('Figure of the month'))), classes=['galien-chiffre-etiquette']
         )
-        box += chiffre_figure('', '', text(chiffre.figure))
-        box += nodes.paragraph('', '', text(teaser(chiffre.summary)))
+        box += chiffre_figure('', '', nodes.Text(chiffre.figure))
+        box += nodes.paragraph('', '', nodes.Text(teaser(chiffre.summary)))
         return box
 
     def subscriptions(self) -> nodes.paragraph:
@@ -236,7 +203,7 @@ class ListingMaker:
                     continue
                 paragraph += self.link(issue, self.name(issue))
                 if issue.titre:
-                    paragraph += text(f' : {issue.titre}')
+                    paragraph += nodes.Text(f' : {issue.titre}')
                 pdf = self.pdf_link(issue)
                 if pdf is not None:
                     paragraph += nodes.Text(' ')
@@ -270,11 +237,11 @@ class ListingMaker:
             else:
                 heading += self.link(issue, self.name(issue))
             box += heading
-            box += chiffre_figure('', '', text(chiffre.figure))
-            box += nodes.paragraph('', '', text(chiffre.summary))
+            box += chiffre_figure('', '', nodes.Text(chiffre.figure))
+            box += nodes.paragraph('', '', nodes.Text(chiffre.summary))
             if chiffre.source:
                 source = nodes.paragraph(
-                    '', '', text(str(_('Source: '))), classes=['galien-source']
+                    '', '', nodes.Text(str(_('Source: '))), classes=['galien-source']
                 )
                 source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
                 box += source
@@ -289,47 +256,20 @@ class ListingMaker:
         }[kind]()
 
 
-class FillListings(SphinxPostTransform):
+def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each listing placeholder by the archive as it is at writing time."""
-
-    default_priority = 5
-
-    def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(galien_listing))
-        if not placeholders:
-            return
-        domain = galien_domain(self.env)
-        maker = ListingMaker(
-            self.env._app.builder, self.env.docname, archive_of(self.env), domain.chiffres
-        )
-        for placeholder in placeholders:
-            placeholder.replace_self(maker.make(placeholder['kind']))
+    placeholders = list(doctree.findall(galien_listing))
+    if not placeholders:
+        return
+    chiffres = galien_domain(app.env).chiffres
+    maker = ListingMaker(app.builder, docname, archive_of(app.env), chiffres)
+    for placeholder in placeholders:
+        placeholder.replace_self(maker.make(placeholder['kind']))
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_pdf_url',
-        '{baseurl}pdf/galien-{numero:03d}.pdf',
-        'html',
-        types=frozenset({str}),
-        description="Address of an issue's PDF: a pattern with {baseurl} and {numero}",
-    )
-    app.add_config_value(
-        'galien_feed_url',
-        '{baseurl}atom.xml',
-        'html',
-        types=frozenset({str}),
-        description='Address of the Atom feed, a pattern with {baseurl}',
-    )
-    app.add_config_value(
-        'galien_epub_url',
-        '{baseurl}galien.epub',
-        'html',
-        types=frozenset({str}),
-        description='Address of the ePub next to the website, a pattern with {baseurl}',
-    )
     app.add_node(galien_listing)
     app.add_directive('galien-dernier-numero', LatestDirective)
     app.add_directive('galien-archives', ArchiveDirective)
     app.add_directive('galien-chiffres', ChiffresDirective)
-    app.add_post_transform(FillListings)
+    app.connect('doctree-resolved', fill_listings)

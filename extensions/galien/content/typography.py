@@ -11,10 +11,14 @@ left alone.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.transforms import SphinxTransform
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
 
 NBSP = '\u00a0'
 _RULES = (
@@ -32,20 +36,52 @@ def french_spacing(text: str) -> str:
     return text
 
 
+def is_french(config: Config) -> bool:
+    return (config.language or '').startswith('fr')
+
+
+def typeset(config: Config, text: str) -> str:
+    """``text`` as the letter's language writes it, for text outside any doctree.
+
+    The feed's entries, the ePub's cover and the e-mail's preheader are made of
+    strings, not nodes: they go through here instead of the transforms below.
+    """
+    return french_spacing(text) if is_french(config) else text
+
+
+def space_document(document: nodes.Node) -> None:
+    """Apply :func:`french_spacing` to the prose of ``document``, not to code or URLs."""
+    for text in list(document.findall(nodes.Text)):
+        parent = text.parent
+        if parent is None or isinstance(parent, _VERBATIM):
+            continue
+        if isinstance(parent, nodes.reference) and text == parent.get('refuri'):
+            continue
+        spaced = french_spacing(str(text))
+        if spaced != text:
+            parent.replace(text, nodes.Text(spaced))
+
+
 class FrenchSpacingTransform(SphinxTransform):
-    """Apply :func:`french_spacing` to the prose of French documents."""
+    """French documents are spaced as they are read, so titles and tables of contents are too."""
 
     default_priority = 510  # after IssuePageTransform, so generated text is spaced too
 
     def apply(self, **kwargs: Any) -> None:
-        if not (self.config.language or '').startswith('fr'):
-            return
-        for text in list(self.document.findall(nodes.Text)):
-            parent = text.parent
-            if parent is None or isinstance(parent, _VERBATIM):
-                continue
-            if isinstance(parent, nodes.reference) and text == parent.get('refuri'):
-                continue
-            spaced = french_spacing(str(text))
-            if spaced != text:
-                parent.replace(text, nodes.Text(spaced))
+        if is_french(self.config):
+            space_document(self.document)
+
+
+def space_resolved_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """What the editions add while writing (listings, links between issues) is spaced too.
+
+    Connected with a late priority: it runs after every other ``doctree-resolved``
+    handler, whatever the edition.
+    """
+    if is_french(app.config):
+        space_document(doctree)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_transform(FrenchSpacingTransform)
+    app.connect('doctree-resolved', space_resolved_doctree, priority=900)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, i18n, paper, registry
+from galien.core import archive, i18n, paper, registry, urls
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,3 +18,4 @@ def setup(app: Sphinx) -> None:
     paper.setup(app)
     registry.setup(app)
     archive.setup(app)
+    urls.setup(app)

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from galien.core.domain import galien_domain
+from galien.core.editions import VIEW_BUILDERS
 from galien.core.paper import back_issues
 
 if TYPE_CHECKING:
@@ -30,9 +31,6 @@ if TYPE_CHECKING:
 ARCHIVE_KEY = 'archive'
 LISTINGS_KEY = 'listings'
 WRITTEN_KEY = 'written-views'  # builder name -> docname -> view last written
-#: Builders whose pages show the archive (listings, sidebar, links between issues);
-#: the PDF and the e-mail of an issue do not change when another issue appears.
-VIEW_BUILDERS = frozenset({'html', 'dirhtml', 'singlehtml', 'epub', 'text'})
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,10 @@ class GalienDomain(Domain):
     def note_citation(self, docname: str, citation: Citation) -> None:
         self.citations.setdefault(docname, []).append(citation)
 
+    def note_listing(self, docname: str, kind: str) -> None:
+        """``docname`` shows a listing of the archive (``kind`` as in listings.py)."""
+        self.data['listings'].setdefault(docname, []).append(kind)
+
     def clear_doc(self, docname: str) -> None:
         for collected in self.data.values():
             if isinstance(collected, dict):

@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders._epub_base import COVERPAGE_NAME
 from sphinx.builders.epub3 import Epub3Builder
 
-from galien.content.typography import french_spacing
+from galien.content.typography import typeset
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
@@ -107,11 +107,11 @@ def draw_cover(
     draw.rectangle((0, 0, COVER_SIZE[0], 700), fill=BLUE)
     draw.rectangle((0, 700, COVER_SIZE[0], 730), fill=RED)
     centred(draw, 230, title, 220, (255, 255, 255), bold=True)
-    for index, text in enumerate(wrapped(draw, french_spacing(tagline), 44)[:3]):
+    for index, text in enumerate(wrapped(draw, tagline, 44)[:3]):
         centred(draw, 860 + index * 64, text, 44, GREY)
     centred(draw, 1180, numbers, 96, BLUE, bold=True)
     centred(draw, 1320, months, 52, GREY)
-    for index, text in enumerate(wrapped(draw, french_spacing(publisher), 34)[:2]):
+    for index, text in enumerate(wrapped(draw, publisher, 34)[:2]):
         centred(draw, 1600 + index * 48, text, 34, GREY)
     path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, format='PNG', optimize=True)
@@ -164,10 +164,10 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     draw_cover(
         cover_dir(app) / COVER_FILE,
         config.epub_title,
-        config.galien_tagline,
+        typeset(config, config.galien_tagline),
         numbers,
         months,
-        config.galien_publisher or config.epub_publisher,
+        typeset(config, config.galien_publisher or config.epub_publisher),
     )
     if config.epub_description in {'', 'unknown'}:
         parts = [config.galien_tagline, numbers, months]

@@ -9,8 +9,9 @@ tables, which Outlook and Gmail both lay out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 from urllib.parse import quote
 
 from docutils import frontend
@@ -20,11 +21,11 @@ from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.content.blocks import galien_block
-from galien.content.typography import french_spacing
+from galien.content.typography import typeset
 from galien.core.domain import galien_domain
 from galien.core.registry import issue_docname_number, issue_label
 from galien.core.report import warn
+from galien.core.urls import folder_url, issue_file_stem, site_url
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Set
 
     from docutils import nodes
+    from sphinx.config import Config
 
     from galien.core.model import Chiffre, Issue
 
@@ -40,33 +42,24 @@ logger = logging.getLogger(__name__)
 
 #: Widest image the 600 px letter shows, inside its 24 px margins.
 MAX_IMAGE_WIDTH = 552
+#: Gmail cuts messages beyond about 102 KB ("[Message clipped]"): warn above 100 KB.
+MAX_MESSAGE_BYTES = 100 * 1024
 #: Inboxes show about this many characters of a message's first line.
 PREHEADER_LENGTH = 140
 
 
-def preheader(chiffre: Chiffre | None, language: str) -> str:
+def preheader(chiffre: Chiffre | None, config: Config) -> str:
     """The line inboxes show after the subject: the chiffre du mois, in short."""
     if chiffre is None:
         return ''
     summary = ' '.join(f'{chiffre.figure} – {chiffre.summary}'.split())
-    if language.startswith('fr'):
-        # Collected before the typography transform ran: space it the same way.
-        summary = french_spacing(summary)
+    # Collected as written, before the typography transform: spaced like the rest.
+    summary = typeset(config, summary)
     return (
         summary
         if len(summary) <= PREHEADER_LENGTH
         else (summary[:PREHEADER_LENGTH].rsplit(' ', 1)[0] + '…')
     )
-
-
-def block_node_names() -> set[str]:
-    """Names of every letter block (masthead, chiffre, board, colophon...)."""
-    names, pending = set(), [galien_block]
-    while pending:
-        cls = pending.pop()
-        names.add(cls.__name__)
-        pending.extend(cls.__subclasses__())
-    return names
 
 
 class EmailBuilder(Builder):
@@ -93,9 +86,7 @@ class EmailBuilder(Builder):
         self.dlpath = ''
         self.highlighter = PygmentsBridge('html', self.config.pygments_style or 'sphinx')
         self.link_suffix = self.config.html_link_suffix or self.config.html_file_suffix or '.html'
-        self.baseurl = self.config.html_baseurl or ''
-        if self.baseurl and not self.baseurl.endswith('/'):
-            self.baseurl += '/'
+        self.baseurl = folder_url(self.config.html_baseurl or '')
         if not self.baseurl:
             warn(
                 logger,
@@ -109,10 +100,6 @@ class EmailBuilder(Builder):
 
     # -- which issues to write --------------------------------------------------
 
-    @staticmethod
-    def stem(issue: Issue) -> str:
-        return f'galien-{issue.numero:03d}'
-
     def get_outdated_docs(self) -> Iterator[str]:
         """Every issue whose e-mail is missing or older than its source."""
         issues_dir = self.config.galien_issues_dir
@@ -123,7 +110,7 @@ class EmailBuilder(Builder):
             if issue is None:
                 yield docname  # not read yet
                 continue
-            target = self.outdir / f'{self.stem(issue)}.html'
+            target = self.outdir / f'{issue_file_stem(issue.numero)}.html'
             source = self.env.doc2path(docname)
             if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
                 yield docname
@@ -138,16 +125,9 @@ class EmailBuilder(Builder):
         return self.get_target_uri(to, typ)
 
     def pdf_url(self, issue: Issue) -> str:
-        try:
-            return self.config.galien_pdf_url.format(baseurl=self.baseurl, numero=issue.numero)
-        except (KeyError, IndexError, ValueError):
-            warn(
-                logger,
-                __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
-                self.config.galien_pdf_url,
-                subtype='config',
-            )
-            return f'{self.baseurl}pdf/{self.stem(issue)}.pdf'
+        """The issue's PDF on the website; the default place if the pattern is wrong."""
+        url = site_url(self.config.galien_pdf_url, self.baseurl, issue.numero)
+        return url or f'{self.baseurl}pdf/{issue_file_stem(issue.numero)}.pdf'
 
     # -- writing ---------------------------------------------------------------
 
@@ -158,18 +138,6 @@ class EmailBuilder(Builder):
         # The issue's title is the message's only <h1>, as on the website.
         self.docsettings.initial_header_level = 1
 
-    def create_translator(self, *args: Any) -> nodes.NodeVisitor:
-        """The HTML visitors of every node, but the letter's own frames for its blocks."""
-        translator = super().create_translator(*args)
-        for name in block_node_names():
-            translator.__dict__.pop(f'visit_{name}', None)
-            translator.__dict__.pop(f'depart_{name}', None)
-        return translator
-
-    def text_handlers(self) -> dict[str, tuple[Any, Any]]:
-        """The extensions' ``text`` visitors, for the plain-text part."""
-        return self._registry.translation_handlers.get('text', {})
-
     def write_doc(self, docname: str, doctree: nodes.document) -> None:
         issue = galien_domain(self.env).issue_of(docname)
         if issue is None:
@@ -177,9 +145,9 @@ class EmailBuilder(Builder):
         self.current_docname = docname
         self.post_process_images(doctree)
         doctree.settings = self.docsettings
-        translator = self.create_translator(doctree, self)
+        translator = cast('EmailHTMLTranslator', self.create_translator(doctree, self))
 
-        stem = self.stem(issue)
+        stem = issue_file_stem(issue.numero)
         chiffre = galien_domain(self.env).chiffres.get(docname)
         letter = Letter(
             title=f'{self.config.project} {issue_label(self.env, issue)}',
@@ -187,19 +155,33 @@ class EmailBuilder(Builder):
             body='',
             online_url=self.get_target_uri(docname),
             pdf_url=self.pdf_url(issue),
-            preheader=preheader(chiffre, self.config.language or ''),
+            preheader=preheader(chiffre, self.config),
             publisher=self.config.galien_publisher,
         )
         # Text first: the HTML translator rewrites links and images in place.
         text = render_text(self, doctree, letter)
         doctree.walkabout(translator)
-        body = ''.join(translator.fragment)  # type: ignore[attr-defined]
+        body = ''.join(translator.fragment)
         html = render_letter(replace(letter, body=body))
         self.outdir.mkdir(parents=True, exist_ok=True)
         (self.outdir / f'{stem}.html').write_text(html, encoding='utf-8')
         (self.outdir / f'{stem}.txt').write_text(text, encoding='utf-8')
         message = build_message(letter.title.replace('\u00a0', ' '), html, text)
-        (self.outdir / f'{stem}.eml').write_bytes(message.as_bytes())
+        data = message.as_bytes()
+        (self.outdir / f'{stem}.eml').write_bytes(data)
+        if len(data) > MAX_MESSAGE_BYTES:
+            warn(
+                logger,
+                __(
+                    "l'e-mail %s.eml pèse %d Ko, plus de %d Ko : Gmail le coupera "
+                    '(« Message tronqué ») ; allégez le numéro ou ses images'
+                ),
+                stem,
+                math.ceil(len(data) / 1024),
+                MAX_MESSAGE_BYTES // 1024,
+                location=(docname, None),
+                subtype='email',
+            )
 
     def finish(self) -> None:
         pass

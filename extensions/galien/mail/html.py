@@ -21,6 +21,7 @@ from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
+from galien.content.blocks import galien_block
 from galien.core.i18n import _
 from galien.core.report import warn
 
@@ -57,6 +58,20 @@ class EmailHTMLTranslator(HTML5Translator):
     def _absolute(self, uri: str) -> str:
         page = self.letter_builder.get_target_uri(self.letter_builder.current_docname)
         return urljoin(page, uri)
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        # The letter's blocks are framed as tables here, whatever HTML visitors the
+        # website registered for them (app.add_node puts those on the instance).
+        if isinstance(node, galien_block):
+            self.visit_galien_block(node)
+        else:
+            super().dispatch_visit(node)
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        if isinstance(node, galien_block):
+            self.depart_galien_block(node)
+        else:
+            super().dispatch_departure(node)
 
     # -- links ----------------------------------------------------------------
 

@@ -8,12 +8,12 @@ the end, as plain-text letters usually do.
 
 from __future__ import annotations
 
-from types import MethodType
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.writers.text import TextTranslator
 
+from galien.content import blocks, chiffre
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
@@ -27,6 +27,14 @@ class EmailTextTranslator(TextTranslator):
     """Plain text whose links are numbered markers, their addresses in :attr:`links`."""
 
     links: list[str]
+
+    # The letter's blocks and figure as in the text edition (blocks.py, chiffre.py):
+    # Sphinx's translators dispatch along the node's classes, so one pair serves
+    # every block.
+    visit_galien_block = blocks.visit_text
+    depart_galien_block = blocks.skip_frame
+    visit_chiffre_figure = chiffre.visit_figure_text
+    depart_chiffre_figure = chiffre.depart_figure_text
 
     def _marker(self, uri: str) -> str:
         if uri not in self.links:
@@ -53,10 +61,6 @@ def render_text(builder: EmailBuilder, doctree: nodes.document, letter: Letter) 
     """The issue as plain text: links to the website and the PDF, body, addresses."""
     translator = EmailTextTranslator(doctree, builder)  # type: ignore[arg-type]
     translator.links = []
-    for name, (visit, depart) in builder.text_handlers().items():
-        setattr(translator, f'visit_{name}', MethodType(visit, translator))
-        if depart:
-            setattr(translator, f'depart_{name}', MethodType(depart, translator))
     doctree.walkabout(translator)
     editions = (
         f'{_("Read online")} : {letter.online_url}\n{_("Download the PDF")} : {letter.pdf_url}\n'

@@ -17,7 +17,7 @@ from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 
 from galien.core.domain import galien_domain
-from galien.print.print_edition import pdf_basename
+from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -83,7 +83,7 @@ def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
         return
     domain = galien_domain(app.env)
     sources = {
-        pdf_basename(issue.numero): str(app.env.doc2path(issue.docname))
+        issue_file_stem(issue.numero): str(app.env.doc2path(issue.docname))
         for issue in domain.ordered_issues()
     }
     text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'

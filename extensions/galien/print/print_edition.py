@@ -26,6 +26,7 @@ from sphinx.util.texescape import escape
 from galien.core.domain import galien_domain
 from galien.core.registry import issue_label
 from galien.core.report import warn
+from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,11 +54,6 @@ LATEX_ELEMENTS = {
     'geometry': r'\usepackage[a4paper,top=11mm,bottom=16mm,left=13mm,right=13mm,'
     r'headheight=14pt,headsep=4mm,footskip=8mm,includehead]{geometry}',
 }
-
-
-def pdf_basename(numero: int) -> str:
-    """``galien-020``: the name of an issue's ``.tex`` and ``.pdf`` files."""
-    return f'galien-{numero:03d}'
 
 
 def configure_latex(app: Sphinx, config: Config) -> None:
@@ -88,7 +84,7 @@ def latex_documents(
     return [
         (
             issue.docname,
-            f'{pdf_basename(issue.numero)}.tex',
+            f'{issue_file_stem(issue.numero)}.tex',
             escape(
                 f'{config.project} {issue_label(env, issue)}'.replace('\u00a0', ' '),
                 config.latex_engine,
@@ -121,7 +117,7 @@ def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
             subtype='latex',
         )
     app.config.latex_documents = latex_documents(builder.env, issues)
-    remove_stale_outputs(Path(builder.outdir), {pdf_basename(i.numero) for i in issues})
+    remove_stale_outputs(Path(builder.outdir), {issue_file_stem(i.numero) for i in issues})
     # The build date would change every .tex every day and rebuild every PDF:
     # the letter prints its month instead.
     builder.context['date'] = ''

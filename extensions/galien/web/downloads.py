@@ -14,22 +14,21 @@ one, at its end, to the same place as the print edition's PDFs
 
 from __future__ import annotations
 
-import posixpath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.locale import __
-from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 
 from galien.content.issue_page import masthead
-from galien.content.listings import SITE_BUILDERS, site_url
 from galien.core.archive import archive_of
+from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.paper import back_issues
 from galien.core.registry import issue_label
 from galien.core.report import warn
+from galien.core.urls import root_prefix, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,68 +36,48 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-class PdfDownloadLink(SphinxPostTransform):
-    """Append a "Télécharger le PDF" link to an issue's masthead."""
-
-    default_priority = 800
-    builders = ('html', 'dirhtml')
-
-    def run(self, **kwargs: Any) -> None:
-        for node in self.document.findall(masthead):
-            if node.get('numero') is None:
-                continue
-            uri = self._pdf_uri(node['numero'])
-            if not uri:
-                continue
-            label = str(_('Download the PDF'))
-            paragraph = nodes.paragraph(classes=['galien-telecharger'])
-            paragraph += nodes.reference(label, label, refuri=uri, classes=['galien-pdf'])
-            node += paragraph
-
-    def _pdf_uri(self, numero: int) -> str:
-        index = self.app.builder.get_relative_uri(self.env.docname, self.config.root_doc)
-        root = posixpath.dirname(index)
-        try:
-            return self.config.galien_pdf_url.format(
-                baseurl=f'{root}/' if root else '', numero=numero
-            )
-        except (KeyError, IndexError, ValueError):
-            warn(
-                logger,
-                __('galien_pdf_url %r : seuls {baseurl} et {numero} sont connus'),
-                self.config.galien_pdf_url,
-                subtype='config',
-                once=True,
-            )
-            return ''
+def add_pdf_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Append a "Télécharger le PDF" link to an issue's masthead, on the website only."""
+    if app.builder.name not in SITE_BUILDERS:
+        return
+    for node in doctree.findall(masthead):
+        if node.get('numero') is None:
+            continue
+        uri = site_url(app.config.galien_pdf_url, root_prefix(app.builder, docname), node['numero'])
+        if not uri:
+            continue
+        label = str(_('Download the PDF'))
+        paragraph = nodes.paragraph(classes=['galien-telecharger'])
+        paragraph += nodes.reference(label, label, refuri=uri, classes=['galien-pdf'])
+        node += paragraph
 
 
-class PaperIssueLinks(PdfDownloadLink):
+def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """``{galien}`7``` on a back issue published on paper only: a link to its PDF.
 
     The registry leaves such a citation as text (``galien-papier``, with its
     number); on the website, where the PDF is published, it becomes a link.
     """
-
-    def run(self, **kwargs: Any) -> None:
-        paper = back_issues(self.config)
-        for node in list(self.document.findall(nodes.inline)):
-            issue = paper.get(node.get('numero', 0))
-            if 'galien-papier' not in node['classes'] or issue is None or not issue.pdf:
-                continue
-            uri = self._pdf_uri(issue.numero)
-            if not uri:
-                continue
-            label = issue_label(self.env, issue)
-            reference = nodes.reference(
-                '',
-                '',
-                refuri=uri,
-                reftitle=f'{self.config.project} {label} ({_("PDF of the paper edition")})',
-                classes=['galien-pdf-papier'],
-            )
-            node.replace_self(reference)
-            reference += node
+    if app.builder.name not in SITE_BUILDERS:
+        return
+    paper = back_issues(app.config)
+    for node in list(doctree.findall(nodes.inline)):
+        issue = paper.get(node.get('numero', 0))
+        if 'galien-papier' not in node['classes'] or issue is None or not issue.pdf:
+            continue
+        uri = site_url(app.config.galien_pdf_url, root_prefix(app.builder, docname), issue.numero)
+        if not uri:
+            continue
+        label = issue_label(app.env, issue)
+        reference = nodes.reference(
+            '',
+            '',
+            refuri=uri,
+            reftitle=f'{app.config.project} {label} ({_("PDF of the paper edition")})',
+            classes=['galien-pdf-papier'],
+        )
+        node.replace_self(reference)
+        reference += node
 
 
 def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
@@ -132,6 +111,6 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_post_transform(PdfDownloadLink)
-    app.add_post_transform(PaperIssueLinks)
+    app.connect('doctree-resolved', add_pdf_link)
+    app.connect('doctree-resolved', link_paper_issues)
     app.connect('build-finished', publish_paper_pdfs)

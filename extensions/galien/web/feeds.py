@@ -21,12 +21,13 @@ from xml.etree import ElementTree
 from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.content.listings import SITE_BUILDERS, site_url
-from galien.content.typography import french_spacing
+from galien.content.typography import typeset
 from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
+from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.registry import issue_label
+from galien.core.urls import folder_url, site_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,25 +54,18 @@ def xml_text(value: str) -> str:
 
 
 def base_url(builder: Builder) -> str:
-    base = builder.config.html_baseurl or ''
-    return base if base.endswith('/') or not base else f'{base}/'
+    return folder_url(builder.config.html_baseurl or '')
 
 
 def page_url(builder: Builder, docname: str) -> str:
     return base_url(builder) + builder.get_target_uri(docname)
 
 
-def atom(tag: str) -> str:
-    return f'{{{ATOM_NS}}}{tag}'
-
-
 def child(
     parent: ElementTree.Element, tag: str, text: str = '', **attributes: str
 ) -> ElementTree.Element:
     """An Atom element; the serialiser escapes its text and attributes."""
-    element = ElementTree.SubElement(
-        parent, atom(tag), {k: xml_text(v) for k, v in attributes.items()}
-    )
+    element = ElementTree.SubElement(parent, tag, {k: xml_text(v) for k, v in attributes.items()})
     if text:
         element.text = xml_text(text)
     return element
@@ -86,14 +80,15 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
     config, env = builder.config, builder.env
     chiffres = galien_domain(env).chiffres
     base = base_url(builder)
-    ElementTree.register_namespace('', ATOM_NS)
-    feed = ElementTree.Element(atom('feed'), {XML_LANG: config.language or 'en'})
+    # The namespace is declared on the root and every name left unqualified: the
+    # serialiser then needs no process-wide prefix (ElementTree.register_namespace).
+    feed = ElementTree.Element('feed', {'xmlns': ATOM_NS, XML_LANG: config.language or 'en'})
     latest = archive.latest
     updated = issue_date(latest.year, latest.month) if latest else issue_date(1970, 1)
     child(feed, 'id', base)
     child(feed, 'title', config.project)
     if config.galien_tagline:
-        child(feed, 'subtitle', french_spacing(config.galien_tagline))
+        child(feed, 'subtitle', typeset(config, config.galien_tagline))
     child(feed, 'updated', updated.isoformat())
     author = child(feed, 'author')
     child(author, 'name', config.galien_publisher or config.author)
@@ -111,7 +106,7 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
         name = f'{config.project} {issue_label(env, issue)}'
         published = issue_date(issue.year, issue.month).isoformat()
         child(entry, 'id', url)
-        child(entry, 'title', french_spacing(f'{name} : {issue.titre}' if issue.titre else name))
+        child(entry, 'title', typeset(config, f'{name} : {issue.titre}' if issue.titre else name))
         child(entry, 'published', published)
         child(entry, 'updated', published)
         child(entry, 'link', href=url, rel='alternate', type='text/html')
@@ -128,7 +123,7 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
         chiffre = chiffres.get(issue.docname)
         if chiffre is not None:
             summary = f'{_("Figure of the month")} : {chiffre.figure}. {chiffre.summary}'
-            child(entry, 'summary', french_spacing(' '.join(summary.split())))
+            child(entry, 'summary', typeset(config, ' '.join(summary.split())))
     ElementTree.indent(feed)
     return ElementTree.tostring(feed, encoding='utf-8', xml_declaration=True) + b'\n'
 
@@ -137,14 +132,13 @@ def sitemap(builder: Builder) -> bytes:
     """Every page of the site, with the issue's month as its last change."""
     archive = archive_of(builder.env)
     months = {issue.docname: issue for issue in archive.newest_first}
-    ElementTree.register_namespace('', SITEMAP_NS)
-    urlset = ElementTree.Element(f'{{{SITEMAP_NS}}}urlset')
+    urlset = ElementTree.Element('urlset', {'xmlns': SITEMAP_NS})
     for docname in sorted(builder.env.found_docs):
-        url = ElementTree.SubElement(urlset, f'{{{SITEMAP_NS}}}url')
-        ElementTree.SubElement(url, f'{{{SITEMAP_NS}}}loc').text = page_url(builder, docname)
+        url = ElementTree.SubElement(urlset, 'url')
+        ElementTree.SubElement(url, 'loc').text = page_url(builder, docname)
         if docname in months:
             issue = months[docname]
-            ElementTree.SubElement(url, f'{{{SITEMAP_NS}}}lastmod').text = issue.date + '-01'
+            ElementTree.SubElement(url, 'lastmod').text = issue.date + '-01'
     return ElementTree.tostring(urlset, encoding='utf-8', xml_declaration=True) + b'\n'
 
 

@@ -8,16 +8,14 @@ another get them (the website and the ePub), not the PDF or the e-mail.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from galien.content.issue_page import masthead
-from galien.content.listings import LINKED_BUILDERS
-from galien.content.typography import french_spacing
 from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
+from galien.core.editions import LINKED_BUILDERS
 from galien.core.i18n import _
 from galien.core.registry import issue_label
 
@@ -27,22 +25,19 @@ if TYPE_CHECKING:
     from galien.core.model import Issue
 
 
-class IssueLinks(SphinxPostTransform):
-    """Add "Cité dans" under the masthead and previous/next links at the end."""
+class IssueLinks:
+    """ "Cité dans" under the masthead and previous/next links at the end of an issue."""
 
-    default_priority = 5
+    def __init__(self, app: Sphinx, docname: str) -> None:
+        self.builder, self.env, self.docname = app.builder, app.env, docname
 
-    def run(self, **kwargs: Any) -> None:
-        builder = self.env._app.builder  # as Sphinx's own post-transforms do
-        if builder.name not in LINKED_BUILDERS:
-            return
-        domain = galien_domain(self.env)
-        issue = domain.issue_of(self.env.docname)
+    def add_to(self, doctree: nodes.document) -> None:
+        issue = galien_domain(self.env).issue_of(self.docname)
         archive = archive_of(self.env)
         if issue is None or archive.by_numero.get(issue.numero) != issue:
             return
         section = next(
-            (s for s in self.document.findall(nodes.section) if 'galien-numero' in s['classes']),
+            (s for s in doctree.findall(nodes.section) if 'galien-numero' in s['classes']),
             None,
         )
         if section is None:
@@ -57,15 +52,15 @@ class IssueLinks(SphinxPostTransform):
             section += self.neighbours(older, newer)
 
     def link(self, target: Issue, label: str, classes: list[str]) -> nodes.reference:
-        uri = self.env._app.builder.get_relative_uri(self.env.docname, target.docname)
+        uri = self.builder.get_relative_uri(self.docname, target.docname)
         reference = nodes.reference('', '', internal=True, refuri=uri, classes=classes)
-        reference += nodes.Text(french_spacing(label))
+        reference += nodes.Text(label)
         return reference
 
     def cited_in(self, citers: list[Issue]) -> nodes.paragraph:
         paragraph = nodes.paragraph(classes=['galien-cite-dans'])
-        paragraph += nodes.Text(french_spacing(str(_('Cited in'))) + ' ')
-        project = self.config.project
+        paragraph += nodes.Text(str(_('Cited in')) + ' ')
+        project = self.env.config.project
         for index, citer in enumerate(citers):
             if index:
                 paragraph += nodes.Text(', ')
@@ -84,13 +79,17 @@ class IssueLinks(SphinxPostTransform):
             if target is None:
                 continue
             paragraph = nodes.paragraph(classes=[css])
-            paragraph += nodes.inline(
-                '', french_spacing(f'{word} : '), classes=['galien-nav-etiquette']
-            )
+            paragraph += nodes.inline('', f'{word} : ', classes=['galien-nav-etiquette'])
             paragraph += self.link(target, issue_label(self.env, target), [css])
             box += paragraph
         return box
 
 
+def add_issue_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """On the pages that link to one another (website, ePub), once references are resolved."""
+    if app.builder.name in LINKED_BUILDERS:
+        IssueLinks(app, docname).add_to(doctree)
+
+
 def setup(app: Sphinx) -> None:
-    app.add_post_transform(IssueLinks)
+    app.connect('doctree-resolved', add_issue_links)

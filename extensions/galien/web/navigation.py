@@ -14,12 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galien.content.listings import SITE_BUILDERS, root_prefix, site_url
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
+from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
 from galien.core.registry import issue_label
+from galien.core.urls import root_prefix, site_url
 
 if TYPE_CHECKING:
     from docutils.nodes import document

@@ -1,0 +1,80 @@
+"""Addresses and file names of the letter's editions, made in one place.
+
+* ``galien_pdf_url``, ``galien_feed_url`` and ``galien_epub_url`` are patterns
+  with ``{baseurl}`` (and ``{numero}`` for the PDF): :func:`site_url` fills them
+  and warns once, as ``galien.config``, when a pattern names anything else.
+* :func:`issue_file_stem` is the ``galien-020`` of every per-issue file (the
+  PDF and its ``.tex``, the e-mail's three files).
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import TYPE_CHECKING
+
+from sphinx.locale import __
+from sphinx.util import logging
+
+from galien.core.report import warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+logger = logging.getLogger(__name__)
+
+
+def issue_file_stem(numero: int) -> str:
+    """``galien-020``: the name, without extension, of an issue's own files."""
+    return f'galien-{numero:03d}'
+
+
+def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
+    """Fill a ``{baseurl}``/``{numero}`` address pattern, warning once if it is wrong."""
+    try:
+        return pattern.format(baseurl=baseurl, numero=numero)
+    except (KeyError, IndexError, ValueError):
+        warn(
+            logger,
+            __('adresse %r : seuls {baseurl} et {numero} sont connus'),
+            pattern,
+            subtype='config',
+            once=True,
+        )
+        return ''
+
+
+def root_prefix(builder: Builder, docname: str) -> str:
+    """The relative path from ``docname``'s page to the site's root folder."""
+    index_uri = builder.get_relative_uri(docname, builder.config.root_doc)
+    folder = posixpath.dirname(index_uri)
+    return f'{folder}/' if folder else ''
+
+
+def folder_url(url: str) -> str:
+    """``url`` ending with ``/``, so that page names can follow it (empty stays empty)."""
+    return url if url.endswith('/') or not url else f'{url}/'
+
+
+def setup(app: Sphinx) -> None:
+    app.add_config_value(
+        'galien_pdf_url',
+        '{baseurl}pdf/galien-{numero:03d}.pdf',  # the PDF's name is issue_file_stem()
+        'html',
+        types=frozenset({str}),
+        description="Address of an issue's PDF: a pattern with {baseurl} and {numero}",
+    )
+    app.add_config_value(
+        'galien_feed_url',
+        '{baseurl}atom.xml',
+        'html',
+        types=frozenset({str}),
+        description='Address of the Atom feed, a pattern with {baseurl}',
+    )
+    app.add_config_value(
+        'galien_epub_url',
+        '{baseurl}galien.epub',
+        'html',
+        types=frozenset({str}),
+        description='Address of the ePub next to the website, a pattern with {baseurl}',
+    )
