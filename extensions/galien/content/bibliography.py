@@ -77,9 +77,35 @@ class UnknownKeyInOurWords(std_logging.Filter):
         return True
 
 
-def setup(app: Sphinx) -> None:
-    app.connect('builder-inited', warn_duplicate_keys)
-    for module in BIBTEX_LOGGERS:
-        bibtex_logger = std_logging.getLogger(f'sphinx.sphinxcontrib.bibtex.{module}')
+def bibtex_loggers() -> list[std_logging.Logger]:
+    return [
+        std_logging.getLogger(f'sphinx.sphinxcontrib.bibtex.{module}') for module in BIBTEX_LOGGERS
+    ]
+
+
+def reword_unknown_keys(app: Sphinx) -> None:
+    """For this build, an unknown citation key is told in French, as ``galien.citation``.
+
+    Workaround for sphinxcontrib-bibtex 2.7.0: its ``bibtex.key_not_found``
+    warning (``could not find bibtex key "..."``) is written in English by each of
+    its role and directive modules, and it offers no hook to word it otherwise
+    (no event, no message catalog). A logging filter on those modules' loggers
+    re-words the record and keeps its location; it is added on ``builder-inited``
+    and removed by :func:`stop_rewording_unknown_keys` on ``build-finished``, so
+    nothing outlives the build.
+    """
+    for bibtex_logger in bibtex_loggers():
         if not any(isinstance(f, UnknownKeyInOurWords) for f in bibtex_logger.filters):
             bibtex_logger.addFilter(UnknownKeyInOurWords())
+
+
+def stop_rewording_unknown_keys(app: Sphinx, exception: Exception | None) -> None:
+    for bibtex_logger in bibtex_loggers():
+        for installed in [f for f in bibtex_logger.filters if isinstance(f, UnknownKeyInOurWords)]:
+            bibtex_logger.removeFilter(installed)
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('builder-inited', warn_duplicate_keys)
+    app.connect('builder-inited', reword_unknown_keys)
+    app.connect('build-finished', stop_rewording_unknown_keys)

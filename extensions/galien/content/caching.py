@@ -1,12 +1,11 @@
 """Caches for look-ups that upstream code repeats on every page of every issue.
 
-* pybtex 0.26 (``pybtex/plugin/__init__.py``, ``_load_entry_point``) asks
-  ``importlib.metadata.entry_points()`` again on every ``find_plugin`` call,
-  which re-reads every installed package's metadata (about 8 ms, twice per
-  ``footcite``). Entry points do not change during a build: cache them.
+* pybtex's plugin look-ups: see :func:`cache_pybtex_plugins`, the one place
+  where the extension patches a dependency, for the length of a build only.
 * Sphinx memoises search-index stems per page only (``IndexBuilder.feed``);
   the French Snowball stemmer is pure Python and a letter repeats its
-  vocabulary from issue to issue: keep the stems for the whole build.
+  vocabulary from issue to issue: :class:`FrenchSearchWithStemCache` keeps the
+  stems for the whole build.
 """
 
 from __future__ import annotations
@@ -18,26 +17,44 @@ import pybtex.plugin
 from sphinx.search.fr import SearchFrench
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
 
 
-def _cached(entry_points: Any) -> Any:
-    @functools.cache
-    def selected(**selection: str) -> Any:
-        return entry_points(**selection)
+class CachedEntryPoints:
+    """``importlib.metadata.entry_points`` with each selection read once."""
 
-    def entry_points_cached(**selection: str) -> Any:
+    def __init__(self, entry_points: Callable[..., Any]) -> None:
+        self.uncached = entry_points
+        self._selected = functools.cache(entry_points)
+
+    def __call__(self, **selection: str) -> Any:
         # Only selections are cached: pybtex always passes group= and name=.
-        return selected(**selection) if selection else entry_points()
-
-    entry_points_cached.cache_clear = selected.cache_clear  # type: ignore[attr-defined]
-    entry_points_cached.uncached = entry_points  # type: ignore[attr-defined]
-    return entry_points_cached
+        return self._selected(**selection) if selection else self.uncached()
 
 
-def cache_pybtex_plugins() -> None:
-    if not hasattr(pybtex.plugin.entry_points, 'uncached'):
-        pybtex.plugin.entry_points = _cached(pybtex.plugin.entry_points)
+def cache_pybtex_plugins(app: Sphinx) -> None:
+    """For this build, pybtex reads each plugin's entry point once.
+
+    Workaround for pybtex 0.26.1 (``pybtex/plugin/__init__.py``,
+    ``_load_entry_point``), used by sphinxcontrib-bibtex 2.7.0: every
+    ``find_plugin`` call asks ``importlib.metadata.entry_points()`` again,
+    which re-reads every installed package's metadata (about 8 ms, twice per
+    ``footcite``). pybtex has no cache of its own and no upstream issue is
+    known; Pygments fixed the same cost the same way (pygments/pygments#2979).
+    Entry points do not change during a build, so the look-up is cached from
+    ``builder-inited`` and :func:`restore_pybtex_plugins` puts pybtex back as
+    it was on ``build-finished``.
+    """
+    if not isinstance(pybtex.plugin.entry_points, CachedEntryPoints):
+        pybtex.plugin.entry_points = CachedEntryPoints(pybtex.plugin.entry_points)
+
+
+def restore_pybtex_plugins(app: Sphinx, exception: Exception | None) -> None:
+    """Undo :func:`cache_pybtex_plugins` once the build is over, failed or not."""
+    if isinstance(pybtex.plugin.entry_points, CachedEntryPoints):
+        pybtex.plugin.entry_points = pybtex.plugin.entry_points.uncached
 
 
 class FrenchSearchWithStemCache(SearchFrench):
@@ -56,5 +73,6 @@ class FrenchSearchWithStemCache(SearchFrench):
 
 
 def setup(app: Sphinx) -> None:
-    cache_pybtex_plugins()
+    app.connect('builder-inited', cache_pybtex_plugins)
+    app.connect('build-finished', restore_pybtex_plugins)
     app.add_search_language(FrenchSearchWithStemCache)
