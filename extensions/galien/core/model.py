@@ -44,8 +44,9 @@ class PaperIssue:
 
     ``pdf`` is the path of its PDF in the source tree (``archives/galien-007.pdf``),
     empty when the centre has none or the file is not usable. ``line`` is where the
-    entry starts in the data file, for warnings; it does not count in comparisons,
-    so that moving an entry does not make Sphinx read every page again.
+    entry starts in the data file, for warnings; it is left out of comparisons and
+    of ``repr`` (which Sphinx compares configurations with), so that moving an
+    entry does not make Sphinx read every page again.
     """
 
     numero: int
@@ -54,7 +55,7 @@ class PaperIssue:
     titre: str = ''
     pdf: str = ''
     chiffre: Chiffre | None = None
-    line: int = field(default=0, compare=False)
+    line: int = field(default=0, compare=False, repr=False)
 
     @property
     def date(self) -> str:
