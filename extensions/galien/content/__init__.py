@@ -13,6 +13,7 @@ from galien.content import (
     board,
     caching,
     chiffre,
+    drugs,
     issue_page,
     listings,
     markup,
@@ -34,3 +35,4 @@ def setup(app: Sphinx) -> None:
     source_checks.setup(app)
     bibliography.setup(app)
     listings.setup(app)
+    drugs.setup(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, i18n, paper, registry, urls
+from galien.core import archive, drugs, i18n, paper, registry, urls
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,3 +19,4 @@ def setup(app: Sphinx) -> None:
     registry.setup(app)
     archive.setup(app)
     urls.setup(app)
+    drugs.setup(app)

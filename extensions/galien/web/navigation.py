@@ -3,7 +3,7 @@
 Book and PyData themes render the whole toctree into every page, so a flat
 list of 240 issues costs 240 links on each of 240 pages. This sidebar
 (``galien-sidebar-nav.html``, put in place of the theme's ``sbt-sidebar-nav.html``
-or ``sidebar-nav-bs.html``) shows the home page, the archive listings, one link
+or ``sidebar-nav-bs.html``) shows the home page, the chiffres page, the index of drugs, one link
 per year and the issues of the page's own year only: at most a dozen issues,
 whatever the size of the archive. The back issues published on paper only are
 there too, in their year, linked to their PDF when the centre has it.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
+from galien.core.drugs import domain_of
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
@@ -58,7 +59,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
             'current': pagename == root,
         }
     ]
-    for docname in docs_with_listing(app, 'chiffres'):
+    for docname in [*docs_with_listing(app, 'chiffres'), *domain_of(env).index_pages]:
         if docname != root and docname in env.titles:
             pages.append(
                 {

@@ -1,0 +1,77 @@
+"""``medicaments.json``: the index of drugs as data, for other tools.
+
+Written at the root of the website after an ``html`` or ``dirhtml`` build
+(never into the ePub), from the same index as the page « Index des
+médicaments »: one object per DCI in French alphabetical order, with its
+brands, ATC code and class, and the issues that discuss it (the presentation
+first, then the mentions, newest first), each with its address. Addresses are
+absolute when ``html_baseurl`` is set, else relative to the site's root. The
+file is rewritten only when its content changes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from galien.content.drugs import atc_class
+from galien.core.drugs import domain_of
+from galien.core.editions import SITE_BUILDERS
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+
+    from galien.core.drugs import DrugIndex
+
+DATA_FILE = 'medicaments.json'
+FORMAT_VERSION = 1
+
+
+def drug_data(builder: Builder, index: DrugIndex) -> dict[str, Any]:
+    """The index as plain data, in the order of the page."""
+    base = builder.config.html_baseurl or ''
+    if base and not base.endswith('/'):
+        base += '/'
+
+    def url(docname: str, anchor: str) -> str:
+        relative = f'{builder.get_target_uri(docname)}#{anchor}'
+        return urljoin(base, relative) if base else relative
+
+    return {
+        'version': FORMAT_VERSION,
+        'medicaments': [
+            {
+                'dci': entry.dci,
+                'specialites': list(entry.brands),
+                'atc': entry.atc,
+                'classe_atc': atc_class(entry.atc) if entry.atc else '',
+                'numeros': [
+                    {
+                        'numero': place.numero,
+                        'date': f'{place.year:04d}-{place.month:02d}',
+                        'url': url(place.docname, place.anchor),
+                        'presentation': place.presentation,
+                    }
+                    for place in entry.places
+                ],
+            }
+            for entry in index.entries
+        ],
+    }
+
+
+def write_drug_data(app: Sphinx, exception: Exception | None) -> None:
+    """After a website build, write ``medicaments.json`` next to the pages."""
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
+        return
+    data = drug_data(app.builder, domain_of(app.env).index)
+    content = json.dumps(data, ensure_ascii=False, indent=1) + '\n'
+    path = app.outdir / DATA_FILE
+    if not path.is_file() or path.read_text(encoding='utf-8') != content:
+        path.write_text(content, encoding='utf-8')
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('build-finished', write_drug_data)
