@@ -83,7 +83,8 @@ latexpdf: $(VENV_STAMP) system-tex
 	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
 
 # The deployable folder: the website, the PDFs where galien_pdf_url points
-# (pdf/ by default) and the ePub at its root. One build after the other: they
+# (pdf/ by default; the html build has already put the back issues' PDFs from
+# archives/ there) and the ePub at its root. One build after the other: they
 # share the doctrees.
 site:
 	$(MAKE) --no-print-directory html

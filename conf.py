@@ -29,6 +29,8 @@ galien_publisher = 'Centre Oscar Lambret – Centre Régional de Lutte Contre le
 
 # Issues 1 to 19 were published on paper only: they can be cited with {galien}.
 galien_paper_issues = list(range(1, 20))
+# Those whose month (and PDF, title, chiffre) the centre has are described in
+# archives/numeros-papier.yml (galien_paper_archive): see the README.
 
 # Who signs the letter, by period: an issue gets the period in force at its date.
 galien_colophons = [
