@@ -417,3 +417,16 @@ def test_editing_the_data_file_updates_the_site_and_only_then(tmp_path):
         assert 'Galien N° 12 – avril 2017 : Nouveau venu (édition papier)' in home
     finally:
         app.cleanup()
+
+
+def test_galien_paper_issues_holds_numbers_only(tmp_path):
+    source = write_source(tmp_path / 'src')
+    app = build_with(source, tmp_path / 'build', galien_paper_issues=[2, '3', {'numero': 4}, 0])
+    try:
+        assert (
+            'WARNING: galien_paper_issues ne contient que des numéros (entiers positifs), '
+            "pas '3', {'numero': 4}, 0 ; un numéro avec son mois et son PDF se déclare dans "
+            'archives/numeros-papier.yml [galien.config]'
+        ) in warnings(app)
+    finally:
+        app.cleanup()

@@ -229,8 +229,29 @@ class PaperArchiveReader:
         return Chiffre(figure, ' '.join(summary.split()), source)
 
 
+def check_paper_numbers(config: Config) -> None:
+    """``galien_paper_issues`` holds numbers only; anything else would never match a citation."""
+    wrong = [
+        number
+        for number in config.galien_paper_issues
+        if not isinstance(number, int) or isinstance(number, bool) or number <= 0
+    ]
+    if wrong:
+        warn(
+            logger,
+            __(
+                'galien_paper_issues ne contient que des numéros (entiers positifs), pas %s ; '
+                'un numéro avec son mois et son PDF se déclare dans %s'
+            ),
+            ', '.join(map(repr, wrong)),
+            config.galien_paper_archive or DEFAULT_FILE,
+            subtype='config',
+        )
+
+
 def read_paper_archive(app: Sphinx, config: Config) -> None:
-    """Read ``galien_paper_archive`` into ``galien_paper_back_issues``."""
+    """Check ``galien_paper_issues``; read ``galien_paper_archive`` into the back issues."""
+    check_paper_numbers(config)
     relative = config.galien_paper_archive
     config.galien_paper_back_issues = ()
     if not relative:
