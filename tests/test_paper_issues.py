@@ -430,3 +430,12 @@ def test_galien_paper_issues_holds_numbers_only(tmp_path):
         ) in warnings(app)
     finally:
         app.cleanup()
+
+
+def test_dirhtml_links_resolve_too(tmp_path):
+    with built('dirhtml', write_source(tmp_path / 'src')) as app:
+        page = app.outdir / 'issues/020/index.html'
+        html = BeautifulSoup(page.read_text(encoding='utf-8'), 'html.parser')
+        link = html.find('span', string='Galien 7').find_parent('a')
+        assert link['href'] == '../../pdf/galien-007.pdf'
+        assert (page.parent / link['href']).resolve().read_bytes()[:5] == b'%PDF-'

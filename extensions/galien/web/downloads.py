@@ -60,10 +60,12 @@ def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     """
     if app.builder.name not in SITE_BUILDERS:
         return
-    paper = back_issues(app.config)
+    paper = {numero: issue for numero, issue in back_issues(app.config).items() if issue.pdf}
+    if not paper:
+        return
     for node in list(doctree.findall(nodes.inline)):
         issue = paper.get(node.get('numero', 0))
-        if 'galien-papier' not in node['classes'] or issue is None or not issue.pdf:
+        if 'galien-papier' not in node['classes'] or issue is None:
             continue
         uri = site_url(app.config.galien_pdf_url, root_prefix(app.builder, docname), issue.numero)
         if not uri:
