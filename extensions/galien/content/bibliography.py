@@ -1,7 +1,11 @@
-"""Citations: checks on ``references.bib`` and clear words for unknown keys.
+"""Citations: the Vancouver style, checks on ``references.bib`` and clear words for unknown keys.
 
+The ``vancouver`` styles of :mod:`galien.content.vancouver` are registered
+here, for ``bibtex_default_style`` and ``bibtex_foot_reference_style``.
 A key defined twice silently drops one of the entries (pybtex keeps the
 first); bibtex's own warning names neither the line nor the second entry.
+An entry type the Vancouver style does not know is printed plainly and
+reported with its line (``galien.reference-style``).
 An unknown key is reported by sphinxcontrib-bibtex as ``bibtex.key_not_found``
 in English; we re-word it for editors under the ``galien.citation`` type.
 """
@@ -10,15 +14,21 @@ from __future__ import annotations
 
 import logging as std_logging
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+import pybtex.plugin
+from pybtex.exceptions import PybtexError
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.content import vancouver
 from galien.core.report import WARNING_TYPE, warn
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sphinx.application import Sphinx
+    from sphinxcontrib.bibtex.domain import BibtexDomain
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +37,8 @@ ENTRY_START = re.compile(
 )
 
 
-def warn_duplicate_keys(app: Sphinx) -> None:
-    seen: dict[str, str] = {}
+def entry_lines(app: Sphinx) -> Iterator[tuple[str, str]]:
+    """``(key, 'path:line')`` of each entry of the .bib files, in order."""
     for name in app.config.bibtex_bibfiles:
         path = app.confdir / name
         try:
@@ -37,23 +47,65 @@ def warn_duplicate_keys(app: Sphinx) -> None:
             continue  # sphinxcontrib-bibtex reports unreadable files itself
         for lineno, line in enumerate(lines, start=1):
             match = ENTRY_START.match(line)
-            if match is None:
-                continue
-            key, where = match[1], f'{path}:{lineno}'
-            if key in seen:
-                warn(
-                    logger,
-                    __(
-                        'la clé %r est déjà définie en %s : une des deux entrées '
-                        'serait perdue, renommez-en une'
-                    ),
-                    key,
-                    seen[key],
-                    location=where,
-                    subtype='bibtex',
-                )
-            else:
-                seen[key] = where
+            if match is not None:
+                yield match[1], f'{path}:{lineno}'
+
+
+def warn_duplicate_keys(app: Sphinx) -> None:
+    seen: dict[str, str] = {}
+    for key, where in entry_lines(app):
+        if key in seen:
+            warn(
+                logger,
+                __(
+                    'la clé %r est déjà définie en %s : une des deux entrées '
+                    'serait perdue, renommez-en une'
+                ),
+                key,
+                seen[key],
+                location=where,
+                subtype='bibtex',
+            )
+        else:
+            seen[key] = where
+
+
+def uses_vancouver(app: Sphinx) -> bool:
+    try:
+        style = pybtex.plugin.find_plugin(
+            'pybtex.style.formatting', app.config.bibtex_default_style
+        )
+    except PybtexError:
+        return False  # sphinxcontrib-bibtex reports an unknown style itself
+    return isinstance(style, type) and issubclass(style, vancouver.VancouverStyle)
+
+
+def warn_unknown_entry_types(app: Sphinx) -> None:
+    """An entry type the Vancouver style has no template for prints plainly: say so, with its line.
+
+    Runs after sphinxcontrib-bibtex has read the .bib files (``builder-inited``).
+    """
+    if not uses_vancouver(app):
+        return
+    entries = cast('BibtexDomain', app.env.domains['cite']).bibdata.data.entries
+    lines = dict(entry_lines(app))
+    known = ', '.join(sorted(vancouver.VancouverStyle.KNOWN_TYPES))
+    for key, entry in entries.items():
+        if vancouver.VancouverStyle.knows(entry.type):
+            continue
+        warn(
+            logger,
+            __(
+                "le type d'entrée @%s de la référence %r n'est pas prévu par le style "
+                'Vancouver : elle est imprimée sous une forme simple (auteurs, titre, '
+                'année) ; types prévus : %s'
+            ),
+            entry.type,
+            key,
+            known,
+            location=lines.get(key) or str(app.confdir / app.config.bibtex_bibfiles[0]),
+            subtype='reference-style',
+        )
 
 
 # sphinxcontrib-bibtex's modules that log 'could not find bibtex key "..."'.
@@ -106,6 +158,18 @@ def stop_rewording_unknown_keys(app: Sphinx, exception: Exception | None) -> Non
 
 
 def setup(app: Sphinx) -> None:
+    if not vancouver.register():
+        warn(
+            logger,
+            __(
+                'le nom de style %r est déjà pris par un autre paquet : le style Vancouver '
+                "de Galien n'est pas disponible sous ce nom"
+            ),
+            vancouver.STYLE_NAME,
+            subtype='config',
+        )
     app.connect('builder-inited', warn_duplicate_keys)
+    # After sphinxcontrib-bibtex has read the .bib files (priority 500).
+    app.connect('builder-inited', warn_unknown_entry_types, priority=600)
     app.connect('builder-inited', reword_unknown_keys)
     app.connect('build-finished', stop_rewording_unknown_keys)
