@@ -75,6 +75,7 @@ from pybtex.style.template import (
 from pybtex.style.template import (
     field as bib_field,
 )
+from sphinxcontrib.bibtex.plugin import find_plugin as find_reference_style
 from sphinxcontrib.bibtex.plugin import register_plugin as register_reference_style
 from sphinxcontrib.bibtex.style.referencing import BaseReferenceStyle, GroupReferenceStyle
 from sphinxcontrib.bibtex.style.referencing.basic_foot import (
@@ -606,11 +607,19 @@ class VancouverFootStyle(GroupReferenceStyle):
 
 
 def register() -> bool:
-    """Make ``vancouver`` known to pybtex and sphinxcontrib-bibtex; False if taken."""
+    """Make ``vancouver`` known to pybtex and sphinxcontrib-bibtex; False if the name is taken.
+
+    Both registries are the packages' public ones; registering twice (one
+    Sphinx application after another in a process) is harmless.
+    """
     formatting = pybtex.plugin.register_plugin(
         'pybtex.style.formatting', STYLE_NAME, VancouverStyle
     )
-    referencing = register_reference_style(
-        'sphinxcontrib.bibtex.style.referencing', STYLE_NAME, VancouverFootStyle
-    )
-    return formatting and referencing
+    group = 'sphinxcontrib.bibtex.style.referencing'
+    try:
+        current = find_reference_style(group, STYLE_NAME)
+    except ImportError:
+        current = None
+    if current is None:
+        register_reference_style(group, STYLE_NAME, VancouverFootStyle)
+    return formatting and current in (None, VancouverFootStyle)
