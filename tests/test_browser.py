@@ -352,7 +352,7 @@ def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str):
         'Galien N° 20 – février 2018',
         'Le chiffre du mois',
         'Deep Learning',
-        'Deep learning for health informatics',
+        'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. 2017;21(1):4-21.',
         'Board scientifique',
         'F. Pinguet',
         'Pr JL. Cazin',

@@ -33,6 +33,14 @@ UNSTYLED_TAGS = {'tr', 'tbody', 'br'}
 CSS_WIDTH = re.compile(r'(?:^|;)\s*(?:max-|min-)?width\s*:\s*([\d.]+)(px|%)?', re.IGNORECASE)
 
 
+# N°20's source, in Vancouver style (references.bib, written out by hand).
+RAVI_2017 = (
+    'Ravì D, Wong C, Deligianni F, Berthelot M, Andreu-Perez J, Lo B, et al. '
+    'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
+    '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
+)
+
+
 def one_line(text: str) -> str:
     return ' '.join(text.split())
 
@@ -165,7 +173,9 @@ def test_real_issue_follows_mail_client_rules(real_build):
     # Two columns, as on the website, made of table cells mail clients lay out.
     columns = soup.select('.galien-board td.galien-board-colonne')
     assert [len(c.select('.galien-membre-nom')) for c in columns] == [5, 4]
-    assert 'Deep learning for health informatics' in soup.select_one('.galien-notes').get_text()
+    notes = soup.select('.galien-notes .galien-note-texte')
+    assert [one_line(n.get_text()) for n in notes] == [RAVI_2017]
+    assert 'Source : Ravì et al., 2017[1]' in one_line(soup.get_text().replace(NBSP, ' '))
     assert 'Pr JL. Cazin' in soup.select_one('.galien-colophon').get_text()
     links = {a.get_text(): a['href'] for a in soup.find_all('a')}
     assert links['Lire en ligne'] == 'https://galien.example.org/issues/020.html'
@@ -182,8 +192,12 @@ def test_real_issue_text_part(real_build):
     text = (real_build / 'email/galien-020.txt').read_text(encoding='utf-8')
     flat = one_line(text)
     assert 'LE CHIFFRE DU MOIS 15 C’est le nombre d’objectifs' in flat
-    assert 'Ravì, Charence Wong' in flat or 'Ravì' in flat
-    assert 'Deep learning for health informatics' in flat
+    # The DOI is a link: the text part numbers it, <1> after the chiffre's source <…>.
+    doi = 'doi:10.1109/JBHI.2016.2636665'
+    number = re.search(r'<(\d+)> https://doi\.org/10\.1109/JBHI\.2016\.2636665', text)
+    assert number, text
+    assert RAVI_2017.replace(doi, f'{doi} <{number[1]}>') in flat.replace(NBSP, ' ')
+    assert 'Source : Ravì et al., 2017[1]' in flat.replace(NBSP, ' ')
     assert 'Lire en ligne : https://galien.example.org/issues/020.html' in text
     # Addresses are listed whole, never cut by line wrapping.
     assert (
@@ -247,7 +261,10 @@ def test_special_characters_stay_text(app, tmp_path):
     text = (app.outdir / 'galien-020.txt').read_text(encoding='utf-8')
     assert 'LE CHIFFRE DU MOIS' in text and '1 sur 3' in text
     assert '<script>alert(1)</script> & «' in text
-    assert 'Deep learning for health informatics' in one_line(text)
+    assert (
+        'Ravì D, Wong C. Deep Learning for Health Informatics. '
+        'IEEE Journal of Biomedical and Health Informatics. 2017;21(1):4-21.'
+    ) in one_line(text.replace(NBSP, ' '))
 
     message = read_message(app.outdir / 'galien-020.eml')
     assert message['Subject'] == 'Galien N° 20 – février 2018'

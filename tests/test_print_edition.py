@@ -185,14 +185,13 @@ def test_board_colophon_and_running_foot(issue_20):
 
 def test_citation_is_a_footnote_without_french_space_before_colon(issue_20):
     text = pdf_text(issue_20)
-    assert 'Source : Ravì et al. 1' in text
+    assert 'Source : Ravì et al., 2017 1' in text
     assert (
-        '1. Daniele Ravì, Charence Wong, Fani Deligianni, Melissa Berthelot, '
-        'Javier Andreu-Perez, Benny Lo, and Guang-Zhong Yang.'
+        '1. Ravì D, Wong C, Deligianni F, Berthelot M, Andreu-Perez J, Lo B, et al. '
+        'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
+        '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
     ) in text
-    assert 'Deep learning for health informatics' in text
-    assert '21(1):4–21' in text
-    assert '21(1) :4' not in text
+    assert '2017 ;21(1) :4' not in text
     # The call "1" is a link to its note.
     assert re.search(rb'/S\s*/GoTo\s*/D\s*\(Hfootnote\.1\)', pdf_objects(issue_20))
     assert 'Galien 7' in text and 'Galien 2' in text
