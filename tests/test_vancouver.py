@@ -331,6 +331,20 @@ def squeezed(text: str) -> str:
     return re.sub(r'[\s\u00a0\u202f-]', '', text)
 
 
+def readme_examples() -> list[tuple[str, str]]:
+    """The README's ``bibtex`` blocks, each with the quoted reference under it."""
+    readme = (PROJECT_DIR / 'README.md').read_text(encoding='utf-8')
+    pairs = re.findall(r'```bibtex\n([^`]*)```\n\n((?:> .*\n)+)', readme)
+    return [(bib, ' '.join(line[2:] for line in quote.splitlines())) for bib, quote in pairs]
+
+
+def test_readme_examples_print_as_shown(french):
+    examples = readme_examples()
+    assert len(examples) == 7  # article, book, chapter, web page, report, thesis, title only
+    for bib, shown in examples:
+        assert list(formatted(bib).values()) == [shown]
+
+
 def test_unknown_entry_type_warning_is_documented():
     readme = (PROJECT_DIR / 'README.md').read_text(encoding='utf-8')
     assert '| `galien.reference-style`' in readme
