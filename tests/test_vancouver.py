@@ -110,9 +110,12 @@ EXPECTED = {
 }
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture
 def french() -> None:
-    """The ``galien`` catalog in French, as a build with ``language = 'fr'`` loads it."""
+    """The ``galien`` catalog in French, as a build with ``language = 'fr'`` loads it.
+
+    Per test: a Sphinx test application clears the translators when it is done.
+    """
     sphinx.locale.init([str(LOCALE_DIR)], 'fr', CATALOG)
 
 
