@@ -4,12 +4,15 @@ The site is built into a temporary folder with the real N°20 and two copies of
 it as N°19 and N°21, so that the home page's latest issue, the links between
 issues and the search have something to show, then served on 127.0.0.1. The
 browser is Debian's ``chromium`` (``make test`` installs it): Playwright never
-downloads one. Run these tests alone with ``pytest -m browser``.
+downloads one. axe-core is the npm release pinned in tests/package-lock.json
+(``make npm-tools``), injected into each page. Run these tests alone with
+``pytest -m browser``.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import shutil
@@ -22,19 +25,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from bench import GALIEN_CONF, make_project
 from conftest import PROJECT_DIR
-from helpers import NBSP, pdftotext, require_tool
+from helpers import (
+    AXE_SCRIPT,
+    CHROMIUM,
+    NBSP,
+    npm_version,
+    pdftotext,
+    require_npm_tool,
+    require_tool,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path('/usr/bin/chromium')
 CHROMIUM_ARGS = [
     '--no-sandbox',
     '--disable-gpu',
@@ -50,9 +59,13 @@ PAGES = {
     'accueil': 'index.html',
     'numero-20': 'issues/020.html',
     'chiffres': 'chiffres.html',
-    'recherche': 'search.html',
+    # The search page as a search leaves it: with its results.
+    'recherche': 'search.html?q=médicament',
 }
 AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
+#: The oldest axe-core that runs every WCAG 2.1 rule the site must pass
+#: (label-content-name-mismatch among them): older copies miss failures.
+AXE_MINIMUM = (4, 14)
 BLOCKING_IMPACTS = {'serious', 'critical'}
 NUMERO_20 = f'N°{NBSP}20 – février 2018'
 A4_POINTS = (595, 842)
@@ -244,14 +257,43 @@ def test_french_search_finds_issue_20(page: Page, base_url: str):
 # -- accessibility ------------------------------------------------------------------
 
 
+def open_page(page: Page, url: str) -> None:
+    """Go to ``url`` and wait until it is complete: scripts done, search results shown."""
+    page.goto(url, wait_until='networkidle')
+    if 'search.html?q=' in url:
+        page.locator('#search-results li').first.wait_for()
+
+
+def run_axe(page: Page) -> dict[str, Any]:
+    """axe-core from npm, injected into the page, on the WCAG 2.0/2.1 A and AA rules."""
+    page.add_script_tag(path=str(require_npm_tool(AXE_SCRIPT)))
+    return page.evaluate(
+        """async (tags) => {
+            const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+            return {version: axe.version, violations: results.violations};
+        }""",
+        AXE_TAGS,
+    )
+
+
 def serious_violations(page: Page) -> list[dict[str, Any]]:
     """axe-core's WCAG 2.1 A/AA violations of impact serious or critical."""
-    results = Axe().run(page, options={'runOnly': {'type': 'tag', 'values': AXE_TAGS}})
     return [
         {'id': v['id'], 'impact': v['impact'], 'targets': [node['target'] for node in v['nodes']]}
-        for v in results.response['violations']
+        for v in run_axe(page)['violations']
         if v['impact'] in BLOCKING_IMPACTS
     ]
+
+
+def test_axe_core_is_the_pinned_current_release(
+    page: Page, base_url: str, capsys: pytest.CaptureFixture[str]
+):
+    open_page(page, base_url + 'index.html')
+    version = run_axe(page)['version']
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(f'\naxe-core {version} (npm, tests/package-lock.json)')
+    assert version == npm_version('axe-core')
+    assert tuple(int(part) for part in version.split('.')[:2]) >= AXE_MINIMUM, version
 
 
 @pytest.mark.parametrize('scheme', ['light', 'dark'])
@@ -260,7 +302,7 @@ def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: s
     """In both themes: the theme follows the reader's system setting."""
     context = browser.new_context(locale='fr-FR', color_scheme=scheme)
     page = context.new_page()
-    page.goto(base_url + path, wait_until='networkidle')
+    open_page(page, base_url + path)
     assert page.evaluate('document.documentElement.dataset.theme') == scheme
     violations = serious_violations(page)
     context.close()
@@ -269,9 +311,121 @@ def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: s
 
 def test_axe_would_report_a_contrast_failure(page: Page, base_url: str):
     """The check above can fail: grey on the chiffre's pale blue is reported."""
-    page.goto(base_url + 'issues/020.html', wait_until='networkidle')
+    open_page(page, base_url + 'issues/020.html')
     page.add_style_tag(content='.galien-chiffre p { color: #a0a0a0 !important; }')
     assert 'color-contrast' in {v['id'] for v in serious_violations(page)}
+
+
+def test_axe_would_report_a_search_button_named_otherwise(page: Page, base_url: str):
+    """WCAG 2.5.3: the theme's aria-label « Recherche » hid the « Ctrl+K » that it shows."""
+    open_page(page, base_url + 'issues/020.html')
+    assert 'label-content-name-mismatch' not in {v['id'] for v in serious_violations(page)}
+    page.locator('button.search-button-field').first.evaluate(
+        "button => button.setAttribute('aria-label', 'Recherche')"
+    )
+    assert 'label-content-name-mismatch' in {v['id'] for v in serious_violations(page)}
+
+
+#: The headings that a screen reader lists, in document order: ``[level, text]``.
+HEADINGS_JS = """() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+    .filter(h => h.checkVisibility({visibilityProperty: true}) && !h.closest('[aria-hidden=true]'))
+    .map(h => [Number(h.tagName[1]), h.textContent.trim()])"""
+
+
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_headings_in_order(page: Page, base_url: str, path: str):
+    """One h1, then no level skipped on the way down (no h1 followed by an h3)."""
+    open_page(page, base_url + path)
+    headings = page.evaluate(HEADINGS_JS)
+    levels = [level for level, _ in headings]
+    assert levels.count(1) == 1 and levels[0] == 1, headings
+    for before, after in itertools.pairwise(levels):
+        assert after <= before + 1, headings
+
+
+def test_headings_of_issue_20(page: Page, base_url: str):
+    open_page(page, base_url + 'issues/020.html')
+    assert page.evaluate(HEADINGS_JS) == [
+        [1, f'Galien {NUMERO_20}#'],
+        [2, 'Le chiffre du mois'],
+        [2, 'Dans l’actualité#'],
+        [3, f'«{NBSP}Deep Learning{NBSP}»{NBSP}?#'],
+        [2, 'Board scientifique'],
+    ]
+
+
+#: What has the keyboard focus, and whether a ring shows it: an outline of 2px or
+#: more, or a coloured box-shadow, on the element or on one of its children (the
+#: theme puts the ring of a <summary> on its chevron).
+FOCUSED_JS = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return null;
+    const ring = (e) => {
+        const style = getComputedStyle(e), box = e.getBoundingClientRect();
+        const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+        const shadow = style.boxShadow !== 'none'
+            && !style.boxShadow.startsWith('rgba(0, 0, 0, 0)');
+        return box.width > 2 && box.height > 2 && (outline || shadow);
+    };
+    element.dataset.galienFocus ??= String(document.querySelectorAll('[data-galien-focus]').length);
+    return {
+        id: element.dataset.galienFocus,
+        ring: ring(element) || [...element.children].some(ring),
+        what: `${element.tagName} ${element.className} ${element.textContent.trim().slice(0, 40)}`,
+    };
+}"""
+
+
+def tab_through(page: Page, limit: int = 200) -> list[dict[str, Any]]:
+    """Every element that Tab reaches, once, with whether its focus ring shows."""
+    reached: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press('Tab')
+        focused = page.evaluate(FOCUSED_JS)
+        if focused is None or focused['id'] in {r['id'] for r in reached}:
+            break
+        reached.append(focused)
+    return reached
+
+
+@pytest.mark.parametrize('scheme', ['light', 'dark'])
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_keyboard_focus_is_always_visible(browser: Browser, base_url: str, path: str, scheme: str):
+    context = browser.new_context(locale='fr-FR', color_scheme=scheme)
+    page = context.new_page()
+    open_page(page, base_url + path)
+    reached = tab_through(page)
+    context.close()
+    assert len(reached) >= 10, reached  # skip link, search, sidebar, contents...
+    assert [r['what'] for r in reached if not r['ring']] == []
+
+
+def test_focus_check_would_see_a_missing_ring(page: Page, base_url: str):
+    """The check above can fail: links whose ring is taken away are reported."""
+    open_page(page, base_url + 'chiffres.html')
+    page.add_style_tag(
+        content='a:focus-visible { outline: none !important; box-shadow: none !important; }'
+    )
+    assert [r for r in tab_through(page) if not r['ring'] and r['what'].startswith('A ')]
+
+
+@pytest.mark.parametrize('path', PAGES.values(), ids=PAGES.keys())
+def test_skip_link_goes_to_the_content(page: Page, base_url: str, path: str):
+    """The first Tab shows « Passer au contenu principal »; Enter moves past the navigation."""
+    open_page(page, base_url + path)
+    page.keyboard.press('Tab')
+    skip = page.locator(':focus')
+    assert skip.inner_text().strip() == 'Passer au contenu principal'
+    assert skip.is_visible()
+    target = skip.get_attribute('href')
+    assert target is not None and target.startswith('#')
+    page.keyboard.press('Enter')
+    assert page.evaluate('location.hash') == target
+    main = page.locator(target)
+    assert main.get_by_role('heading', level=1).count() == 1
+    # The next Tab goes into the content, not back into the header or the sidebar.
+    page.keyboard.press('Tab')
+    assert page.evaluate(f"document.querySelector('{target}').contains(document.activeElement)")
 
 
 def test_chiffre_and_board_are_structures(page: Page, base_url: str):

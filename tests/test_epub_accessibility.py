@@ -21,6 +21,8 @@ from helpers import ace, ace_violations, assert_epub_clean, npm_version
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from sphinx.testing.util import SphinxTestApp
+
 pytestmark = pytest.mark.slow
 
 OPF = '{http://www.idpf.org/2007/opf}'
@@ -145,3 +147,16 @@ def test_website_files_stay_out_of_the_book(epub: Path) -> None:
 
 def test_epubcheck_stays_clean(epub: Path) -> None:
     assert_epub_clean(epub)
+
+
+@pytest.mark.sphinx(
+    'epub',
+    testroot='issue',
+    freshenv=True,
+    confoverrides={'galien_epub_accessibility_summary': 'Résumé <propre> & court : sans image.'},
+)
+def test_summary_of_conf_py_replaces_the_default(app: SphinxTestApp) -> None:
+    app.build()
+    meta = metadata(app.outdir / f'{app.config.epub_basename}.epub')
+    # French spacing before the colon, the markup characters kept as text.
+    assert meta['schema:accessibilitySummary'] == ['Résumé <propre> & court\u00a0: sans image.']
