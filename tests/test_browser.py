@@ -59,6 +59,7 @@ PAGES = {
     'accueil': 'index.html',
     'numero-20': 'issues/020.html',
     'chiffres': 'chiffres.html',
+    'medicaments': 'medicaments.html',
     # The search page as a search leaves it: with its results.
     'recherche': 'search.html?q=médicament',
 }
@@ -100,7 +101,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (source / 'conf.py').write_text(
         GALIEN_CONF.format(conf=str(PROJECT_DIR / 'conf.py')), encoding='utf-8'
     )
-    for name in ('index.md', 'chiffres.md', 'references.bib'):
+    for name in ('index.md', 'chiffres.md', 'medicaments.md', 'references.bib'):
         shutil.copy(PROJECT_DIR / name, source / name)
     shutil.copytree(PROJECT_DIR / '_static', source / '_static')
     (source / 'issues').mkdir()
