@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sphinx.errors import ExtensionError
 
-from archive import write_archive
+from archive import issue_text, write_archive
 from helpers import warnings
 
 ISSUES = 36
@@ -61,3 +62,27 @@ def test_incremental_rebuild_after_touching_one_issue(make_app, archive_root, tm
     again.build()
     assert 'Article dix' in (again.outdir / 'issues/010.html').read_text(encoding='utf-8')
     assert warnings(again) == ''
+
+
+def test_a_page_whose_write_failed_is_written_again(make_app, archive_root, tmp_path):
+    """Issue 37 appears; writing issue 36 fails: the next build still adds its "next" link."""
+    build = tmp_path / 'build'
+    app = make_app('html', srcdir=archive_root, freshenv=True, builddir=build)
+    app.build()
+    app.cleanup()
+    (archive_root / 'issues/037.md').write_text(issue_text(37, 2021, 1), encoding='utf-8')
+
+    def disk_full(app, doctree, docname):
+        if docname == 'issues/036':
+            raise OSError('disque plein')
+
+    failing = make_app('html', srcdir=archive_root, builddir=build)
+    failing.connect('doctree-resolved', disk_full)
+    with pytest.raises(ExtensionError):
+        failing.build()
+    failing.cleanup()
+    assert 'href="037.html"' not in (failing.outdir / 'issues/036.html').read_text()
+
+    again = make_app('html', srcdir=archive_root, builddir=build)
+    again.build()
+    assert 'href="037.html"' in (again.outdir / 'issues/036.html').read_text()

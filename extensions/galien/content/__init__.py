@@ -18,6 +18,7 @@ from galien.content import (
     listings,
     markup,
     source_checks,
+    stylesheet,
     typography,
 )
 
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> None:
     issue_page.setup(app)
     typography.setup(app)
     source_checks.setup(app)
+    stylesheet.setup(app)
     bibliography.setup(app)
     listings.setup(app)
     drugs.setup(app)

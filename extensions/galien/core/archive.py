@@ -11,8 +11,10 @@ when any chiffre changes) is written again without being read again
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from galien.core.domain import galien_domain
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
 
 ARCHIVE_KEY = 'archive'
 LISTINGS_KEY = 'listings'
-WRITTEN_KEY = 'written-views'  # builder name -> docname -> view last written
 
 
 @dataclass(frozen=True)
@@ -165,6 +166,24 @@ def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
     domain.data[ARCHIVE_KEY] = Archive(archive.newest_first, archive.cited_in, views, paper)
 
 
+def written_views_file(app: Sphinx) -> Path:
+    """Where the views a builder last wrote are kept: beside the doctrees, one file per builder.
+
+    Not in the environment, which is pickled before writing: a write that fails
+    must not count as written.
+    """
+    return Path(app.doctreedir) / f'galien-views-{app.builder.name}.pickle'
+
+
+def written_views(app: Sphinx) -> dict[str, Hashable]:
+    try:
+        with written_views_file(app).open('rb') as views_file:
+            views = pickle.load(views_file)
+    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError):
+        return {}  # never written, or by another version of the extension
+    return views if isinstance(views, dict) else {}
+
+
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose share of the archive changed since this builder last wrote them.
 
@@ -173,18 +192,25 @@ def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if app.builder.name not in VIEW_BUILDERS:
         return []
-    written = galien_domain(env).data.setdefault(WRITTEN_KEY, {}).setdefault(app.builder.name, {})
-    views = archive_of(env).views
-    changed = sorted(
+    written = written_views(app)
+    return sorted(
         docname
-        for docname, view in views.items()
+        for docname, view in archive_of(env).views.items()
         if written.get(docname) != view and docname in env.found_docs
     )
-    written.clear()
-    written.update(views)
-    return changed
+
+
+def remember_written_views(app: Sphinx, exception: Exception | None) -> None:
+    """Once the pages are written, note what they show (a failed build notes nothing)."""
+    if exception is not None or app.builder.name not in VIEW_BUILDERS:
+        return
+    path = written_views_file(app)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open('wb') as views_file:
+        pickle.dump(archive_of(app.env).views, views_file, pickle.HIGHEST_PROTOCOL)
 
 
 def setup(app: Sphinx) -> None:
     app.connect('env-updated', compute_archive)
     app.connect('env-get-updated', pages_to_rewrite)
+    app.connect('build-finished', remember_written_views)

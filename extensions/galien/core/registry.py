@@ -131,7 +131,7 @@ class GalienDomain(Domain):
         'citations': {},  # docname -> list[Citation]
         'listings': {},  # docname -> kinds of archive listings it shows (archive.py)
     }
-    data_version = 2
+    data_version = 3
 
     _by_numero: dict[int, Issue] | None = None
 

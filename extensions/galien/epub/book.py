@@ -13,13 +13,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from PIL import Image, ImageDraw, ImageFont
-from sphinx.builders._epub_base import COVERPAGE_NAME
 from sphinx.builders.epub3 import Epub3Builder
 
 from galien.content.typography import typeset
@@ -132,8 +132,10 @@ def configure_epub(app: Sphinx, config: Config) -> None:
         config.epub_cover = (f'_static/{COVER_FILE}', COVER_TEMPLATE)
     if str(TEMPLATES_DIR) not in config.templates_path:
         config.templates_path = [*config.templates_path, str(TEMPLATES_DIR)]
-    # The issues' toctree is hidden on the home page: the book's TOC must include it.
-    config.epub_tocscope = 'includehidden'
+    # The issues' toctree is hidden on the home page: the book's TOC must include it,
+    # unless conf.py chose otherwise.
+    if config.epub_tocscope == 'default':
+        config.epub_tocscope = 'includehidden'
 
 
 def add_cover_folder(app: Sphinx) -> None:
@@ -156,7 +158,7 @@ def site_only_docs(env: BuildEnvironment) -> set[str]:
 
 def before_writing(app: Sphinx, builder: Builder) -> None:
     """Draw the cover, describe the book, keep the website's pages out of it."""
-    if builder.name != 'epub':
+    if not isinstance(builder, GalienEpubBuilder):
         return
     config = app.config
     archive = archive_of(app.env)
@@ -169,15 +171,10 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
         months,
         typeset(config, config.galien_publisher or config.epub_publisher),
     )
-    if config.epub_description in {'', 'unknown'}:
-        parts = [config.galien_tagline, numbers, months]
-        config.epub_description = ', '.join(p for p in parts if p)
-    if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
-        config.epub_contributor = config.galien_publisher
     excluded = [builder.get_target_uri(docname) for docname in sorted(site_only_docs(app.env))]
     # A cover page left by the previous build would be listed twice in the spine
     # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
-    excluded.append(COVERPAGE_NAME)
+    excluded.append(builder.coverpage_name)
     excluded.extend(accessibility.site_only_files(config))
     config.epub_exclude_files = [
         *config.epub_exclude_files,
@@ -225,6 +222,18 @@ class GalienEpubBuilder(Epub3Builder):
             'toc': str(_('Table of contents')),
             'cover': str(_('Cover')),
         }
+
+    def content_metadata(self) -> dict[str, Any]:
+        """Describe the book from the letter when ``conf.py`` does not."""
+        metadata = super().content_metadata()
+        config = self.config
+        if config.epub_description in {'', 'unknown'}:
+            numbers, months = issue_range(self, archive_of(self.env))
+            parts = [config.galien_tagline, numbers, months]
+            metadata['description'] = html.escape(', '.join(p for p in parts if p))
+        if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
+            metadata['contributor'] = html.escape(config.galien_publisher)
+        return metadata
 
     def get_toc(self) -> None:
         super().get_toc()

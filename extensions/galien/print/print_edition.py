@@ -30,7 +30,6 @@ from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
@@ -74,11 +73,12 @@ def configure_latex(app: Sphinx, config: Config) -> None:
 
 def latex_documents(
     env: BuildEnvironment, issues: list[Issue]
-) -> list[tuple[str, str, str, str, str]]:
+) -> list[tuple[str, str, str, str, str, bool]]:
     """One LaTeX document per issue, titled "Galien N° 20 – février 2018".
 
-    The title becomes the PDF's Title and the running foot; its spaces are plain
-    ones, so that searching the metadata for "N° 20" finds it.
+    Each entry is as in ``latex_documents``, for the whole issue (not its toctree
+    only). The title becomes the PDF's Title and the running foot; its spaces are
+    plain ones, so that searching the metadata for "N° 20" finds it.
     """
     config = env.config
     return [
@@ -91,6 +91,7 @@ def latex_documents(
             ),
             escape(config.author, config.latex_engine),
             THEME,
+            False,
         )
         for issue in issues
     ]
@@ -103,26 +104,35 @@ def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
             path.unlink()
 
 
-def one_document_per_issue(app: Sphinx, builder: Builder) -> None:
-    """Replace ``latex_documents`` by the registry's issues, right before writing."""
-    if not isinstance(builder, LaTeXBuilder):
-        return
-    domain = galien_domain(builder.env)
-    issues = domain.ordered_issues()
-    if not issues:
-        warn(
-            logger,
-            __('aucun numéro dans %s/ : pas de PDF à produire'),
-            app.config.galien_issues_dir,
-            subtype='latex',
-        )
-    app.config.latex_documents = latex_documents(builder.env, issues)
-    remove_stale_outputs(Path(builder.outdir), {issue_file_stem(i.numero) for i in issues})
-    # The build date would change every .tex every day and rebuild every PDF:
-    # the letter prints its month instead.
-    builder.context['date'] = ''
+class GalienLaTeXBuilder(LaTeXBuilder):
+    """Sphinx's LaTeX builder, writing one document per issue of the registry.
+
+    ``latex_documents`` is made from the issues read, when writing starts, so a
+    new issue needs no change to ``conf.py``; the build date is left out.
+    """
+
+    def init_document_data(self) -> None:
+        issues = galien_domain(self.env).ordered_issues()
+        if not issues:
+            warn(
+                logger,
+                __('aucun numéro dans %s/ : pas de PDF à produire'),
+                self.config.galien_issues_dir,
+                subtype='latex',
+            )
+        remove_stale_outputs(Path(self.outdir), {issue_file_stem(i.numero) for i in issues})
+        self.titles: list[tuple[str, str]] = []
+        for entry in latex_documents(self.env, issues):
+            self.document_data.append(entry)
+            self.titles.append((entry[0], entry[2]))
+
+    def init_context(self) -> None:
+        super().init_context()
+        # The build date would change every .tex every day and rebuild every PDF:
+        # the letter prints its month instead.
+        self.context['date'] = ''
 
 
 def setup(app: Sphinx) -> None:
     app.connect('config-inited', configure_latex)
-    app.connect('write-started', one_document_per_issue)
+    app.add_builder(GalienLaTeXBuilder, override=True)

@@ -1,4 +1,7 @@
-"""Web assets: the letter's stylesheet, for the HTML site and the ePub, and its print styles."""
+"""The website's print styles: printing a page from the browser gives the letter alone.
+
+The letter's own stylesheet, shared with the ePub, is :mod:`galien.content.stylesheet`.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +14,14 @@ if TYPE_CHECKING:
 STATIC_DIR = Path(__file__).parent / 'static'
 
 
-def add_stylesheet(app: Sphinx) -> None:
-    # format, not name: the ePub builder is an HTML builder and wants the styles too.
-    if app.builder.format != 'html':
+def add_print_stylesheet(app: Sphinx) -> None:
+    # The ePub leaves the print stylesheet out (epub/accessibility.py).
+    if app.builder.format != 'html' or app.builder.name == 'epub':
         return
     if str(STATIC_DIR) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC_DIR))
-    app.add_css_file('galien.css')
-    # Printing a page from the browser gives the letter alone, not the website around it
-    # (the ePub leaves the stylesheet out: epub/accessibility.py).
-    if app.builder.name != 'epub':
-        app.add_css_file('galien-print.css', media='print')
+        app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]
+    app.add_css_file('galien-print.css', media='print')
 
 
 def setup(app: Sphinx) -> None:
-    app.connect('builder-inited', add_stylesheet)
+    app.connect('builder-inited', add_print_stylesheet)
