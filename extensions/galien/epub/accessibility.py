@@ -17,7 +17,7 @@ import html
 from typing import TYPE_CHECKING
 from xml.dom import minidom
 
-from galien.content.typography import french_spacing
+from galien.content.typography import typeset
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def package_metadata(config: Config) -> list[tuple[str, str]]:
         *(('schema:accessModeSufficient', modes) for modes in ACCESS_MODES_SUFFICIENT),
         *(('schema:accessibilityFeature', feature) for feature in FEATURES),
         *(('schema:accessibilityHazard', hazard) for hazard in HAZARDS),
-        ('schema:accessibilitySummary', french_spacing(summary)),
+        ('schema:accessibilitySummary', typeset(config, summary)),
     ]
 
 
