@@ -159,6 +159,18 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "refs.bib:8: WARNING: la clé 'ravi2017' est déjà définie",
         'bibtex',
     ),
+    'entry type the reference style does not know': (
+        {'refs.bib': BIB + '\n@patent{brevet2012,\n  title = {Un brevet}, year = {2012},\n}\n'},
+        "refs.bib:8: WARNING: le type d'entrée @patent de la référence 'brevet2012' n'est pas "
+        'prévu par le style Vancouver',
+        'reference-style',
+    ),
+    'chiffre source neither a URL nor a bib key': (
+        {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n:source: inconnu2021\n\nT.\n```\n')},
+        'issues/020.md:6: WARNING: :source: doit être une adresse web complète (https://...) ou '
+        "la clé d'une référence de references.bib, pas 'inconnu2021'",
+        'chiffre',
+    ),
     'file not valid UTF-8': (
         {'issues/020.md': issue(body='# Actualité\n\nCaf\xe9.\n').encode('latin-1')},
         "issues/020.md:6: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)",

@@ -216,6 +216,7 @@ CITED = [
     'Recommandations de bon usage. 2019.',
     'Inventeur I. Un brevet. 2012.',
 ]
+LEEM_URL = 'https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf'
 TEXTUAL = [
     'Ravì et al., 2017',
     'Durand et al., 2018',
@@ -244,6 +245,16 @@ def test_website(app):
     for call, number in zip(TEXTUAL, range(1, 5), strict=True):
         assert f'{call}[{number}]' in text
     assert 'Voir aussi [5][6][7][8][9][10].' in text
+    # A chiffre's :source: given as a key of the .bib: the same reference, here and
+    # on the chiffres page.
+    chiffre_source = soup.select_one('section.galien-chiffre .galien-source')
+    assert flat(chiffre_source.get_text()) == f'Source : {CITED[5]}'
+    chiffres = BeautifulSoup(
+        (app.outdir / 'chiffres.html').read_text(encoding='utf-8'), 'html.parser'
+    )
+    listed = chiffres.select_one('#chiffre-21 .galien-source')
+    assert flat(listed.get_text()) == f'Source : {CITED[5]}'
+    assert listed.find('a')['href'] == LEEM_URL
     links = {a.get_text(): a['href'] for a in soup.select('aside.footnote a.reference')}
     assert links['doi:10.1109/JBHI.2016.2636665'] == 'https://doi.org/10.1109/JBHI.2016.2636665'
     assert links['PMID: 28055930'] == 'https://pubmed.ncbi.nlm.nih.gov/28055930/'
@@ -264,6 +275,9 @@ def test_epub(app):
     soup = BeautifulSoup(xhtml, 'html.parser')
     assert footnote_texts(soup) == CITED
     assert 'Ravì et al., 2017' in flat(soup.get_text())
+    assert flat(soup.select_one('.galien-chiffre .galien-source').get_text()) == (
+        f'Source : {CITED[5]}'
+    )
 
 
 @pytest.mark.sphinx('email', testroot='references', freshenv=True)
@@ -275,21 +289,26 @@ def test_email(app):
     article = flat(soup.get_text())
     for number, call in enumerate(TEXTUAL, start=1):
         assert f'{call}[{number}]' in article
-    # The text part numbers web addresses, <n>, and lists them whole at the end.
+    chiffre_source = flat(soup.select_one('.galien-chiffre .galien-source').get_text())
+    assert chiffre_source == f'Source : {CITED[5]}'
+    # The text part numbers web addresses, <n>, and lists them whole at the end:
+    # the chiffre's source first (<1>, the same address again in note 6).
     text = (app.outdir / 'galien-021.txt').read_text(encoding='utf-8')
+    leem = CITED[5].split('https://')[0] + '<1>'
     expected = [
-        CITED[0].replace('28055930', '28055930 <2>').replace('6665.', '6665 <1>.'),
+        CITED[0].replace('28055930', '28055930 <3>').replace('6665.', '6665 <2>.'),
         *CITED[1:5],
-        CITED[5].split('https://')[0] + '<3>',
+        leem,
         *CITED[6:],
     ]
     notes = flat(text[text.index('[1] ') : text.index('CPPCC')])
     assert notes == ' '.join(f'[{n}] {ref}' for n, ref in enumerate(expected, start=1))
-    assert '<1> https://doi.org/10.1109/JBHI.2016.2636665' in text.splitlines()
+    assert f'Source : {leem}' in flat(text[: text.index('Dans l’actualité')])
+    lines = text.splitlines()
     assert (
-        '<3> https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf'
-        in text.splitlines()
+        '<1> https://www.leem.org/sites/default/files/LEEM_Plateforme_Cancers_Exe-V7.pdf' in lines
     )
+    assert '<2> https://doi.org/10.1109/JBHI.2016.2636665' in lines
     assert 'Source : Ravì et al., 2017[1].' in flat(text)
 
 
@@ -328,6 +347,7 @@ def test_pdf(tmp_path):
     )
     for number, call in enumerate(TEXTUAL, start=1):
         assert squeezed(f'{call} {number}') in text
+    assert squeezed(f'Source : {CITED[5]}') in text  # the chiffre's, not note 6
 
 
 def squeezed(text: str) -> str:

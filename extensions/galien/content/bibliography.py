@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING, cast
 
 import pybtex.plugin
+from docutils import nodes
 from pybtex.exceptions import PybtexError
 from sphinx.locale import __
 from sphinx.util import logging
@@ -27,7 +28,9 @@ from galien.core.report import WARNING_TYPE, warn
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from pybtex.database import Entry
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
 logger = logging.getLogger(__name__)
@@ -68,6 +71,28 @@ def warn_duplicate_keys(app: Sphinx) -> None:
             )
         else:
             seen[key] = where
+
+
+def bib_entry(env: BuildEnvironment, key: str) -> Entry | None:
+    """The entry ``key`` of the .bib files, if there is one."""
+    entries = cast('BibtexDomain', env.domains['cite']).bibdata.data.entries
+    entry: Entry | None = entries.get(key)
+    return entry
+
+
+def reference_nodes(env: BuildEnvironment, key: str) -> list[nodes.Node]:
+    """The entry ``key`` as the footnotes print it (the configured style), as docutils nodes.
+
+    For sources outside footnotes (a chiffre du mois' ``:source:``), so they read
+    the same as the references under the article; the key itself if it is unknown.
+    """
+    entry = bib_entry(env, key)
+    if entry is None:
+        return [nodes.Text(key)]
+    domain = cast('BibtexDomain', env.domains['cite'])
+    style = pybtex.plugin.find_plugin('pybtex.style.formatting', env.config.bibtex_default_style)
+    rendered: list[nodes.Node] = style().format_entry('', entry).text.render(domain.backend)
+    return rendered
 
 
 def uses_vancouver(app: Sphinx) -> bool:

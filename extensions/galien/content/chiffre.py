@@ -7,6 +7,9 @@
 
    C'est le nombre d'objectifs détaillés par **Les Entreprises du Médicament**...
    ```
+
+``:source:`` is a web address, or the key of an entry of ``references.bib``
+(``:source: leem2017``), then printed as the footnotes print references.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from galien.content.bibliography import bib_entry, reference_nodes
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.options import OptionSpec
 from galien.core.domain import galien_domain
@@ -73,11 +77,21 @@ class ChiffreDuMoisDirective(SphinxDirective):
             return []
         if not self.content or not ''.join(self.content).strip():
             self._warn(__("le chiffre du mois %r n'a pas de texte explicatif"), figure)
+        reference = ''
         if 'source' in self.options and not is_web_url(source):
-            self._warn(
-                __(':source: doit être une adresse web complète (https://...), pas %r'), source
-            )
-            source = ''
+            if source and bib_entry(self.env, source) is not None:
+                reference, source = source, ''
+                for bibfile in self.config.bibtex_bibfiles:
+                    self.env.note_dependency(self.env.srcdir / bibfile)
+            else:
+                self._warn(
+                    __(
+                        ':source: doit être une adresse web complète (https://...) ou la clé '
+                        "d'une référence de references.bib, pas %r"
+                    ),
+                    source,
+                )
+                source = ''
 
         node = chiffre_du_mois(label=str(_('Figure of the month')), figure=figure, source=source)
         node['classes'].append('galien-chiffre')
@@ -88,13 +102,16 @@ class ChiffreDuMoisDirective(SphinxDirective):
         node += chiffre_figure(figure, figure)
         explanation = self.parse_content_to_nodes(allow_section_headings=False)
         node += explanation
-        if source:
+        if source or reference:
             paragraph = nodes.paragraph('', str(_('Source: ')), classes=['galien-source'])
-            paragraph += nodes.reference(source, source, refuri=source)
+            if reference:
+                paragraph += reference_nodes(self.env, reference)
+            else:
+                paragraph += nodes.reference(source, source, refuri=source)
             node += paragraph
 
         summary = ' '.join(n.astext() for n in explanation if isinstance(n, nodes.paragraph))
-        domain.note_chiffre(self.env.docname, Chiffre(figure, summary, source))
+        domain.note_chiffre(self.env.docname, Chiffre(figure, summary, source, reference))
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:

@@ -28,6 +28,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from galien.content.bibliography import reference_nodes
 from galien.content.chiffre import chiffre_figure
 from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
@@ -239,11 +240,14 @@ class ListingMaker:
             box += heading
             box += chiffre_figure('', '', nodes.Text(chiffre.figure))
             box += nodes.paragraph('', '', nodes.Text(chiffre.summary))
-            if chiffre.source:
+            if chiffre.source or chiffre.reference:
                 source = nodes.paragraph(
                     '', '', nodes.Text(str(_('Source: '))), classes=['galien-source']
                 )
-                source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
+                if chiffre.reference:
+                    source += reference_nodes(self.builder.env, chiffre.reference)
+                else:
+                    source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
                 box += source
             entries.append(box)
         return entries

@@ -27,7 +27,8 @@ class Chiffre:
 
     figure: str
     summary: str
-    source: str = ''
+    source: str = ''  # a web address
+    reference: str = ''  # or the key of an entry of the .bib files
 
 
 @dataclass(frozen=True)
