@@ -85,7 +85,9 @@ html_theme_options = {
 
 # -- Print (LaTeX) ------------------------------------------------------------
 
-latex_engine = 'pdflatex'
+# LuaLaTeX and OpenType fonts print what editors type: ≥, β-HCG, µg/mL, Nguyễn
+# (fonts chosen by the galien.print extension, see README).
+latex_engine = 'lualatex'
 # One PDF per issue, galien-NNN.pdf, made by the galien extension from issues/:
 # no latex_documents to maintain here.
 latex_elements = {

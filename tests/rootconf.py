@@ -14,6 +14,7 @@ author = 'Centre Oscar Lambret'
 copyright = '2018, Centre Oscar Lambret'
 version = release = '2018'
 language = 'fr'
+latex_engine = 'lualatex'
 exclude_patterns = ['_build']
 myst_footnote_sort = False
 myst_footnote_transition = False

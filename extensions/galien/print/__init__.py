@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import __version__
-from galien.print import latex, latex_charset, latexmk, print_edition
+from galien.print import fonts, latex, latex_charset, latexmk, layout, print_edition, tables
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -15,7 +15,10 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('galien')
     latex.setup(app)
+    fonts.setup(app)
     latex_charset.setup(app)
+    tables.setup(app)
+    layout.setup(app)
     print_edition.setup(app)
     latexmk.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

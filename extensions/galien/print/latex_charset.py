@@ -1,10 +1,14 @@
-"""Characters pdfLaTeX cannot print, replaced in the print edition with a warning.
+"""Characters the print edition cannot print, replaced in the PDF with a warning.
 
-With pdfLaTeX, a character LaTeX has no definition for (an emoji, a Chinese
-name in the board) stops the PDF with an ``inputenc`` error that points at a
-``.tex`` line, not at the Markdown. The website and the ePub keep such
-characters; before the LaTeX writer runs, this post-transform replaces them
-with ``?`` and tells the editor which file and line to fix.
+The letter is set by LuaLaTeX with fonts that print Latin, Greek, Vietnamese,
+arrows, mathematical signs, super- and subscripts (``fonts.py``). A character
+none of them has (an emoji, a Chinese name in the board) would silently
+vanish from the PDF (LuaLaTeX only logs "Missing character"); under pdfLaTeX
+it would stop the PDF with an ``inputenc`` error that points at a ``.tex``
+line, not at the Markdown. The website and the ePub keep such characters;
+before the LaTeX writer runs, this post-transform replaces them with ``?`` and
+tells the editor which file and line to fix. What counts as printable follows
+``latex_engine``.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from sphinx.util.texescape import tex_replacements, unicode_tex_replacements
 
 from galien.content.blocks import galien_block
 from galien.core.report import warn
+from galien.print.fonts import read_coverage
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -37,20 +42,29 @@ _EXTRA = (
     '\u2013\u2014\u2018\u2019\u201a\u201c\u201d\u201e\u2020\u2021\u2022\u2026'
     '\u2030\u2039\u203a\u20ac\u2122\u2116'
 )
-PRINTABLE = frozenset(
+PDFLATEX_PRINTABLE = frozenset(
     {chr(code) for start, end in _RANGES for code in range(start, end + 1)} - set(_MISSING_FROM_T1)
     | set(_EXTRA)
     | {char for char, _tex in (*tex_replacements, *unicode_tex_replacements)}
 )
+# What LuaLaTeX prints with the letter's fonts (every style has a glyph for it).
+LUALATEX_PRINTABLE = read_coverage() | frozenset('\t\n\r')
 
 
-def unprintable(text: str) -> list[str]:
-    """The characters of ``text`` pdfLaTeX cannot print, in order, once each."""
-    return list(dict.fromkeys(c for c in text if c not in PRINTABLE))
+def printable_characters(engine: str) -> frozenset[str]:
+    """The characters the print edition prints with ``engine``."""
+    return LUALATEX_PRINTABLE if engine == 'lualatex' else PDFLATEX_PRINTABLE
 
 
-def printable(text: str) -> str:
-    return ''.join(c if c in PRINTABLE else REPLACEMENT for c in text)
+def unprintable(text: str, engine: str = 'lualatex') -> list[str]:
+    """The characters of ``text`` the PDF cannot print, in order, once each."""
+    chars = printable_characters(engine)
+    return list(dict.fromkeys(c for c in text if c not in chars))
+
+
+def printable(text: str, engine: str = 'lualatex') -> str:
+    chars = printable_characters(engine)
+    return ''.join(c if c in chars else REPLACEMENT for c in text)
 
 
 def describe(chars: list[str]) -> str:
@@ -58,22 +72,23 @@ def describe(chars: list[str]) -> str:
 
 
 class UnprintableCharacters(SphinxPostTransform):
-    """Replace what pdfLaTeX cannot print, in text and in the blocks' labels."""
+    """Replace what the PDF cannot print, in text and in the blocks' labels."""
 
     default_priority = 900
     builders = ('latex',)
 
     def run(self, **kwargs: Any) -> None:
+        engine = self.config.latex_engine
         for text in list(self.document.findall(nodes.Text)):
-            bad = unprintable(str(text))
+            bad = unprintable(str(text), engine)
             if bad and text.parent is not None:
                 self._warn(bad, text.parent)
-                text.parent.replace(text, nodes.Text(printable(str(text))))
+                text.parent.replace(text, nodes.Text(printable(str(text), engine)))
         for block in self.document.findall(galien_block):
-            bad = unprintable(block.get('label', ''))
+            bad = unprintable(block.get('label', ''), engine)
             if bad:
                 self._warn(bad, block)
-                block['label'] = printable(block['label'])
+                block['label'] = printable(block['label'], engine)
 
     def _warn(self, chars: list[str], node: nodes.Node) -> None:
         warn(

@@ -38,8 +38,14 @@ def perl_string(text: str) -> str:
     )
 
 
-def latexmk_failure_hook(sources: dict[str, str]) -> str:
-    """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error."""
+def latexmk_failure_hook(sources: dict[str, str], engine: str = 'pdflatex') -> str:
+    """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error.
+
+    ``latexmk -pdf`` runs ``$pdflatex``, which Sphinx points at the configured
+    engine (``lualatex`` for the letter); ``xelatex`` runs through ``$xelatex``.
+    """
+    variable = 'xelatex' if engine == 'xelatex' else 'pdflatex'
+    command = 'xelatex --no-pdf' if engine == 'xelatex' else engine
     table = ', '.join(
         f'{perl_string(root)} => {perl_string(source)}' for root, source in sorted(sources.items())
     )
@@ -47,7 +53,7 @@ def latexmk_failure_hook(sources: dict[str, str]) -> str:
     details = perl_string(__('détails dans'))
     return rf"""
 {RC_MARKER}
-$pdflatex = 'pdflatex -interaction=nonstopmode -halt-on-error -file-line-error '
+${variable} = '{command} -interaction=nonstopmode -halt-on-error -file-line-error '
   . ($ENV{{'LATEXOPTS'}} // '') . ' %O %S';
 %galien_sources = ({table});
 $failure_cmd = 'internal galien_failure %R';
@@ -87,7 +93,7 @@ def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
         for issue in domain.ordered_issues()
     }
     text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'
-    text += latexmk_failure_hook(sources)
+    text += latexmk_failure_hook(sources, app.config.latex_engine)
     if rc_file.read_text(encoding='utf-8') != text:
         rc_file.write_text(text, encoding='utf-8')
 
