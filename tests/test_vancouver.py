@@ -176,6 +176,23 @@ MISSING_EXPECTED = {
 }
 
 
+@pytest.mark.parametrize(
+    ('urldate', 'expected'),
+    [
+        ('2018-03-12', '[cité le 12 mars 2018]'),
+        ('2018-03-01', '[cité le 1er mars 2018]'),
+        ('2018-12', '[cité en décembre 2018]'),
+        ('2018', '[cité en 2018]'),
+        ('hier', '[cité le hier]'),
+    ],
+)
+def test_access_dates_in_french(french, urldate, expected):
+    bib = f'@online{{w, title = {{Page}}, url = {{https://example.org/}}, urldate = {{{urldate}}}}}'
+    assert (
+        formatted(bib)['w'] == f'Page [Internet]. {expected}. Disponible sur : https://example.org/'
+    )
+
+
 def test_missing_fields_leave_no_empty_punctuation(french):
     texts = formatted(MISSING)
     assert texts == MISSING_EXPECTED
@@ -245,6 +262,7 @@ def test_website(app):
     for call, number in zip(TEXTUAL, range(1, 5), strict=True):
         assert f'{call}[{number}]' in text
     assert 'Voir aussi [5][6][7][8][9][10].' in text
+    assert 'Tous les auteurs : Durand, Moreau et Lefèvre, 2018[2].' in text
     # A chiffre's :source: given as a key of the .bib: the same reference, here and
     # on the chiffres page.
     chiffre_source = soup.select_one('section.galien-chiffre .galien-source')

@@ -303,25 +303,26 @@ def publication(children: list[Any], context: dict[str, Any], cited: bool = Fals
     return result
 
 
-def french_date(value: str) -> str:
-    """``2018-03-12`` as ``12 mars 2018`` (the catalog's order), else as written."""
+def cited(value: str) -> str:
+    """``2018-03-12`` gives ``[cité le 12 mars 2018]``, ``2018-03`` ``[cité en mars 2018]``."""
     match = re.fullmatch(r'(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?', value.strip())
     if match is None:
-        return value.strip()
+        return str(_('[cited {date}]')).format(date=value.strip())  # as written
     year, month, day = match[1], match[2], match[3]
     if month is None or not 1 <= int(month) <= 12:
-        return year
+        return str(_('[cited in {date}]')).format(date=year)
     month_name = _month(int(month))
-    if day is None:
-        return str(_('{month} {year}')).format(month=month_name, year=year)
+    if day is None or not 1 <= int(day) <= 31:
+        date = str(_('{month} {year}')).format(month=month_name, year=year)
+        return str(_('[cited in {date}]')).format(date=date)
     day_name = str(_('1st day')) if int(day) == 1 else str(int(day))
-    return str(_('{day} {month} {year}')).format(day=day_name, month=month_name, year=year)
+    date = str(_('{day} {month} {year}')).format(day=day_name, month=month_name, year=year)
+    return str(_('[cited {date}]')).format(date=date)
 
 
 @node
 def cited_date(children: list[Any], context: dict[str, Any]) -> Text:
-    date = field('urldate', raw=True).format_data(context)
-    return Text(str(_('[cited {date}]')).format(date=french_date(str(date))))
+    return Text(cited(str(field('urldate', raw=True).format_data(context))))
 
 
 @node
@@ -566,15 +567,18 @@ class VancouverStyle(BaseStyle):
 
 
 @node
-def author_and_year(children: list[Any], data: dict[str, Any]) -> Text:
-    """``Ravì et al., 2017``, ``Durand et Moreau, 2018``, ``Durand, 2018``."""
+def author_and_year(children: list[Any], data: dict[str, Any], full: bool = False) -> Text:
+    """``Ravì et al., 2017``, ``Durand et Moreau, 2018``, ``Durand, 2018``.
+
+    ``full`` (``{footcite:ts}``): every surname, ``Durand, Moreau et Lefèvre, 2018``.
+    """
     entry: Entry = data['entry']
     persons = entry.persons.get('author') or entry.persons.get('editor') or []
     surnames = [Text(' ').join([*p.rich_prelast_names, *p.rich_last_names]) for p in persons]
-    if len(surnames) > 2:
+    if len(surnames) > 2 and not full:
         who = Text(surnames[0], ' ', str(_('et al.')))
-    elif len(surnames) == 2:
-        who = Text(surnames[0], str(_(' and ')), surnames[1])
+    elif len(surnames) >= 2:
+        who = Text(Text(', ').join(surnames[:-1]), str(_(' and ')), surnames[-1])
     elif surnames:
         who = surnames[0]
     else:
@@ -594,7 +598,7 @@ class VancouverTextualStyle(BaseReferenceStyle):
         return sentence(add_period=False, capfirst='c' in role_name, sep='; ')[children]
 
     def inner(self, role_name: str) -> Node:
-        return join[author_and_year, footnote_reference]
+        return join[author_and_year(full='s' in role_name), footnote_reference]
 
 
 @dataclass
