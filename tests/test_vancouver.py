@@ -176,6 +176,18 @@ MISSING_EXPECTED = {
 }
 
 
+def test_biblatex_fields_as_zotero_exports_them(french):
+    bib = r"""@article{zotero,
+      title = {Trastuzumab et cardiotoxicit{\'e}},
+      journaltitle = {Bulletin du Cancer}, shortjournal = {Bull Cancer},
+      author = {{\O}degaard, Ken and Martin, Paul},
+      date = {2019-01-05}, volume = {106}, number = {1}, pages = {95--105},
+    }"""
+    assert formatted(bib)['zotero'] == (
+        'Ødegaard K, Martin P. Trastuzumab et cardiotoxicité. Bull Cancer. 2019;106(1):95-105.'
+    )
+
+
 @pytest.mark.parametrize(
     ('urldate', 'expected'),
     [

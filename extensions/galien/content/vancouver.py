@@ -19,16 +19,19 @@ ICMJE sample references), and the choices made where they leave one:
   lineage after the initials (``King ML Jr``), an organisation as written.
   Separated by commas; more than six: the first six, then ``et al.``
   (ICMJE). No author: the reference starts with the title.
-* Titles as written in the .bib (no change of case; braces protect nothing
-  more than they do in LaTeX), followed by a period unless they end with
-  ``?`` or ``!``. No italics anywhere.
+* Titles as written in the .bib (no change of case, so the braces that
+  protect capitals, ``{HER2}``, are simply not printed), followed by a period
+  unless they end with ``?`` or ``!``. No italics anywhere.
 * Journal: the NLM abbreviation from ``shortjournal`` or ``journalabbrev``,
-  else ``journal``. Then ``year;volume(number):pages`` with no space, month
-  left out (ICMJE allows it; continuous pagination). Pages shortened as the
+  else ``journal`` (biblatex's ``journaltitle``; its ``date`` gives the year
+  when there is no ``year``, as Zotero exports them). Then
+  ``year;volume(number):pages`` with no space, month left out (ICMJE allows
+  it; continuous pagination). Pages shortened as the
   NLM does: leading digits repeated in the last page are dropped
   (``101-10``, ``1234-9``, ``S12-9``), ``4-21`` stays.
 * ``doi:10.…`` then ``PMID: …`` (field ``pmid``), links to doi.org and
-  PubMed, no final period (it would be read as part of the identifier).
+  PubMed, separated by a period but with none after the last (it would be
+  read as part of the identifier, as in the ICMJE sample).
   A ``url`` is printed as ``Disponible sur : URL`` when there is no DOI.
 * Web pages (``@online``, ``@misc`` … with a ``url``): ``Titre [Internet].
   Lieu : Éditeur ; année [cité le 12 mars 2018]. Disponible sur : URL``; the
@@ -186,6 +189,18 @@ def first_field(*names: str) -> Node:
 
 
 @node
+def year(children: list[Any], context: dict[str, Any]) -> Text:
+    """``year``, else the year of a biblatex ``date`` (``2017-01-05``)."""
+    found = optional[field('year')].format_data(context)
+    if found:
+        return found
+    match = re.match(r'\s*(\d{4})', str(optional[field('date', raw=True)].format_data(context)))
+    if match is None:
+        raise FieldIsMissing('year', context['entry'])
+    return Text(match[1])
+
+
+@node
 def present(children: list[Any], context: dict[str, Any]) -> Text:
     """Its children, or missing when they are all empty (so ``optional`` drops it)."""
     text = Text(*(c.format_data(context) if hasattr(c, 'format_data') else c for c in children))
@@ -229,17 +244,17 @@ def pages(children: list[Any], context: dict[str, Any]) -> Text:
 @node
 def article_locator(children: list[Any], context: dict[str, Any]) -> Text:
     """``2017;21(1):4-21``, leaving out what is missing."""
-    year = optional[field('year')].format_data(context)
+    when = optional[year].format_data(context)
     volume = optional[field('volume')].format_data(context)
     number = optional['(', field('number'), ')'].format_data(context)
     page_range = optional[pages].format_data(context)
     issue = Text(volume, number)
     located = Text(issue, ':', page_range) if (issue and page_range) else issue
-    if year and located:
-        return Text(year, ';', located)
-    if year and page_range:
-        return Text(year, ':', page_range)
-    result = Text(year or located or page_range)
+    if when and located:
+        return Text(when, ';', located)
+    if when and page_range:
+        return Text(when, ':', page_range)
+    result = Text(when or located or page_range)
     if not result:
         raise FieldIsMissing('year', context['entry'])
     return result
@@ -287,14 +302,14 @@ def edition(children: list[Any], context: dict[str, Any]) -> Text:
 
 
 @node
-def publication(children: list[Any], context: dict[str, Any], cited: bool = False) -> Text:
+def publication(children: list[Any], context: dict[str, Any], accessed: bool = False) -> Text:
     """``Lieu : Éditeur ; année`` (and ``[cité le …]`` for web pages)."""
     place = first_field('address', 'location').format_data(context)
     publisher = first_field('publisher', 'institution', 'school', 'organization').format_data(
         context
     )
-    date = optional[field('year')].format_data(context)
-    if cited:
+    date = optional[year].format_data(context)
+    if accessed:
         date = join(sep=' ')[date, optional[cited_date]].format_data(context)
     where = join(sep=' : ')[place, publisher].format_data(context)
     result = join(sep=' ; ')[where, date].format_data(context)
@@ -308,15 +323,15 @@ def cited(value: str) -> str:
     match = re.fullmatch(r'(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?', value.strip())
     if match is None:
         return str(_('[cited {date}]')).format(date=value.strip())  # as written
-    year, month, day = match[1], match[2], match[3]
+    in_year, month, day = match[1], match[2], match[3]
     if month is None or not 1 <= int(month) <= 12:
-        return str(_('[cited in {date}]')).format(date=year)
+        return str(_('[cited in {date}]')).format(date=in_year)
     month_name = _month(int(month))
     if day is None or not 1 <= int(day) <= 31:
-        date = str(_('{month} {year}')).format(month=month_name, year=year)
+        date = str(_('{month} {year}')).format(month=month_name, year=in_year)
         return str(_('[cited in {date}]')).format(date=date)
     day_name = str(_('1st day')) if int(day) == 1 else str(int(day))
-    date = str(_('{day} {month} {year}')).format(day=day_name, month=month_name, year=year)
+    date = str(_('{day} {month} {year}')).format(day=day_name, month=month_name, year=in_year)
     return str(_('[cited {date}]')).format(date=date)
 
 
@@ -362,6 +377,7 @@ def web_title(name: str = 'title') -> Node:
 
 
 NOTE = optional[sentence[field('note')]]
+JOURNAL = first_field('shortjournal', 'journalabbrev', 'journal', 'journaltitle')
 IDS = optional[identifiers]
 
 
@@ -444,7 +460,7 @@ class VancouverStyle(BaseStyle):
         return blocks[
             optional[sentence[authors]],
             optional[title()],
-            optional[sentence[first_field('shortjournal', 'journalabbrev', 'journal')]],
+            optional[sentence[JOURNAL]],
             optional[sentence[article_locator]],
             NOTE,
             IDS,
@@ -524,7 +540,7 @@ class VancouverStyle(BaseStyle):
         return blocks[
             self.responsible(),
             optional[web_title()],
-            optional[sentence[publication(cited=True)]],
+            optional[sentence[publication(accessed=True)]],
             NOTE,
             IDS,
         ]
@@ -533,7 +549,7 @@ class VancouverStyle(BaseStyle):
         return blocks[
             self.responsible(),
             optional[web_title()],
-            optional[sentence[publication(cited=True)]],
+            optional[sentence[publication(accessed=True)]],
             NOTE,
             optional[identifiers(url_always=True)],
         ]
@@ -556,7 +572,7 @@ class VancouverStyle(BaseStyle):
         return blocks[
             self.responsible(),
             optional[title()],
-            optional[sentence[first_field('shortjournal', 'journal', 'booktitle')]],
+            optional[sentence[first_field('shortjournal', 'journal', 'journaltitle', 'booktitle')]],
             optional[sentence[publication]],
             NOTE,
             IDS,
@@ -583,8 +599,7 @@ def author_and_year(children: list[Any], data: dict[str, Any], full: bool = Fals
         who = surnames[0]
     else:
         who = optional[field('title')].format_data(data)
-    year = optional[field('year')].format_data(data)
-    return join(sep=', ')[who, year].format_data(data)
+    return join(sep=', ')[who, optional[year]].format_data(data)
 
 
 @dataclass
