@@ -176,6 +176,22 @@ MISSING_EXPECTED = {
 }
 
 
+def test_chapter_by_the_book_authors_and_conference_paper(french):
+    bib = r"""
+    @inbook{ib, author = {Cazin, Jean-Louis}, title = {Pharmacie clinique}, chapter = {3},
+      pages = {45--67}, address = {Paris}, publisher = {Masson}, year = {2017}}
+    @inproceedings{ip, author = {Durand, Claire}, title = {Une communication},
+      booktitle = {Congr{\`e}s de la SFPO}, address = {Lyon}, publisher = {SFPO}, year = {2018},
+      pages = {12--13}}
+    """
+    assert formatted(bib) == {
+        'ib': 'Cazin JL. Pharmacie clinique. Paris : Masson ; 2017. Chapitre 3, p. 45-67.',
+        'ip': (
+            'Durand C. Une communication. Dans : Congrès de la SFPO. Lyon : SFPO ; 2018. p. 12-3.'
+        ),
+    }
+
+
 def test_biblatex_fields_as_zotero_exports_them(french):
     bib = r"""@article{zotero,
       title = {Trastuzumab et cardiotoxicit{\'e}},
