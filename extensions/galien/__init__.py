@@ -26,6 +26,7 @@ __version__ = '0.2.0'
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('myst_parser')
+    app.setup_extension('sphinxcontrib.bibtex')
     core.setup(app)
     content.setup(app)
     return {

@@ -23,7 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.bibliography import bib_entry, reference_nodes
-from galien.content.blocks import galien_block, visitors_for
+from galien.content.blocks import galien_block, skip_frame, visitors_for
 from galien.content.options import OptionSpec
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
@@ -149,7 +149,8 @@ def setup(app: Sphinx) -> None:
         html=(visit_figure_html, depart_figure_html),
         latex=(visit_figure_latex, depart_figure_latex),
         text=(visit_figure_text, depart_figure_text),
-        man=(visit_figure_text, depart_figure_text),
-        texinfo=(visit_figure_text, depart_figure_text),
+        # man and texinfo have no paragraph states: the figure is plain text there.
+        man=(skip_frame, skip_frame),
+        texinfo=(skip_frame, skip_frame),
     )
     app.add_directive('chiffre-du-mois', ChiffreDuMoisDirective)

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, drugs, i18n, paper, registry, urls
+from galien.core import archive, drugs, editions, i18n, paper, registry, urls
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
 def setup(app: Sphinx) -> None:
+    editions.setup(app)
     i18n.setup(app)
     paper.setup(app)
     registry.setup(app)
