@@ -72,7 +72,10 @@ def test_outline_of_an_issue_with_two_rubriques(two_rubriques: Path) -> None:
         [
             ('Le chiffre du mois', 1),
             ('Nouvelles AMM', 1),
-            [('Osimertinib (Tagrisso®) après 75 ans', 1), (f'Dosage{NBSP}: 80 mg & hCG', 1)],
+            [
+                ('Osimertinib (Tagrisso®) chez les patients ≥ 75 ans', 1),
+                (f'Dosage{NBSP}: 80 mg/m² & β-HCG', 1),
+            ],
             ('Pharmacovigilance', 1),
             [('Alertes du mois', 1)],
             ('Sources', 1),
