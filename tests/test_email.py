@@ -255,8 +255,10 @@ def test_special_characters_stay_text(app, tmp_path):
     assert image['src'] == 'https://galien.test/lettre/_images/schema.png'
     assert (image['width'], image['height']) == ('552', '207')  # 800 x 300, scaled
     assert image['alt'] == 'Schéma « IA » & données'
-    assert "le HTML brut n'est pas repris dans l'e-mail" in warnings(app)
-    assert 'web.css' not in html
+    # The raw HTML block is shown as text, as in every edition, and the editor told.
+    assert 'issues/020.md:22: WARNING: contenu brut (html) non interprété' in warnings(app)
+    assert soup.find('link', href='web.css') is None
+    assert '<link rel="stylesheet" href="web.css"><script>alert("raw")</script>' in soup.get_text()
 
     text = (app.outdir / 'galien-020.txt').read_text(encoding='utf-8')
     assert 'LE CHIFFRE DU MOIS' in text and '1 sur 3' in text

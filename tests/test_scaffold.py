@@ -84,3 +84,19 @@ def test_make_new_issue(project):
     )
     assert result.returncode == 0, result.stderr
     assert front_matter(project / 'issues/021.md')['numero'] == 21
+
+
+def test_issues_folder_follows_the_configuration(tmp_path, capsys):
+    (tmp_path / 'conf.py').write_text("galien_issues_dir = 'numeros'\n", encoding='utf-8')
+    (tmp_path / 'numeros').mkdir()
+    shutil.copy(PROJECT_DIR / 'issues/020.md', tmp_path / 'numeros/020.md')
+    assert main(['new', '--project', str(tmp_path)]) == 0
+    assert 'Créé : numeros/021.md' in capsys.readouterr().out
+    assert front_matter(tmp_path / 'numeros/021.md')['numero'] == 21
+    assert not (tmp_path / 'issues').exists()
+
+
+def test_missing_configured_folder_is_named(tmp_path):
+    (tmp_path / 'conf.py').write_text("galien_issues_dir = 'numeros'\n", encoding='utf-8')
+    with pytest.raises(ScaffoldError, match='pas de dossier numeros/ dans'):
+        create_issue(tmp_path)

@@ -2,7 +2,8 @@
 
 The new file gets the next number, the month after the latest issue, an empty
 chiffre du mois and the latest issue's board (boards rarely change between two
-issues). An existing file is never overwritten.
+issues). An existing file is never overwritten. The folder is ``galien_issues_dir``
+as the project's ``conf.py`` sets it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
+from sphinx.config import eval_config_file
+from sphinx.errors import ConfigError
+from sphinx.util.tags import Tags
 
 from galien.core.dates import parse_year_month
 
@@ -20,6 +24,7 @@ if TYPE_CHECKING:
 
 ISSUE_FILE = re.compile(r'(\d{3,})\.md')
 BOARD_BLOCK = re.compile(r'^(`{3,}|:{3,})\{board\}.*?^\1[ \t]*$', re.MULTILINE | re.DOTALL)
+DEFAULT_ISSUES_DIR = 'issues'
 EMPTY_BOARD = '```{board} Board scientifique\n- Pr Initiale. Nom (Ville)\n```'
 
 
@@ -90,11 +95,27 @@ titre: ""
 """
 
 
+def issues_folder(project: Path) -> str:
+    """``galien_issues_dir`` as the project's ``conf.py`` sets it (``issues`` by default)."""
+    conf = project / 'conf.py'
+    if not conf.is_file():
+        return DEFAULT_ISSUES_DIR
+    try:
+        namespace = eval_config_file(conf, Tags())
+    except ConfigError as error:
+        raise ScaffoldError(f'conf.py illisible : {error}') from None
+    folder = namespace.get('galien_issues_dir', DEFAULT_ISSUES_DIR)
+    if not isinstance(folder, str) or not folder.strip('/'):
+        raise ScaffoldError(f'galien_issues_dir doit être un nom de dossier, pas {folder!r}')
+    return folder.strip('/')
+
+
 def create_issue(project: Path, numero: int | None = None, date: str | None = None) -> Path:
-    """Write ``issues/NNN.md`` for the next (or given) issue and return its path."""
-    issues_dir = project / 'issues'
+    """Write ``<galien_issues_dir>/NNN.md`` for the next (or given) issue; return its path."""
+    folder = issues_folder(project)
+    issues_dir = project / folder
     if not issues_dir.is_dir():
-        raise ScaffoldError(f'pas de dossier issues/ dans {project}')
+        raise ScaffoldError(f'pas de dossier {folder}/ dans {project}')
     latest = latest_issue(issues_dir)
     numero = numero or (latest.numero + 1 if latest else 1)
     if numero <= 0:
