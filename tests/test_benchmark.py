@@ -25,9 +25,9 @@ def test_plain_issue_keeps_the_content_without_our_syntax():
 @pytest.mark.parametrize('stack', ['galien', 'stock'])
 def test_generated_archive_builds_without_warnings(stack, tmp_path):
     source = bench.make_project(tmp_path / 'src', 14, stack)
-    seconds, peak_mb, warnings = bench.sphinx_build(source, tmp_path / 'out')
+    _seconds, peak_mb, warnings = bench.sphinx_build(source, tmp_path / 'out')
     assert warnings == ''
-    assert seconds > 0 and peak_mb > 10
+    assert peak_mb > 10  # a Sphinx process weighs more than that: the measure is real
     pages = {p.name for p in (tmp_path / 'out/html/issues').glob('*.html')}
     assert pages == {f'{n:03d}.html' for n in range(1, 15)}
     issue = (tmp_path / 'out/html/issues/014.html').read_text(encoding='utf-8')
@@ -37,6 +37,6 @@ def test_generated_archive_builds_without_warnings(stack, tmp_path):
 def test_measure_reports_rebuild_of_few_pages(tmp_path):
     result = bench.measure(tmp_path, 6, 'galien', runs=1)
     assert len(result.full) == 1 and result.warnings == 0
-    assert result.rebuild > 0 and result.parallel > 0
+    assert len(result.rebuilds) == 1  # one edit measured per run
     # The edited issue, and the pages that show it (home, archive, neighbours, chiffres).
     assert 1 <= result.rewritten <= 8

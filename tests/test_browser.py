@@ -125,7 +125,7 @@ def site(source: Path) -> Path:
 def published_site(source: Path) -> Path:
     """``make site``: the website with the PDFs where its links point."""
     if not (Path(sys.prefix) / '.requirements.txt').exists():
-        pytest.skip('the test venv was not made by the Makefile')
+        pytest.fail('the test venv was not made by the Makefile: run make test')
     build_dir = source / '_published'
     result = subprocess.run(
         [

@@ -206,7 +206,7 @@ def test_site_loads_nothing_from_other_hosts(build_dir):
 def test_make_check_is_clean(build_dir):
     stamp = Path(sys.prefix) / '.requirements.txt'
     if not stamp.exists():
-        pytest.skip('the test venv was not made by the Makefile')
+        pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(
         [
             'make',

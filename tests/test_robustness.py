@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -11,11 +12,14 @@ from conftest import TESTS_DIR
 from helpers import warnings
 
 
-@pytest.mark.sphinx('html', testroot='robustness', freshenv=True)
-def test_file_not_in_utf8_is_reported_and_left_out(app):
-    (app.srcdir / 'issues/001.md').write_bytes(
+def test_file_not_in_utf8_is_reported_and_left_out(make_app, tmp_path):
+    # A copy of the root: the Latin-1 file must not reach the other tests of this root.
+    source = tmp_path / 'robustness'
+    shutil.copytree(TESTS_DIR / 'roots/test-robustness', source)
+    (source / 'issues/001.md').write_bytes(
         b'---\nnumero: 1\ndate: 2018-01\n---\n\n# Titre\n\nCaf\xe9 en Latin-1.\n'
     )
+    app = make_app('html', srcdir=source, freshenv=True)
     app.build()
     log = warnings(app)
     assert "issues/001.md:8: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)" in log

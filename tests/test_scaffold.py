@@ -74,7 +74,7 @@ def test_make_new_issue(project):
     os.utime(requirements, (0, 0))  # older than the venv's stamp: no reinstall
     stamp = Path(sys.prefix) / '.requirements.txt'
     if not stamp.exists():
-        pytest.skip('the test venv was not made by the Makefile')
+        pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(
         ['make', '--no-print-directory', 'new-issue', f'VENV={sys.prefix}'],
         cwd=project,
