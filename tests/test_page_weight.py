@@ -84,3 +84,17 @@ def test_pages_with_code_keep_their_colours():
     assert not has_code(document)
     document += nodes.literal_block('print(1)', 'print(1)')
     assert has_code(document)
+
+
+@pytest.mark.sphinx(
+    'html',
+    testroot='issue',
+    freshenv=True,
+    confoverrides={**BOOK_THEME, 'html_js_files': ['scripts/fontawesome.js', 'galien-extra.js']},
+)
+def test_registered_scripts_are_left_out_through_the_page_context(app):
+    """A script added with html_js_files (Sphinx's asset list) goes the way pygments.css goes."""
+    app.build()
+    issue = assets(app, 'issues/020')
+    assert 'fontawesome.js' not in issue
+    assert 'galien-extra.js' in issue  # the others stay

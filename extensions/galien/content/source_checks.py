@@ -23,6 +23,19 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def leave_out_of_build(env: BuildEnvironment, docname: str) -> None:
+    """Make ``docname`` absent from this build, as if its file were not there yet.
+
+    Workaround for Sphinx 9.0.4: ``env-before-read-docs`` only shortens the list
+    of documents read in this run, and no public API takes back a document that
+    the project found (``env.found_docs``); left there, it would be written, and
+    looked up in toctrees, without ever having been read. The document is taken
+    out of ``env.project.docnames``, the set ``found_docs`` is made from; the next
+    build finds it again, and reads it once it is saved in UTF-8.
+    """
+    env.project.docnames.discard(docname)
+
+
 def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     encoding = env.config.source_encoding
     for docname in list(docnames):
@@ -41,9 +54,8 @@ def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
                 location=(docname, lineno),
                 subtype='encoding',
             )
-            # Leave it out of this build entirely, as if it were not there yet.
             docnames.remove(docname)
-            env.project.docnames.discard(docname)
+            leave_out_of_build(env, docname)
 
 
 def _located(node: nodes.Node) -> nodes.Node:

@@ -4,9 +4,11 @@ The PyData theme under the book theme loads Font Awesome's JavaScript (1.5 MB,
 to turn icons into SVG, which its own stylesheet already draws with the icon
 font) and, on every page, Sphinx's search scripts and the whole search index
 (which grows with the archive) for a search-as-you-type the letter does not
-turn on. ``templates/layout.html`` passes the theme's head through
-:func:`strip_unused_scripts`; ``pygments.css`` is dropped from pages without
-code. The browser tests compare the result with the stock theme's page.
+turn on. Scripts and stylesheets registered with Sphinx are taken out of the
+page's ``script_files`` and ``css_files`` (``pygments.css`` on pages without
+code); the theme's own ``<script>`` tags, written in its templates, go through
+the one workaround, :func:`theme_script_filter`. The browser tests compare the
+result with the stock theme's page.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -50,6 +54,35 @@ def has_code(doctree: nodes.document | None) -> bool:
     return doctree is None or next(doctree.findall(nodes.literal_block), None) is not None
 
 
+def asset_path(asset: object) -> str:
+    """The path of a page's script or stylesheet (a Sphinx asset or a plain path)."""
+    return str(getattr(asset, 'filename', asset)).split('?')[0]
+
+
+def is_one_of(asset: object, names: tuple[str, ...]) -> bool:
+    path = asset_path(asset)
+    return any(path == name or path.endswith(f'/{name}') for name in names)
+
+
+def theme_script_filter(names: tuple[str, ...]) -> Callable[[str], str]:
+    """The filter ``templates/layout.html`` passes the theme's ``<head>`` blocks through.
+
+    Workaround for pydata-sphinx-theme 0.20.0 (under sphinx-book-theme 1.4.0): its
+    ``layout.html`` writes the search scripts' ``<script>`` tags in the
+    ``extrahead`` block and ``webpack-macros.html`` the Font Awesome one, so they
+    are in no ``context['script_files']`` that ``html-page-context`` could edit,
+    and no theme option leaves them out (pydata/pydata-sphinx-theme#2115, and #2494
+    which would shrink Font Awesome's script). The filter removes exactly those
+    tags from the blocks' HTML; it goes when the theme lists them as assets.
+    """
+    pattern = script_pattern(names)
+
+    def strip_unused_scripts(html: str) -> str:
+        return pattern.sub('', str(html))
+
+    return strip_unused_scripts
+
+
 def lighten_page(
     app: Sphinx,
     pagename: str,
@@ -57,21 +90,15 @@ def lighten_page(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    """Give the template the filter; drop the code colours from pages without code."""
-    pattern = script_pattern(unused_scripts(context))
-
-    def strip_unused_scripts(html: str) -> str:
-        return pattern.sub('', str(html))
-
-    context['galien_strip_unused_scripts'] = strip_unused_scripts
+    """Leave out what the page does not use, in place: themes add to these lists after us."""
+    names = unused_scripts(context)
+    script_files = context.get('script_files')
+    if isinstance(script_files, list):
+        script_files[:] = [js for js in script_files if not is_one_of(js, names)]
+    context['galien_strip_unused_scripts'] = theme_script_filter(names)
     css_files = context.get('css_files')
     if not has_code(doctree) and isinstance(css_files, list):
-        # In place: themes add their own files to this very list after us.
-        css_files[:] = [
-            css
-            for css in css_files
-            if Path(str(getattr(css, 'filename', css))).name != PYGMENTS_CSS
-        ]
+        css_files[:] = [css for css in css_files if not is_one_of(css, (PYGMENTS_CSS,))]
 
 
 def use_layout(app: Sphinx, config: Config) -> None:
