@@ -6,9 +6,14 @@ own, listed in ``conf.py`` and free to be left out: :mod:`galien.web` (the
 website), :mod:`galien.print` (one PDF per issue), :mod:`galien.epub` and
 :mod:`galien.mail`; each sets ``galien`` up first.
 
-Order matters in one way: the core comes before the content, because the
-directives record what they read in the registry's domain, and the catalogs of
-:mod:`galien.core.i18n` must be known before any label is translated.
+Order matters in three ways. ``myst_parser`` and ``sphinxcontrib.bibtex`` are
+set up first, since the letter is written in MyST and cites with ``footcite``,
+and the content's checks read bibtex's configuration. The core comes before the
+content, because the directives record what they read in the registry's domain,
+and the catalogs of :mod:`galien.core.i18n` must be known before any label is
+translated. And the core's builder check (:mod:`galien.core.editions`) is
+connected before any other ``builder-inited`` handler, so that a builder the
+letter does not support stops before anything expects it to be one that it does.
 """
 
 from __future__ import annotations
