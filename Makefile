@@ -105,7 +105,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
-	cd extensions && ../$(VENV)/bin/lint-imports --config ../pyproject.toml
+	cd extensions && ../$(VENV)/bin/lint-imports ../pyproject.toml
 
 # Node.js and npm: Debian's, unless the machine already has them.
 system-node:
