@@ -133,11 +133,14 @@ system-check:
 	$(call ensure_debian,epubcheck)
 
 # Before publishing: a fresh strict build of the site and the ePub (every warning
-# is an error, every reference checked), epubcheck, and the feeds' XML.
-check: $(VENV_STAMP) system-check
+# is an error, every reference checked), epubcheck, Ace by DAISY, and the feeds' XML.
+check: $(VENV_STAMP) system-check npm-tools
 	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	$(SPHINXBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
+	$(NPM_DIR)/node_modules/.bin/ace-cli --silent --exiterror2 --force \
+	  --outdir "$(BUILDDIR)/check/ace" "$(BUILDDIR)/check/epub/galien.epub" \
+	  || { echo "Ace by DAISY : l'ePub n'est pas accessible, voir $(BUILDDIR)/check/ace/report.html"; exit 1; }
 	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-xml "$(BUILDDIR)/check/html"
 	@echo "make check : tout est en ordre."
 
