@@ -310,6 +310,21 @@ def test_axe_finds_no_serious_violation(browser: Browser, base_url: str, path: s
     assert violations == []
 
 
+@pytest.mark.parametrize('scheme', ['light', 'dark'])
+def test_search_dialog_opened_with_ctrl_k(browser: Browser, base_url: str, scheme: str):
+    """The shortcut that the search button shows opens the search field, also clean for axe."""
+    context = browser.new_context(locale='fr-FR', color_scheme=scheme)
+    page = context.new_page()
+    open_page(page, base_url + 'issues/020.html')
+    page.keyboard.press('Control+k')
+    field = page.locator('dialog').get_by_role('searchbox', name='Rechercher…')
+    field.wait_for()
+    assert page.evaluate('document.activeElement.type') == 'search'
+    violations = serious_violations(page)
+    context.close()
+    assert violations == []
+
+
 def test_axe_would_report_a_contrast_failure(page: Page, base_url: str):
     """The check above can fail: grey on the chiffre's pale blue is reported."""
     open_page(page, base_url + 'issues/020.html')
