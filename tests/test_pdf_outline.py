@@ -2,7 +2,8 @@
 
 The outline (bookmarks) is read with pypdf from the PDFs that ``make latexpdf``
 gives for the real N°20 and for a test issue with two rubriques
-(``tests/roots/test-outline``).
+(``tests/roots/test-outline``, with a second one that has no chiffre, no
+sources and no board).
 """
 
 from __future__ import annotations
@@ -81,6 +82,14 @@ def test_outline_of_an_issue_with_two_rubriques(two_rubriques: Path) -> None:
             ('Sources', 1),
             ('Board scientifique', 1),
         ],
+    ]
+
+
+def test_no_entry_for_what_an_issue_does_not_have(two_rubriques: Path) -> None:
+    """N°31 has no chiffre du mois, no source and no board: nor has its outline."""
+    assert outline(PdfReader(two_rubriques.with_name('galien-031.pdf'))) == [
+        ('Galien N° 31 – janvier 2019', 1),
+        [('Brèves', 1), [('Rappel de lots', 1)]],
     ]
 
 
