@@ -22,7 +22,7 @@ VENV_STAMP  := $(VENV)/.requirements.txt
 
 # Debian packages, by what needs them.
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
-                texlive-lang-french tex-gyre latexmk texlive-luatex fonts-freefont-otf \
+                texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core
 DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck chromium
 # Node.js for the tests' npm tools, when the machine has no npm of its own.

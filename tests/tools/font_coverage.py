@@ -2,7 +2,7 @@
 
 ``python tests/tools/font_coverage.py`` rewrites
 ``extensions/galien/print/latex/galien-fonts-coverage.txt``: the characters that
-every style of the letter's fonts (FreeFont, with DejaVu Sans as fallback, see
+every style of the letter's fonts (TeX Gyre, FreeFont and DejaVu Sans as fallbacks, see
 ``galien/print/fonts.py``) has a glyph for, as ranges. Run it after changing the
 fonts; ``tests/test_latex_charset.py`` checks the file against the fonts.
 """
@@ -17,15 +17,25 @@ COVERAGE_FILE = (
     Path(__file__).resolve().parents[2] / 'extensions/galien/print/latex/galien-fonts-coverage.txt'
 )
 
-# Each style of the letter: its FreeFont face and the DejaVu face it falls back to.
+# Each style of the letter: its font file, then the fallbacks taken glyph by glyph
+# (galien/print/latex/galien-fonts.lua).
+SERIF = ('FreeSerif', 'DejaVuSans')
+SERIF_BOLD = ('FreeSerifBold', 'DejaVuSans-Bold')
+SANS = ('FreeSans', 'DejaVuSans')
+SANS_BOLD = ('FreeSansBold', 'DejaVuSans-Bold')
 STYLES = {
-    f'{family}{style}': 'DejaVuSans-Bold' if 'Bold' in style else 'DejaVuSans'
-    for family, styles in (
-        ('FreeSerif', ('', 'Italic', 'Bold', 'BoldItalic')),
-        ('FreeSans', ('', 'Oblique', 'Bold', 'BoldOblique')),
-        ('FreeMono', ('', 'Oblique', 'Bold', 'BoldOblique')),
-    )
-    for style in styles
+    'texgyretermes-regular': SERIF,
+    'texgyretermes-italic': SERIF,
+    'texgyretermes-bold': SERIF_BOLD,
+    'texgyretermes-bolditalic': SERIF_BOLD,
+    'texgyreheros-regular': SANS,
+    'texgyreheros-italic': SANS,
+    'texgyreheros-bold': SANS_BOLD,
+    'texgyreheros-bolditalic': SANS_BOLD,
+    'FreeMono': ('DejaVuSans',),
+    'FreeMonoOblique': ('DejaVuSans',),
+    'FreeMonoBold': ('DejaVuSans-Bold',),
+    'FreeMonoBoldOblique': ('DejaVuSans-Bold',),
 }
 # Text characters only: no controls, surrogates or private use.
 TEXT = [(0x20, 0x7E), (0xA0, 0xD7FF), (0xF900, 0xFFFD)]
@@ -57,8 +67,10 @@ def charset(path: str) -> set[int]:
 def coverage() -> list[tuple[int, int]]:
     """The ranges of text characters that every style prints, with its fallback."""
     common: set[int] | None = None
-    for face, fallback in STYLES.items():
-        codes = charset(font_file(face)) | charset(font_file(fallback))
+    for face, fallbacks in STYLES.items():
+        codes = charset(font_file(face))
+        for fallback in fallbacks:
+            codes |= charset(font_file(fallback))
         common = codes if common is None else common & codes
     text = {code for first, last in TEXT for code in range(first, last + 1)}
     ranges: list[list[int]] = []
@@ -72,7 +84,7 @@ def coverage() -> list[tuple[int, int]]:
 
 def render(ranges: list[tuple[int, int]]) -> str:
     header = (
-        '# Characters the print edition prints (FreeFont + DejaVu Sans fallback, every style).\n'
+        '# Characters the print edition prints (TeX Gyre, FreeFont, DejaVu Sans; every style).\n'
         '# Written by tests/tools/font_coverage.py from the font files: do not edit.\n'
     )
     return header + ''.join(

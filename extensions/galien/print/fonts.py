@@ -1,22 +1,22 @@
 """The letter's fonts: what an editor types is what is printed.
 
 A letter on cancer drugs writes ``≥ 75 ans``, ``β-HCG``, ``≈ 140 µg/mL``,
-``⁹⁹ᵐTc``, ``Mme L. Nguyễn``. pdfLaTeX's 8-bit fonts have none of these, so
+``⁹⁹ᵐTc``, ``Mme L. Nguyễn``. pdfLaTeX's 8-bit fonts have few of these, so
 the print edition is set by LuaLaTeX (``latex_engine = 'lualatex'``) with
 OpenType fonts from Debian's packages:
 
-- GNU FreeFont (``fonts-freefont-otf``): FreeSerif for the text, FreeSans for
-  the headings and blocks, FreeMono for code. They are the Times and Helvetica
-  designs the letter always had (TeX Gyre Termes and Heros under pdfLaTeX),
-  with Greek, Vietnamese, arrows, mathematical signs, super- and subscripts;
-- DejaVu Sans (``fonts-dejavu-core``) as a per-glyph fallback (luaotfload's
-  ``fallback`` feature) for the few signs FreeFont lacks in some styles:
-  ``✓ ✗`` everywhere, ``ᵐ`` and ``⇒`` in some styles.
+- TeX Gyre Termes (text) and Heros (headings, blocks), ``fonts-texgyre``: the
+  Times and Helvetica designs the letter always had (their Type 1 versions
+  under pdfLaTeX), with Latin, Greek and Vietnamese;
+- GNU FreeFont (``fonts-freefont-otf``), of the same designs, taken glyph by
+  glyph (luaotfload's ``fallback`` feature) for what TeX Gyre lacks: most
+  super- and subscripts, ``⇒ ↔``, ``ŉ ĸ Ŧ``; FreeMono sets code;
+- DejaVu Sans (``fonts-dejavu-core``) last, for ``✓ ✗`` and ``ᵐ``.
 
-:func:`read_coverage` gives what these fonts print; ``latex_charset.py`` replaces
-(and reports) only what lies outside it. A Lua hook makes every printed
-character copy back as itself: the font loader otherwise derives ``IJ`` for
-``Ĳ`` from the glyph's name.
+:func:`read_coverage` gives what these fonts print; ``latex_charset.py``
+replaces (and reports) only what lies outside it. A Lua hook makes every
+printed character copy back as itself: the font loader otherwise derives
+``IJ`` for ``Ĳ`` from the glyph's name.
 """
 
 from __future__ import annotations
@@ -36,16 +36,20 @@ COVERAGE_FILE = Path(__file__).parent / 'latex' / 'galien-fonts-coverage.txt'
 _LUA = r"\directlua{dofile(kpse.find_file('galien-fonts.lua', 'lua') or 'galien-fonts.lua')}"
 
 
-def _family(command: str, name: str, italic: str, extra: str = '') -> str:
+def _family(
+    command: str, name: str, shapes: tuple[str, str, str, str], fallback: str, extra: str = ''
+) -> str:
+    """A fontspec family: ``shapes`` ends the files' regular, italic, bold, bold italic."""
+    upright, italic, bold, bold_italic = shapes
     return (
         rf'\{command}{{{name}}}[{extra}'
-        '\n  Extension = .otf, UprightFont = *, '
-        f'ItalicFont = *{italic}, BoldFont = *Bold, BoldItalicFont = *Bold{italic},'
+        f'\n  Extension = .otf, UprightFont = *{upright}, ItalicFont = *{italic},'
+        f' BoldFont = *{bold}, BoldItalicFont = *{bold_italic},'
         # No spaces inside RawFeature: luaotfload would read a feature named "fallback ".
-        '\n  UprightFeatures = {RawFeature = {fallback=galienfallback}},'
-        '\n  ItalicFeatures = {RawFeature = {fallback=galienfallback}},'
-        '\n  BoldFeatures = {RawFeature = {fallback=galienfallbackbold}},'
-        '\n  BoldItalicFeatures = {RawFeature = {fallback=galienfallbackbold}}]\n'
+        f'\n  UprightFeatures = {{RawFeature = {{fallback={fallback}}}}},'
+        f'\n  ItalicFeatures = {{RawFeature = {{fallback={fallback}}}}},'
+        f'\n  BoldFeatures = {{RawFeature = {{fallback={fallback}bold}}}},'
+        f'\n  BoldItalicFeatures = {{RawFeature = {{fallback={fallback}bold}}}}]\n'
     )
 
 
@@ -53,12 +57,15 @@ def _family(command: str, name: str, italic: str, extra: str = '') -> str:
 # from the text font instead, so that it copies back as ✓.
 _CHECKMARK = r'\renewcommand{\checkmark}{\text{\char"2713\relax}}'
 
+_GYRE = ('-regular', '-italic', '-bold', '-bolditalic')
+_FREEMONO = ('', 'Oblique', 'Bold', 'BoldOblique')
+
 LUALATEX_FONTPKG = (
     _LUA
     + '\n'
-    + _family('setmainfont', 'FreeSerif', 'Italic')
-    + _family('setsansfont', 'FreeSans', 'Oblique')
-    + _family('setmonofont', 'FreeMono', 'Oblique', 'Scale = 0.9, ')
+    + _family('setmainfont', 'texgyretermes', _GYRE, 'galienserif')
+    + _family('setsansfont', 'texgyreheros', _GYRE, 'galiensans')
+    + _family('setmonofont', 'FreeMono', _FREEMONO, 'galienmono', 'Scale = 0.9, ')
     + _CHECKMARK
     + '\n'
 )

@@ -13,7 +13,8 @@ from its text (the longest word of each column, the length of its cells) and:
 - sets any other table across both columns where it stands: the columns
   above are closed (and balanced), the table takes the page's width as a
   ``longtable`` whose header row repeats on each page, and the two columns
-  start again below it.
+  start again below it. A table that opens its section takes the section's
+  heading with it.
 
 Editors can force either layout with the class ``galien-pleine-largeur`` or
 ``galien-colonne`` on a ``{table}`` or ``{list-table}`` directive.
@@ -155,7 +156,11 @@ class LetterTables(SphinxPostTransform):
         if full_width:
             if 'longtable' not in classes:
                 classes.append('longtable')  # breaks across pages, header repeated
-            parent.insert(index, _latex(r'\galienpausecolumns'))
+            # A table that opens its section takes the section's heading along.
+            opens_section = isinstance(parent, nodes.section) and all(
+                isinstance(sibling, nodes.title) for sibling in parent.children[:index]
+            )
+            parent.insert(0 if opens_section else index, _latex(r'\galienpausecolumns'))
             parent.insert(parent.index(table) + 1, _latex(r'\galienresumecolumns'))
 
 

@@ -1,8 +1,13 @@
 -- Galien: the print edition's fonts under LuaLaTeX (loaded by fontpkg, see fonts.py).
--- FreeFont sets the text; DejaVu Sans supplies, glyph by glyph, the few signs a
--- FreeFont style lacks (check marks, some arrows and phonetic superscripts).
-luaotfload.add_fallback('galienfallback', {'DejaVuSans:mode=node;'})
-luaotfload.add_fallback('galienfallbackbold', {'DejaVuSans-Bold:mode=node;'})
+-- TeX Gyre Termes and Heros set the text, as they always did; for a character
+-- they lack (some super- and subscripts, ⇒ ↔ ✓ ✗, ŉ ĸ Ŧ), FreeFont of the same
+-- design is taken glyph by glyph, then DejaVu Sans.
+luaotfload.add_fallback('galienserif', {'FreeSerif:mode=node;', 'DejaVuSans:mode=node;'})
+luaotfload.add_fallback('galienserifbold', {'FreeSerifBold:mode=node;', 'DejaVuSans-Bold:mode=node;'})
+luaotfload.add_fallback('galiensans', {'FreeSans:mode=node;', 'DejaVuSans:mode=node;'})
+luaotfload.add_fallback('galiensansbold', {'FreeSansBold:mode=node;', 'DejaVuSans-Bold:mode=node;'})
+luaotfload.add_fallback('galienmono', {'DejaVuSans:mode=node;'})
+luaotfload.add_fallback('galienmonobold', {'DejaVuSans-Bold:mode=node;'})
 
 -- Copying text out of the PDF gives back the character that was typed: the font
 -- loader derives some ToUnicode entries from glyph names ("IJ" for U+0132).
