@@ -16,7 +16,7 @@ from urllib.parse import quote, urljoin
 import css_inline
 from docutils import nodes
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sphinx.locale import __
+from sphinx.locale import __, admonitionlabels
 from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
@@ -32,6 +32,10 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = Path(__file__).parent
 STYLESHEET = TEMPLATE_DIR / 'letter.css'
+
+
+# Admonitions framed in red rather than the letter's blue.
+ALERTS = frozenset({'warning', 'caution', 'attention', 'danger', 'error'})
 
 
 @dataclass(frozen=True)
@@ -187,6 +191,50 @@ class EmailHTMLTranslator(HTML5Translator):
             )
         raise nodes.SkipNode
 
+    # A table cell holding one paragraph takes no <p>: the cell has the style
+    # (a 60-row table stays under the 100 KB Gmail clips at).
+
+    def visit_paragraph(self, node: nodes.paragraph) -> None:
+        if not _sole_paragraph_of_cell(node):
+            super().visit_paragraph(node)
+
+    def depart_paragraph(self, node: nodes.paragraph) -> None:
+        if not _sole_paragraph_of_cell(node):
+            super().depart_paragraph(node)
+
+    # -- notes: a framed table, the French title (as on the website) in a bar -----
+
+    def visit_admonition(self, node: nodes.Element, name: str = '') -> None:
+        title = str(admonitionlabels[name]) if name in admonitionlabels else ''
+        if not title and node.children and isinstance(node[0], nodes.title):
+            title = node[0].astext()  # {admonition} with the editor's own title
+        classes = ['galien-encadre']
+        if name in ALERTS:
+            classes.append('galien-encadre-alerte')
+        self.body.append(
+            self.starttag(
+                node,
+                'table',
+                CLASS=' '.join(classes),
+                role='presentation',
+                width='100%',
+                cellpadding='0',
+                cellspacing='0',
+                border='0',
+            )
+        )
+        if title:
+            self.body.append(
+                f'<tr><td class="galien-encadre-titre">{self.encode(title)}</td></tr>\n'
+            )
+        self.body.append('<tr><td class="galien-encadre-corps">\n')
+        self.context.append('</td></tr></table>\n')
+
+    def visit_title(self, node: nodes.title) -> None:
+        if isinstance(node.parent, nodes.Admonition):
+            raise nodes.SkipNode  # already in the frame's title bar
+        super().visit_title(node)
+
     # -- images: absolute, sized, described -----------------------------------
 
     def visit_image(self, node: nodes.Element) -> None:
@@ -211,6 +259,10 @@ class EmailHTMLTranslator(HTML5Translator):
             attributes['style'] = f'width: 100%; max-width: {width}px; height: auto;'
         self.body.append(self.emptytag(node, 'img', '', CLASS='galien-image', **attributes))
         raise nodes.SkipNode
+
+
+def _sole_paragraph_of_cell(node: nodes.Element) -> bool:
+    return isinstance(node.parent, nodes.entry) and len(node.parent) == 1
 
 
 def _pixels(value: object) -> int | None:

@@ -1,0 +1,313 @@
+"""A real issue of a letter on cancer drugs, in print and by e-mail (issue 11).
+
+``tests/roots/test-clinical`` holds what editors of a medical letter write:
+``≥ 75 ans``, ``β-HCG``, ``⁹⁹ᵐTc``, ``Mme L. Nguyễn``; every character of issue
+11 in the front-matter ``titre``, the chiffre du mois, the body, a footnote, a
+five-column "Nouvelles AMM" table and the board (each between ``DEBUTxxx`` and
+``FINxxx``); a narrow table, a figure with its caption, an
+inline image, notes, a block quote, nested and definition lists and a
+120-character RCP address typed as plain text; N° 22 a 60-row table. Checked on the built PDF
+(``pdftotext``, ``pdffonts``, the LaTeX log) and the built e-mail (BeautifulSoup).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+from bs4 import BeautifulSoup
+from test_email import assert_mail_safe
+from test_print_edition import latexpdf, pdf_objects, pdffonts, pdfinfo
+
+from conftest import PROJECT_DIR, TESTS_DIR
+from helpers import NBSP, require_tool
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+ROOT = TESTS_DIR / 'roots' / 'test-clinical'
+REVIEW_DIR = PROJECT_DIR / '_build' / 'review'
+
+# Issue 11's list, typed by hand (spaces between them are not checked).
+CLINICAL = (
+    'œ Œ æ ł ř š č ž ő ű ğ ş ı ș ț Nguyễn Trần Phạm Lê Đặng '
+    'α β γ δ ε κ λ μ π σ τ ω Δ Σ Ω µ '
+    '≥ ≤ ± × ÷ ≈ ≠ ∞ → ← ↑ ↓ ⇒ ↔ ° ‰ ′ ″ √ ∑ ½ ¼ ¾ '
+    'm² mL/min/1,73 m² ⁹⁹ᵐTc CD4⁺ ₀₁₂₃₄₅₆₇₈₉ '
+    '® ™ © € £ • † ‡ § ✓ ✗ ‐ – — …'
+)
+SIGNS = sorted(set(CLINICAL) - set(' '))
+PLACES = ['TITRE', 'CHIFFRE', 'CORPS', 'NOTE', 'TABLEAU', 'BOARD']
+# Latin-1 and Latin Extended-A, all printed in the body (U+00AD, the soft
+# hyphen, is invisible by definition).
+LATIN_1 = [chr(code) for code in range(0xA1, 0x100) if code != 0xAD]
+LATIN_EXTENDED_A = [chr(code) for code in range(0x100, 0x180)]
+
+AMM_CELLS = [
+    'DCI',
+    'Spécialité',
+    'Laboratoire',
+    'Indication',
+    'atézolizumab',
+    'Tecentriq®',
+    'Roche',
+    'osimertinib',
+    'Tagrisso®',
+    'AstraZeneca',
+    'durvalumab',
+    'Imfinzi®',
+    'nivolumab',
+    'Opdivo®',
+    'Bristol-Myers',
+    'Squibb',
+    'pembrolizumab',
+    'Keytruda®',
+    'MSD',
+    '21/09/2017',
+    '02/02/2016',
+    '19/06/2015',
+    'urothélial',
+    'chimioradiothérapie',
+]
+# The page's text area (galien_print LATEX_ELEMENTS geometry: 13 mm margins).
+MARGIN = 13 / 25.4 * 72
+
+
+def run(*command: str) -> str:
+    return subprocess.run(
+        [require_tool(command[0]), *command[1:]], capture_output=True, text=True, check=True
+    ).stdout
+
+
+# -- the PDF ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
+    tmp = tmp_path_factory.mktemp('clinical')
+    source = tmp / 'src'
+    shutil.copytree(ROOT, source)
+    result = latexpdf(source, tmp / 'build')
+    assert result.returncode == 0, result.stdout + result.stderr
+    return tmp / 'build' / 'latex', result
+
+
+@pytest.fixture(scope='module')
+def pdf(build: tuple[Path, subprocess.CompletedProcess]) -> Path:
+    return build[0] / 'galien-021.pdf'
+
+
+@pytest.fixture(scope='module')
+def raw_text(pdf: Path) -> str:
+    """The PDF's text in content order, every run of white space as one space."""
+    return ' '.join(run('pdftotext', '-raw', str(pdf), '-').replace(NBSP, ' ').split())
+
+
+def bbox_words(pdf: Path) -> list[dict]:
+    """Every word of the PDF with its page, box and page size (``pdftotext -bbox``)."""
+    soup = BeautifulSoup(run('pdftotext', '-bbox', str(pdf), '-'), 'html.parser')
+    found = []
+    for number, page in enumerate(soup.find_all('page'), start=1):
+        width, height = float(page['width']), float(page['height'])
+        for word in page.find_all('word'):
+            found.append(
+                {
+                    'text': word.get_text(),
+                    'page': number,
+                    'x0': float(word['xmin']),
+                    'x1': float(word['xmax']),
+                    'y0': float(word['ymin']),
+                    'width': width,
+                    'height': height,
+                }
+            )
+    return found
+
+
+@pytest.fixture(scope='module')
+def words(pdf: Path) -> list[dict]:
+    return bbox_words(pdf)
+
+
+def test_builds_without_any_warning(build):
+    _latex, result = build
+    assert 'WARNING' not in result.stderr, result.stderr  # no [galien.latex] replacement
+
+
+def test_latex_found_a_glyph_for_every_character(build):
+    latex, _result = build
+    log = (latex / 'galien-021.log').read_text(encoding='utf-8', errors='replace')
+    assert 'Missing character' not in log
+
+
+@pytest.mark.parametrize('place', PLACES)
+def test_every_character_prints_and_copies_back_in_each_place(raw_text, place):
+    start, end = raw_text.index(f'DEBUT{place}'), raw_text.index(f'FIN{place}')
+    printed = raw_text[start:end]
+    assert [sign for sign in SIGNS if sign not in printed] == []
+    assert '?' not in printed and '\ufffd' not in printed
+
+
+def test_latin_1_and_latin_extended_a_print_whole(raw_text):
+    latin_1 = raw_text[raw_text.index('DEBUTLATIN1') : raw_text.index('FINLATIN1')]
+    extended = raw_text[raw_text.index('DEBUTLATINA') : raw_text.index('FINLATINA')]
+    assert [c for c in LATIN_1 if c not in latin_1] == []
+    assert [c for c in LATIN_EXTENDED_A if c not in extended] == []
+
+
+def test_clinical_sentences_as_typed(raw_text):
+    assert 'LE CHIFFRE DU MOIS ≥ 3' in raw_text
+    for phrase in (
+        'Un patient ≥ 75 ans, une toxicité de grade ≥ 3, Ki-67 ≤ 20 %, ≈ 140 µg/mL,',
+        'α-fœtoprotéine, β-HCG, TNF-α, DFG ≥ 60 mL/min/1,73 m², ⁹⁹ᵐTc, CD4⁺ ≥ 200/mm³.',
+        'Mme L. Nguyễn (Hô Chi Minh-Ville)',
+    ):
+        assert phrase in raw_text
+
+
+def test_fonts_embedded_and_metadata_kept(pdf):
+    fonts = pdffonts(pdf)
+    assert [f['name'] for f in fonts if f['emb'] != 'yes'] == []
+    assert [f['name'] for f in fonts if 'Type 3' in f['type']] == []
+    info = pdfinfo(pdf)
+    assert info['Title'] == 'Galien N° 21 – mars 2018'
+    assert info['Author'] == 'Centre Oscar Lambret'
+
+
+def test_wide_table_cells_whole_inside_the_text_area_across_the_page(words):
+    texts = {w['text'] for w in words}
+    assert [cell for cell in AMM_CELLS if cell not in texts] == []
+    # No hyphenated piece of a one-word header or drug name.
+    for broken in ('Spé-', 'Labo-', 'La-', 'atézo-', 'Tagris-', 'Tag-'):
+        assert broken not in texts
+    for word in words:
+        assert word['x0'] >= MARGIN - 1 and word['x1'] <= word['width'] - MARGIN + 1, word
+    # Set across both columns: its first and last headers share a line, one
+    # in each half of the page.
+    (dci,) = [w for w in words if w['text'] == 'DCI']
+    (date,) = [w for w in words if w['text'] == 'd’AMM' and abs(w['y0'] - dci['y0']) < 2]
+    middle = dci['width'] / 2
+    assert dci['x1'] < middle < date['x0']
+
+
+def test_narrow_table_stays_in_a_column(words):
+    (grade,) = [w for w in words if w['text'] == 'Grade']
+    (conduite,) = [w for w in words if w['text'] == 'Conduite']
+    middle = grade['width'] / 2
+    assert (grade['x0'] > middle) == (conduite['x1'] > middle)
+    assert abs(grade['y0'] - conduite['y0']) < 2
+
+
+def test_long_table_repeats_its_header_on_each_page(build):
+    words = bbox_words(build[0] / 'galien-022.pdf')
+    rows = {w['page'] for w in words if w['text'].startswith('NCT0')}
+    headers = {w['page'] for w in words if w['text'] == 'Promoteur'}
+    assert len(rows) >= 2
+    assert rows <= headers
+    assert sum(1 for w in words if w['text'].startswith('NCT0')) == 60
+
+
+def test_figure_caption_notes_and_long_address(words, raw_text, pdf):
+    assert 'Fig. 1 – Survie sans progression (SSP) à 12 mois : 45 % contre 30 %.' in raw_text
+    for title in ('Note', 'Avertissement', 'Important'):
+        assert title in {w['text'] for w in words}
+    # The 120-character address broke inside the column and is whole once joined.
+    address = (
+        'https://base-donnees-publique.medicaments.gouv.fr/affichageDoc.php'
+        '?specid=61235470&typedoc=R&v=2#RcpPosologieAdministration'
+    )
+    assert address in raw_text.replace(' ', '').replace('\u00ad', '')
+    assert f'/URI({address})'.encode() in pdf_objects(pdf).replace(b'/URI ', b'/URI')
+    # The caption stays in its column, like the figure.
+    (caption,) = [w for w in words if w['text'] == '(SSP)']
+    assert caption['x1'] < caption['width'] / 2 or caption['x0'] > caption['width'] / 2
+    for phrase in (
+        'Premier niveau',
+        'Deuxième niveau',
+        'Troisième niveau',
+        'Posologie 200 mg toutes les 3 semaines.',
+        'Citation d’un essai clinique : « le bénéfice est confirmé à 24 mois ».',
+    ):
+        assert phrase in raw_text
+
+
+@pytest.mark.parametrize('number', [21, 22])
+def test_page_one_picture_for_review(build, number):
+    """PNGs of page 1 under _build/review/, beside N°20's, for people to look at."""
+    picture = REVIEW_DIR / f'galien-0{number}-clinique-page1.png'
+    picture.parent.mkdir(parents=True, exist_ok=True)
+    pdf = build[0] / f'galien-0{number}.pdf'
+    run('pdftoppm', '-png', '-r', '100', '-f', '1', '-l', '1', '-singlefile', str(pdf),
+        str(picture.with_suffix('')))  # fmt: skip
+    assert picture.read_bytes().startswith(b'\x89PNG')
+
+
+# -- the e-mail ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope='module')
+def mail(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
+    tmp = tmp_path_factory.mktemp('clinical-mail')
+    source = tmp / 'src'
+    shutil.copytree(ROOT, source)
+    result = subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'email', str(source), str(tmp / 'b'), '-q'],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'WARNING' not in result.stderr, result.stderr  # no message over 100 KB either
+    # Under Gmail's limit, inline styles only, even with a 60-row table.
+    assert_mail_safe((tmp / 'b/email/galien-022.html').read_text(encoding='utf-8'))
+    return assert_mail_safe((tmp / 'b/email/galien-021.html').read_text(encoding='utf-8'))
+
+
+def style(element) -> str:
+    return element.get('style', '').replace(' ', '')
+
+
+def test_mail_tables_have_ruled_cells_and_a_header_row(mail):
+    amm = mail.find_all('table', class_='docutils')[0]
+    headers = [th.get_text(strip=True) for th in amm.find('thead').find_all('th')]
+    assert headers == ['DCI', 'Spécialité', 'Laboratoire', 'Indication', 'Date d’AMM']
+    for cell in amm.find_all(['th', 'td']):
+        assert 'border:1pxsolid' in style(cell), cell
+    assert 'font-weight:bold' in style(amm.find('th'))
+    assert 'Tagrisso®' in [td.get_text(strip=True) for td in amm.find_all('td')]
+
+
+def test_mail_notes_framed_with_their_french_title(mail):
+    frames = mail.find_all('table', class_='galien-encadre')
+    titles = [f.find('td', class_='galien-encadre-titre').get_text(strip=True) for f in frames]
+    assert titles == ['Note', 'Avertissement', 'Important']
+    for frame in frames:
+        assert re.search(r'border:2pxsolid#(1b4f72|b03a2e)', style(frame)), frame
+    assert 'RcpPosologieAdministration' in frames[0].get_text()
+
+
+def test_mail_definition_terms_bold_and_caption_under_the_image(mail):
+    terms = mail.find_all('dt')
+    assert [t.get_text(strip=True) for t in terms] == ['Posologie', 'Durée']
+    assert all('font-weight:bold' in style(t) for t in terms)
+    figure = mail.find('figure')
+    image, caption = figure.find('img'), figure.find('figcaption')
+    assert image['alt'] == 'Courbe de survie sans progression'
+    assert image.find_next('figcaption') is caption
+    assert caption.get_text(strip=True).startswith('Survie sans progression (SSP)')
+
+
+def test_mail_keeps_every_character(mail):
+    text = mail.get_text()
+    assert [sign for sign in SIGNS if sign not in text] == []
