@@ -311,3 +311,12 @@ def test_mail_definition_terms_bold_and_caption_under_the_image(mail):
 def test_mail_keeps_every_character(mail):
     text = mail.get_text()
     assert [sign for sign in SIGNS if sign not in text] == []
+
+
+def test_fallback_fonts_loaded_only_by_issues_that_need_them(build):
+    """N° 21 has ⁹⁹ᵐTc and ✓, which TeX Gyre lacks; N° 22's text is all in TeX Gyre."""
+    latex, _result = build
+    assert 'fallback=galienserif' in (latex / 'galien-021.tex').read_text(encoding='utf-8')
+    assert 'fallback=' not in (latex / 'galien-022.tex').read_text(encoding='utf-8')
+    fonts_22 = {f['name'].split('+')[-1] for f in pdffonts(latex / 'galien-022.pdf')}
+    assert all(name.startswith('TeXGyre') for name in fonts_22), fonts_22

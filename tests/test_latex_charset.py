@@ -4,7 +4,7 @@ fonts print clinical text; emoji and CJK do not print, under either engine."""
 from __future__ import annotations
 
 import pytest
-from tools.font_coverage import COVERAGE_FILE, coverage, render
+from tools.font_coverage import COVERAGE_FILE, MAIN_COVERAGE_FILE, MAIN_FONTS, coverage, render
 
 from galien.print.latex_charset import printable, unprintable
 
@@ -66,3 +66,8 @@ def test_what_pdflatex_cannot_print_is_found_and_replaced(text, bad, printed):
 def test_coverage_file_matches_the_installed_fonts():
     """The printable set is what the font files hold (tests/tools/font_coverage.py)."""
     assert COVERAGE_FILE.read_text(encoding='ascii') == render(coverage())
+
+
+def test_main_fonts_coverage_file_matches_the_installed_fonts():
+    expected = render(coverage(fallbacks=False), MAIN_FONTS)
+    assert MAIN_COVERAGE_FILE.read_text(encoding='ascii') == expected

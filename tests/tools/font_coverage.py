@@ -13,6 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+MAIN_COVERAGE_FILE = (
+    Path(__file__).resolve().parents[2]
+    / 'extensions/galien/print/latex/galien-fonts-coverage-main.txt'
+)
 COVERAGE_FILE = (
     Path(__file__).resolve().parents[2] / 'extensions/galien/print/latex/galien-fonts-coverage.txt'
 )
@@ -37,6 +41,7 @@ STYLES = {
     'FreeMonoBold': ('DejaVuSans-Bold',),
     'FreeMonoBoldOblique': ('DejaVuSans-Bold',),
 }
+MAIN_FONTS = 'TeX Gyre Termes, Heros and FreeMono alone'
 # Text characters only: no controls, surrogates or private use.
 TEXT = [(0x20, 0x7E), (0xA0, 0xD7FF), (0xF900, 0xFFFD)]
 
@@ -64,12 +69,12 @@ def charset(path: str) -> set[int]:
     return codes
 
 
-def coverage() -> list[tuple[int, int]]:
-    """The ranges of text characters that every style prints, with its fallback."""
+def coverage(*, fallbacks: bool = True) -> list[tuple[int, int]]:
+    """The ranges of text characters that every style prints (with its fallbacks)."""
     common: set[int] | None = None
-    for face, fallbacks in STYLES.items():
+    for face, chain in STYLES.items():
         codes = charset(font_file(face))
-        for fallback in fallbacks:
+        for fallback in chain if fallbacks else ():
             codes |= charset(font_file(fallback))
         common = codes if common is None else common & codes
     text = {code for first, last in TEXT for code in range(first, last + 1)}
@@ -82,9 +87,9 @@ def coverage() -> list[tuple[int, int]]:
     return [(first, last) for first, last in ranges]
 
 
-def render(ranges: list[tuple[int, int]]) -> str:
+def render(ranges: list[tuple[int, int]], fonts: str = 'TeX Gyre, FreeFont, DejaVu Sans') -> str:
     header = (
-        '# Characters the print edition prints (TeX Gyre, FreeFont, DejaVu Sans; every style).\n'
+        f'# Characters the print edition prints ({fonts}; every style).\n'
         '# Written by tests/tools/font_coverage.py from the font files: do not edit.\n'
     )
     return header + ''.join(
@@ -94,4 +99,5 @@ def render(ranges: list[tuple[int, int]]) -> str:
 
 if __name__ == '__main__':
     COVERAGE_FILE.write_text(render(coverage()), encoding='ascii')
-    sys.stdout.write(f'{COVERAGE_FILE}\n')
+    MAIN_COVERAGE_FILE.write_text(render(coverage(fallbacks=False), MAIN_FONTS), encoding='ascii')
+    sys.stdout.write(f'{COVERAGE_FILE}\n{MAIN_COVERAGE_FILE}\n')
