@@ -136,6 +136,14 @@ def configure_epub(app: Sphinx, config: Config) -> None:
     # unless conf.py chose otherwise.
     if config.epub_tocscope == 'default':
         config.epub_tocscope = 'includehidden'
+    # Files the book leaves out, known from the configuration alone: the website's
+    # own static files, and a cover page left by the previous build, which Sphinx
+    # would list twice in the spine (as a leftover file, then as the cover).
+    excluded = [Epub3Builder.coverpage_name, *accessibility.site_only_files(config)]
+    config.epub_exclude_files = [
+        *config.epub_exclude_files,
+        *(f for f in excluded if f not in config.epub_exclude_files),
+    ]
 
 
 def add_cover_folder(app: Sphinx) -> None:
@@ -157,7 +165,7 @@ def site_only_docs(env: BuildEnvironment) -> set[str]:
 
 
 def before_writing(app: Sphinx, builder: Builder) -> None:
-    """Draw the cover, describe the book, keep the website's pages out of it."""
+    """Draw the cover from the issues read."""
     if not isinstance(builder, GalienEpubBuilder):
         return
     config = app.config
@@ -171,15 +179,6 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
         months,
         typeset(config, config.galien_publisher or config.epub_publisher),
     )
-    excluded = [builder.get_target_uri(docname) for docname in sorted(site_only_docs(app.env))]
-    # A cover page left by the previous build would be listed twice in the spine
-    # (Sphinx adds it as a leftover file, then as the cover): the builder adds it.
-    excluded.append(builder.coverpage_name)
-    excluded.extend(accessibility.site_only_files(config))
-    config.epub_exclude_files = [
-        *config.epub_exclude_files,
-        *(f for f in excluded if f not in config.epub_exclude_files),
-    ]
 
 
 def group_by_year(
@@ -234,6 +233,11 @@ class GalienEpubBuilder(Epub3Builder):
         if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
             metadata['contributor'] = html.escape(config.galien_publisher)
         return metadata
+
+    def write_doc(self, docname: str, doctree: nodes.document) -> None:
+        """The website's own pages (the chiffres page) are not written into the book."""
+        if docname not in site_only_docs(self.env):
+            super().write_doc(docname, doctree)
 
     def get_toc(self) -> None:
         super().get_toc()
