@@ -352,7 +352,8 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
 def test_latex_error_fails_and_names_the_issue_file(tmp_path):
     broken = (
         '---\nnumero: 31\ndate: 2019-07\n---\n\nUn texte.\n\n'
-        '```{raw} latex\n\\commandeinconnue\n```\n'
+        # Raw LaTeX is shown as text: a formula is the editor's way to reach TeX.
+        '```{math}\n\\commandeinconnue\n```\n'
     )
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS, '031.md': broken})
     for _attempt in ('first build', 'same sources again'):

@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 
 from galien.core.domain import galien_domain
 from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
+    from sphinx.builders.latex import LaTeXBuilder
 
 
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
@@ -80,23 +79,20 @@ sub galien_failure {{
 """
 
 
-def add_failure_hook(app: Sphinx, exception: Exception | None) -> None:
-    """Append the hook to the ``latexmkrc`` Sphinx has just copied (once)."""
-    if exception is not None or not isinstance(app.builder, LaTeXBuilder):
-        return
-    rc_file = Path(app.outdir) / 'latexmkrc'
+def append_failure_hook(builder: LaTeXBuilder) -> None:
+    """Add the Galien section to the ``latexmkrc`` that Sphinx has just written.
+
+    Called by the print edition's builder right after Sphinx copies its support
+    files, which it rewrites on every build: the hook is added once, at the end.
+    """
+    rc_file = Path(builder.outdir) / 'latexmkrc'
     if not rc_file.is_file():
         return
-    domain = galien_domain(app.env)
     sources = {
-        issue_file_stem(issue.numero): str(app.env.doc2path(issue.docname))
-        for issue in domain.ordered_issues()
+        issue_file_stem(issue.numero): str(builder.env.doc2path(issue.docname))
+        for issue in galien_domain(builder.env).ordered_issues()
     }
-    text = rc_file.read_text(encoding='utf-8').split(RC_MARKER)[0].rstrip('\n') + '\n'
-    text += latexmk_failure_hook(sources, app.config.latex_engine)
-    if rc_file.read_text(encoding='utf-8') != text:
-        rc_file.write_text(text, encoding='utf-8')
-
-
-def setup(app: Sphinx) -> None:
-    app.connect('build-finished', add_failure_hook)
+    # Sphinx's file ends without a newline: the hook starts on a line of its own.
+    newline = '' if rc_file.read_text(encoding='utf-8').endswith('\n') else '\n'
+    with rc_file.open('a', encoding='utf-8') as rc:
+        rc.write(newline + latexmk_failure_hook(sources, builder.config.latex_engine))

@@ -27,6 +27,7 @@ from galien.core.domain import galien_domain
 from galien.core.registry import issue_label
 from galien.core.report import warn
 from galien.core.urls import issue_file_stem
+from galien.print.latexmk import append_failure_hook
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -125,6 +126,11 @@ class GalienLaTeXBuilder(LaTeXBuilder):
         for entry in latex_documents(self.env, issues):
             self.document_data.append(entry)
             self.titles.append((entry[0], entry[2]))
+
+    def copy_support_files(self) -> None:
+        super().copy_support_files()
+        # When LaTeX fails, latexmk names the issue's Markdown file (latexmk.py).
+        append_failure_hook(self)
 
     def init_context(self) -> None:
         super().init_context()
