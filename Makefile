@@ -24,7 +24,7 @@ VENV_STAMP  := $(VENV)/.requirements.txt
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils epubcheck chromium
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 

@@ -196,12 +196,42 @@ def test_wide_table_cells_whole_inside_the_text_area_across_the_page(words):
     assert dci['x1'] < middle < date['x0']
 
 
+def test_every_word_of_the_amm_table_prints_whole(words):
+    """Each word typed in the table's cells is a word of the PDF: none cut or hyphenated."""
+    source = (ROOT / 'issues/021.md').read_text(encoding='utf-8')
+    table = source[source.index('| DCI |') : source.index('| pembrolizumab |')]
+    typed = {
+        word.replace("'", '’')
+        for line in table.splitlines()
+        if not line.startswith('|--')
+        for cell in line.strip('|').split('|')
+        for word in cell.split()
+    }
+    assert len(typed) > 50
+    printed = {w['text'] for w in words}
+    assert sorted(typed - printed) == []
+
+
 def test_narrow_table_stays_in_a_column(words):
     (grade,) = [w for w in words if w['text'] == 'Grade']
     (conduite,) = [w for w in words if w['text'] == 'Conduite']
     middle = grade['width'] / 2
     assert (grade['x0'] > middle) == (conduite['x1'] > middle)
     assert abs(grade['y0'] - conduite['y0']) < 2
+
+
+def test_editor_classes_choose_the_table_layout(build):
+    """``galien-pleine-largeur`` spreads a two-column table, ``galien-colonne`` keeps five."""
+    words = bbox_words(build[0] / 'galien-023.pdf')
+
+    def word(text: str) -> dict:
+        (found,) = [w for w in words if w['text'] == text]
+        return found
+
+    middle = word('Molécule')['width'] / 2
+    assert word('Molécule')['x1'] < middle < word('Marque')['x0']
+    same_half = {word(h)['x1'] < middle for h in ('Aa', 'Bb', 'Cc', 'Dd', 'Ee')}
+    assert len(same_half) == 1
 
 
 def test_long_table_repeats_its_header_on_each_page(build):
@@ -237,7 +267,7 @@ def test_figure_caption_notes_and_long_address(words, raw_text, pdf):
         assert phrase in raw_text
 
 
-@pytest.mark.parametrize('number', [21, 22])
+@pytest.mark.parametrize('number', [21, 22, 23])
 def test_page_one_picture_for_review(build, number):
     """PNGs of page 1 under _build/review/, beside N°20's, for people to look at."""
     picture = REVIEW_DIR / f'galien-0{number}-clinique-page1.png'
