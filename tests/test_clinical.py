@@ -267,6 +267,20 @@ def test_figure_caption_notes_and_long_address(words, raw_text, pdf):
         assert phrase in raw_text
 
 
+def test_images_fit_the_column_and_keep_their_proportions(pdf):
+    """``pdfimages -list``: each image's resolution gives its printed size."""
+    rows = [line.split() for line in run('pdfimages', '-list', str(pdf)).splitlines()[2:]]
+    placed = {(int(r[3]), int(r[4])): (float(r[12]), float(r[13])) for r in rows}
+    assert set(placed) == {(400, 200), (24, 24)}  # the figure and the inline picture
+    column = (595.276 - 2 * MARGIN - 6 / 25.4 * 72) / 2
+    for (width, _height), (x_ppi, y_ppi) in placed.items():
+        assert x_ppi == y_ppi  # same scale both ways: proportions kept
+        assert width / x_ppi * 72 <= column + 0.5
+    # The 400-pixel figure is brought down to the column's width.
+    figure_width = 400 / placed[400, 200][0] * 72
+    assert figure_width == pytest.approx(column, abs=2)
+
+
 @pytest.mark.parametrize('number', [21, 22, 23])
 def test_page_one_picture_for_review(build, number):
     """PNGs of page 1 under _build/review/, beside N°20's, for people to look at."""
@@ -325,6 +339,9 @@ def test_mail_notes_framed_with_their_french_title(mail):
     for frame in frames:
         assert re.search(r'border:2pxsolid#(1b4f72|b03a2e)', style(frame)), frame
     assert 'RcpPosologieAdministration' in frames[0].get_text()
+    # The 120-character address may break anywhere rather than widen the message.
+    (address,) = [p for p in frames[0].find_all('p') if 'https://base-donnees' in p.get_text()]
+    assert 'overflow-wrap:break-word' in style(address)
 
 
 def test_mail_definition_terms_bold_and_caption_under_the_image(mail):
