@@ -10,12 +10,27 @@ syntax and in plain Markdown, and builds the HTML site with each stack:
 
 The stock stack is myst-parser + sphinx-book-theme + sphinxcontrib-bibtex with
 a flat toctree of issues, as a Sphinx project would be set up by default.
+
+The print section (``make latexpdf``, one PDF per issue, this project only):
+
+* one issue's PDF alone: ``make latexpdf`` of a one-issue archive from
+  scratch, and the LaTeX compilation of its ``.tex`` alone (median of ``--runs``);
+* for each of ``--print-sizes``: the full build (PDFs in parallel), then the
+  rebuild after editing one issue (median of ``--runs`` edits), with the PDFs
+  and ``.tex`` files it rewrote, and its ratio to the PDF alone;
+* the full build of ``--print-full-size`` issues from scratch, serial
+  (``PDFJOBS=1``) and parallel (one PDF per core), and their ratio (median of
+  ``--print-full-runs``).
+
+The machine's load average is printed beside the print figures.
+
 Timings vary with the machine: the ratios are what the README reports.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -206,23 +221,154 @@ def report(results: dict[tuple[str, int], Measure], sizes: list[int]) -> None:
             )
 
 
+# -- print edition -------------------------------------------------------------------
+
+
+@dataclass
+class PrintMeasure:
+    size: int
+    full: float = 0.0
+    rebuilds: list[float] = field(default_factory=list)
+    pdfs_rewritten: int = 0
+    tex_rewritten: int = 0
+
+    @property
+    def rebuild(self) -> float:
+        return statistics.median(self.rebuilds)
+
+
+def latexpdf(source: Path, out: Path, jobs: int | None = None) -> float:
+    """``sphinx-build -M latexpdf``, ``jobs`` PDFs at a time (default: one per core)."""
+    env = dict(os.environ)
+    env.pop('MAKEFLAGS', None)  # make bench's own flags are not the build's
+    if jobs is not None:
+        env['PDFJOBS'] = str(jobs)
+    command = [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(source), str(out), '-q']
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f'PDF build failed in {source}:\n{result.stderr[-4000:]}')
+    return elapsed
+
+
+def output_times(latex: Path) -> dict[Path, int]:
+    """Dates of the issues' ``.tex`` and ``.pdf`` files."""
+    return {p: p.stat().st_mtime_ns for p in latex.glob('galien-[0-9]*.[pt][de][fx]')}
+
+
+def measure_pdf_alone(workdir: Path, runs: int) -> tuple[float, float]:
+    """One issue: ``make latexpdf`` from scratch, and the LaTeX compilation alone."""
+    source = make_project(workdir / 'print-1' / 'src', 1, 'galien')
+    out = source.parent / 'out'
+    builds, compiles = [], []
+    for _ in range(runs):
+        shutil.rmtree(out, ignore_errors=True)
+        builds.append(latexpdf(source, out))
+        start = time.perf_counter()
+        subprocess.run(
+            ['latexmk', '-gg', '-pdf', '-dvi-', '-ps-', '-silent', 'galien-001.tex'],
+            cwd=out / 'latex',
+            capture_output=True,
+            check=True,
+        )
+        compiles.append(time.perf_counter() - start)
+    return statistics.median(builds), statistics.median(compiles)
+
+
+def measure_print(workdir: Path, size: int, runs: int) -> PrintMeasure:
+    """Full build of ``size`` issues, then rebuilds after editing the middle one."""
+    source = make_project(workdir / f'print-{size}' / 'src', size, 'galien')
+    out = source.parent / 'out'
+    result = PrintMeasure(size, full=latexpdf(source, out))
+    for edit in range(1, runs + 1):
+        before = output_times(out / 'latex')
+        edit_one_issue(source, max(1, size // 2), edit)
+        result.rebuilds.append(latexpdf(source, out))
+        after = output_times(out / 'latex')
+        changed = [path for path, mtime in after.items() if before.get(path) != mtime]
+        result.pdfs_rewritten = sum(1 for path in changed if path.suffix == '.pdf')
+        result.tex_rewritten = sum(1 for path in changed if path.suffix == '.tex')
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def measure_print_full(workdir: Path, size: int, runs: int) -> tuple[float, float]:
+    """Full builds from scratch of ``size`` issues: one PDF at a time, then one per core."""
+    source = make_project(workdir / f'print-full-{size}' / 'src', size, 'galien')
+    out = source.parent / 'out'
+    times: dict[int | None, list[float]] = {1: [], None: []}
+    for _ in range(runs):
+        for jobs in times:
+            shutil.rmtree(out, ignore_errors=True)
+            times[jobs].append(latexpdf(source, out, jobs))
+    shutil.rmtree(out, ignore_errors=True)
+    return statistics.median(times[1]), statistics.median(times[None])
+
+
+def load() -> str:
+    """The machine's load average over 1, 5 and 15 minutes, as ``uptime`` prints it."""
+    return ', '.join(f'{value:.2f}' for value in os.getloadavg())
+
+
+def print_section(
+    workdir: Path, sizes: list[int], full_size: int, runs: int, full_runs: int
+) -> None:
+    print(f'\nPrint edition (make latexpdf), {os.cpu_count()} cores, load {load()}', flush=True)
+    alone, compile_only = measure_pdf_alone(workdir, runs)
+    print(f'one issue alone: make latexpdf {alone:.2f} s, LaTeX only {compile_only:.2f} s')
+    print(
+        f'\n{"N":>5} {"full -j (s)":>12} {"rebuild (s)":>12} {"PDFs":>5} {".tex":>5} '
+        f'{"/alone":>7} {"/LaTeX":>7}',
+        flush=True,
+    )
+    for size in sizes:
+        m = measure_print(workdir, size, runs)
+        print(
+            f'{size:>5} {m.full:>12.2f} {m.rebuild:>12.2f} {m.pdfs_rewritten:>5} '
+            f'{m.tex_rewritten:>5} {m.rebuild / alone:>7.2f} {m.rebuild / compile_only:>7.2f}'
+            f'   (load {load()})',
+            flush=True,
+        )
+    serial, parallel = measure_print_full(workdir, full_size, full_runs)
+    print(
+        f'\nfull build of {full_size} issues (median of {full_runs}): serial {serial:.2f} s, '
+        f'parallel {parallel:.2f} s, parallel/serial = {parallel / serial:.2f}   (load {load()})'
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=[24, 240])
     parser.add_argument('--runs', type=int, default=3, help='full builds per measure')
     parser.add_argument('--keep', type=Path, help='build here and keep the trees')
+    parser.add_argument(
+        '--sections', nargs='+', choices=['html', 'print'], default=['html', 'print']
+    )
+    parser.add_argument('--print-sizes', type=int, nargs='+', default=[24, 240])
+    parser.add_argument(
+        '--print-full-size', type=int, default=24, help='issues of the serial/parallel build'
+    )
+    parser.add_argument(
+        '--print-full-runs', type=int, default=1, help='serial/parallel builds per measure'
+    )
     args = parser.parse_args(argv)
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix='galien-bench-'))
     results = {}
     try:
-        for size in args.sizes:
-            first, last = issue_date(1, 2018), issue_date(size, 2018)
-            print(f'N={size}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}', flush=True)
-            for stack in ('stock', 'galien'):
-                results[stack, size] = measure(workdir, size, stack, args.runs)
-                print(f'  {stack}: {results[stack, size].median:.2f} s', flush=True)
-        report(results, args.sizes)
+        if 'html' in args.sections:
+            for size in args.sizes:
+                first, last = issue_date(1, 2018), issue_date(size, 2018)
+                print(f'N={size}: {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d}', flush=True)
+                for stack in ('stock', 'galien'):
+                    results[stack, size] = measure(workdir, size, stack, args.runs)
+                    print(f'  {stack}: {results[stack, size].median:.2f} s', flush=True)
+            report(results, args.sizes)
+        if 'print' in args.sections:
+            print_section(
+                workdir, args.print_sizes, args.print_full_size, args.runs, args.print_full_runs
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -9,6 +9,7 @@ does, into a temporary folder.
 from __future__ import annotations
 
 import re
+import struct
 import subprocess
 import sys
 import zlib
@@ -107,8 +108,18 @@ def pdf_unicode_strings(objects: bytes) -> set[str]:
     return strings
 
 
-def latexpdf(srcdir: Path, build_dir: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked."""
+def latexpdf(
+    srcdir: Path,
+    build_dir: Path,
+    *options: str,
+    quiet: bool = True,
+    path: str = '/usr/bin:/bin',
+    **env: str,
+) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -M latexpdf``, as ``make latexpdf`` runs it; not checked.
+
+    Not ``quiet``, Sphinx names each ``.tex`` it writes ("processing galien-020.tex").
+    """
     return subprocess.run(
         [
             sys.executable,
@@ -118,7 +129,7 @@ def latexpdf(srcdir: Path, build_dir: Path, *options: str) -> subprocess.Complet
             'latexpdf',
             str(srcdir),
             str(build_dir),
-            '-q',
+            *(['-q'] if quiet else []),
             *options,
         ],
         capture_output=True,
@@ -126,8 +137,9 @@ def latexpdf(srcdir: Path, build_dir: Path, *options: str) -> subprocess.Complet
         check=False,
         env={
             'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
+            'PATH': path,
             'LANG': 'C.UTF-8',
+            **env,
         },
     )
 
@@ -356,7 +368,9 @@ def test_latex_error_fails_and_names_the_issue_file(tmp_path):
         '```{math}\n\\commandeinconnue\n```\n'
     )
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS, '031.md': broken})
+    output_dir = tmp_path / 'build/latex'
     for _attempt in ('first build', 'same sources again'):
+        before = output_times(output_dir) if output_dir.is_dir() else {}
         result = latexpdf(srcdir, tmp_path / 'build')
         assert result.returncode != 0
         output = result.stdout + result.stderr
@@ -365,6 +379,20 @@ def test_latex_error_fails_and_names_the_issue_file(tmp_path):
             'Undefined control sequence.'
         ) in output, output
         assert 'galien-030.pdf' not in output.split("n'a pas pu produire")[1]
+        # The other issue is compiled all the same (make goes on past the error), once.
+        assert 'N° 30 – JUIN 2019' in pdf_text(tmp_path / 'build/latex/galien-030.pdf')
+        assert not (tmp_path / 'build/latex/galien-031.pdf').exists()
+        if before:
+            assert 'galien-030.pdf' not in changed_files(before, output_times(output_dir))
+
+
+def output_times(latex: Path) -> dict[str, int]:
+    """Dates of the issues' ``.tex`` and ``.pdf`` files."""
+    return {p.name: p.stat().st_mtime_ns for p in sorted(latex.glob('galien-[0-9]*.[pt][de][fx]'))}
+
+
+def changed_files(before: dict[str, int], after: dict[str, int]) -> list[str]:
+    return sorted(name for name in after if after[name] != before.get(name))
 
 
 def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
@@ -373,18 +401,162 @@ def test_editing_one_issue_rebuilds_only_its_pdf(tmp_path):
     assert latexpdf(srcdir, build).returncode == 0
     pdfs = sorted((build / 'latex').glob('galien-*.pdf'))
     assert [p.name for p in pdfs] == ['galien-001.pdf', 'galien-002.pdf', 'galien-003.pdf']
-    before = {p.name: p.stat().st_mtime_ns for p in pdfs}
+    before = output_times(build / 'latex')
 
     issue = srcdir / 'issues/002.md'
     issue.write_text(
         issue.read_text(encoding='utf-8') + '\nUn paragraphe ajouté.\n', encoding='utf-8'
     )
+    result = latexpdf(srcdir, build, quiet=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert changed_files(before, output_times(build / 'latex')) == [
+        'galien-002.pdf',
+        'galien-002.tex',
+    ]
+    assert 'Un paragraphe ajouté.' in pdf_text(build / 'latex/galien-002.pdf')
+    # The other issues were not even translated to LaTeX again.
+    assert 'processing galien-002.tex' in result.stdout
+    assert 'processing galien-001.tex' not in result.stdout
+    assert 'processing galien-003.tex' not in result.stdout
+
+    # Nothing changed: nothing written, nothing compiled.
+    before = output_times(build / 'latex')
+    result = latexpdf(srcdir, build, quiet=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'processing galien-' not in result.stdout
+    assert 'latexmk -pdf' not in result.stdout
+    assert changed_files(before, output_times(build / 'latex')) == []
+
+    # A lost .tex or PDF is made again, alone.
+    (build / 'latex/galien-003.tex').unlink()
+    (build / 'latex/galien-001.pdf').unlink()
+    result = latexpdf(srcdir, build, quiet=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert changed_files(before, output_times(build / 'latex')) == [
+        'galien-001.pdf',
+        'galien-003.pdf',
+        'galien-003.tex',
+    ]
+    assert 'processing galien-002.tex' not in result.stdout
+
+
+def png(red: int, green: int, blue: int) -> bytes:
+    """A one-pixel PNG of that colour."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack('>I', len(data)) + body + struct.pack('>I', zlib.crc32(body))
+
+    header = struct.pack('>IIBBBBB', 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(bytes([0, red, green, blue]))
+    return (
+        b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', pixels) + chunk(b'IEND', b'')
+    )
+
+
+def test_a_changed_image_recompiles_only_the_pdf_showing_it(tmp_path):
+    srcdir = write_archive(tmp_path / 'src', 2)
+    (srcdir / 'issues/schema.png').write_bytes(png(200, 0, 0))
+    issue = srcdir / 'issues/002.md'
+    issue.write_text(
+        issue.read_text(encoding='utf-8') + '\n![Schéma du traitement](schema.png)\n',
+        encoding='utf-8',
+    )
+    build = tmp_path / 'build'
+    assert latexpdf(srcdir, build).returncode == 0
+    before = output_times(build / 'latex')
+
+    (srcdir / 'issues/schema.png').write_bytes(png(0, 0, 200))
     result = latexpdf(srcdir, build)
     assert result.returncode == 0, result.stdout + result.stderr
-    after = {p.name: p.stat().st_mtime_ns for p in sorted((build / 'latex').glob('*.pdf'))}
-    changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ['galien-002.pdf']
-    assert 'Un paragraphe ajouté.' in pdf_text(build / 'latex/galien-002.pdf')
+    assert changed_files(before, output_times(build / 'latex')) == ['galien-002.pdf']
+    assert (build / 'latex/schema.png').read_bytes() == png(0, 0, 200)
+
+
+EXTRA_STY = '\\ProvidesPackage{extra}\n\\newcommand\\galienextra{%s}\n'
+
+
+def test_a_changed_support_file_recompiles_every_pdf_but_rewrites_no_tex(tmp_path):
+    """A new class or style file (here one in latex_additional_files) changes every PDF."""
+    srcdir = write_archive(tmp_path / 'src', 2)
+    (srcdir / 'conf.py').write_text(
+        ROOT_CONF + "latex_additional_files = ['extra.sty']\n"
+        "latex_elements = {'preamble': r'\\usepackage{extra}'}\n",
+        encoding='utf-8',
+    )
+    (srcdir / 'extra.sty').write_text(EXTRA_STY % 'un', encoding='utf-8')
+    build = tmp_path / 'build'
+    assert latexpdf(srcdir, build).returncode == 0
+    before = output_times(build / 'latex')
+
+    (srcdir / 'extra.sty').write_text(EXTRA_STY % 'deux', encoding='utf-8')
+    result = latexpdf(srcdir, build)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert changed_files(before, output_times(build / 'latex')) == [
+        'galien-001.pdf',
+        'galien-002.pdf',
+    ]
+
+
+def test_a_changed_configuration_rewrites_every_tex(tmp_path):
+    srcdir = write_archive(tmp_path / 'src', 2)
+    build = tmp_path / 'build'
+    assert latexpdf(srcdir, build).returncode == 0
+    before = output_times(build / 'latex')
+    result = latexpdf(
+        srcdir, build, '-D', 'latex_elements.preamble=\\newcommand\\unmot{}', quiet=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'processing galien-001.tex' in result.stdout
+    assert 'processing galien-002.tex' in result.stdout
+    assert changed_files(before, output_times(build / 'latex')) == [
+        'galien-001.pdf',
+        'galien-001.tex',
+        'galien-002.pdf',
+        'galien-002.tex',
+    ]
+    assert '\\newcommand\\unmot{}' in (build / 'latex/galien-001.tex').read_text(encoding='utf-8')
+
+
+LATEXMK_SPY = """#!/bin/sh
+# Note when each latexmk run starts and ends, then run the real one.
+echo "start $*" >> "$LATEXMK_JOURNAL"
+{latexmk} "$@"
+status=$?
+echo "end $*" >> "$LATEXMK_JOURNAL"
+exit $status
+"""
+
+
+@pytest.mark.parametrize('jobs', ['1', '2'])
+def test_pdfs_are_compiled_in_parallel(tmp_path, jobs):
+    """``PDFJOBS`` PDFs at a time (one per core by default), every one complete."""
+    spy = tmp_path / 'spy'
+    spy.mkdir()
+    (spy / 'latexmk').write_text(
+        LATEXMK_SPY.format(latexmk=require_tool('latexmk')), encoding='utf-8'
+    )
+    (spy / 'latexmk').chmod(0o755)
+    journal = tmp_path / 'journal.txt'
+    srcdir = write_archive(tmp_path / 'src', 4)
+    result = latexpdf(
+        srcdir,
+        tmp_path / 'build',
+        path=f'{spy}:/usr/bin:/bin',
+        PDFJOBS=jobs,
+        LATEXMK_JOURNAL=str(journal),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for numero, month in ((1, 'JANVIER'), (2, 'FÉVRIER'), (3, 'MARS'), (4, 'AVRIL')):
+        text = pdf_text(tmp_path / f'build/latex/galien-{numero:03d}.pdf')
+        assert f'N° {numero} – {month} 2018' in text
+    events = [line.split()[0] for line in journal.read_text(encoding='utf-8').splitlines()]
+    assert sorted(events) == ['end'] * 4 + ['start'] * 4
+    if jobs == '1':
+        assert events == ['start', 'end'] * 4
+    else:
+        # The second PDF starts before the first one is done.
+        assert events[:2] == ['start', 'start']
 
 
 def test_a_new_issue_file_adds_its_pdf_and_a_removed_one_takes_it_away(tmp_path):

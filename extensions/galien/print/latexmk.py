@@ -1,11 +1,13 @@
 """latexmk and the issue files: a LaTeX error names the Markdown file to fix.
 
 Editors never see the ``.tex`` files. Sphinx's ``latexmkrc`` (copied into the
-LaTeX output folder on every build) gets a Galien section: pdfLaTeX never
-stops to ask questions (``nonstopmode``, ``halt-on-error``), and when a PDF
-fails, latexmk prints the issue file, TeX's first error and its ``.tex`` line,
-then forgets the failed run so that the next ``make latexpdf`` says it again.
-``make latexpdf`` exits non-zero since latexmk does.
+LaTeX output folder on every build) gets a Galien section: the LaTeX engine
+never stops to ask questions (``nonstopmode``, ``halt-on-error``), and when a
+PDF fails, latexmk prints the issue file (looked up in :data:`SOURCES_FILE`),
+TeX's first error and its ``.tex`` line, then forgets the failed run so that
+the next ``make latexpdf`` says it again. ``make latexpdf`` exits non-zero
+since latexmk does. The section is the same whatever the issues, so adding an
+issue changes no file that every PDF depends on.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from galien.core.urls import issue_file_stem
 if TYPE_CHECKING:
     from sphinx.builders.latex import LaTeXBuilder
 
-
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
+#: "galien-020<TAB>/path/to/issues/020.md" lines, read by latexmk only when a PDF fails.
+SOURCES_FILE = 'galien-sources.tsv'
+#: Engines whose latexmk command line the Galien section sets.
+ENGINES = frozenset({'pdflatex', 'xelatex', 'lualatex'})
 
 
 def perl_string(text: str) -> str:
@@ -37,28 +42,35 @@ def perl_string(text: str) -> str:
     )
 
 
-def latexmk_failure_hook(sources: dict[str, str], engine: str = 'pdflatex') -> str:
+def latexmk_failure_hook(engine: str) -> str:
     """Perl for ``latexmkrc``: on failure, print the issue file and TeX's first error.
 
-    ``latexmk -pdf`` runs ``$pdflatex``, which Sphinx points at the configured
-    engine (``lualatex`` for the letter); ``xelatex`` runs through ``$xelatex``.
+    The print edition's Makefile runs ``latexmk -pdf``, which runs ``$pdflatex``:
+    here the configured engine (``lualatex`` for the letter), which writes the
+    PDF itself whichever it is.
     """
-    variable = 'xelatex' if engine == 'xelatex' else 'pdflatex'
-    command = 'xelatex --no-pdf' if engine == 'xelatex' else engine
-    table = ', '.join(
-        f'{perl_string(root)} => {perl_string(source)}' for root, source in sorted(sources.items())
-    )
     failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
     details = perl_string(__('détails dans'))
+    command = (
+        f"$pdflatex = '{engine} -interaction=nonstopmode -halt-on-error -file-line-error '\n"
+        "  . ($ENV{'LATEXOPTS'} // '') . ' %O %S';\n"
+        if engine in ENGINES
+        else ''
+    )
     return rf"""
 {RC_MARKER}
-${variable} = '{command} -interaction=nonstopmode -halt-on-error -file-line-error '
-  . ($ENV{{'LATEXOPTS'}} // '') . ' %O %S';
-%galien_sources = ({table});
-$failure_cmd = 'internal galien_failure %R';
+{command}$failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;
-  my $source = $galien_sources{{$root}} // "$root.tex";
+  my $source = "$root.tex";
+  if (open(my $sources, '<:encoding(UTF-8)', {perl_string(SOURCES_FILE)})) {{
+    while (my $line = <$sources>) {{
+      chomp $line;
+      my ($name, $path) = split(/\t/, $line, 2);
+      if ($name eq $root) {{ $source = $path; last; }}
+    }}
+    close($sources);
+  }}
   my ($error, $where) = ('', "$root.tex");
   if (open(my $log, '<', "$root.log")) {{
     while (my $line = <$log>) {{
@@ -83,16 +95,22 @@ def append_failure_hook(builder: LaTeXBuilder) -> None:
     """Add the Galien section to the ``latexmkrc`` that Sphinx has just written.
 
     Called by the print edition's builder right after Sphinx copies its support
-    files, which it rewrites on every build: the hook is added once, at the end.
+    files, which it rewrites on every build. The issue files are listed in
+    :data:`SOURCES_FILE`, rewritten only when the list changes.
     """
-    rc_file = Path(builder.outdir) / 'latexmkrc'
-    if not rc_file.is_file():
-        return
+    outdir = Path(builder.outdir)
     sources = {
         issue_file_stem(issue.numero): str(builder.env.doc2path(issue.docname))
         for issue in galien_domain(builder.env).ordered_issues()
     }
-    # Sphinx's file ends without a newline: the hook starts on a line of its own.
-    newline = '' if rc_file.read_text(encoding='utf-8').endswith('\n') else '\n'
-    with rc_file.open('a', encoding='utf-8') as rc:
-        rc.write(newline + latexmk_failure_hook(sources, builder.config.latex_engine))
+    listing = ''.join(f'{root}\t{source}\n' for root, source in sorted(sources.items()))
+    sources_file = outdir / SOURCES_FILE
+    if not sources_file.is_file() or sources_file.read_text(encoding='utf-8') != listing:
+        sources_file.write_text(listing, encoding='utf-8')
+    rc_file = outdir / 'latexmkrc'
+    if rc_file.is_file():
+        old = rc_file.read_text(encoding='utf-8')
+        text = old.split(RC_MARKER)[0].rstrip('\n') + '\n'
+        text += latexmk_failure_hook(builder.config.latex_engine)
+        if old != text:
+            rc_file.write_text(text, encoding='utf-8')

@@ -7,10 +7,11 @@ touching ``conf.py``. Each document uses the ``galien`` LaTeX theme, whose
 class ``galienletter.cls`` sets the page (A4, masthead, two columns, footers)
 instead of Sphinx's title page and table of contents.
 
-Rebuilds stay honest: Sphinx rewrites a ``.tex`` file only when its text
-changed and latexmk skips a PDF whose sources are unchanged, so nothing in a
-``.tex`` may depend on the day of the build. When LaTeX fails, ``latexmk.py``
-makes the error name the issue file.
+Rebuilds stay honest and cost one issue, whatever the archive: the builder
+(see ``incremental.py``) writes only the ``.tex`` of issues read again and
+make compiles only the PDFs whose ``.tex`` or support files changed, so
+nothing in a ``.tex`` may depend on the day of the build. When LaTeX fails,
+``latexmk.py`` makes the error name the issue file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
@@ -27,6 +27,7 @@ from galien.core.domain import galien_domain
 from galien.core.registry import issue_label
 from galien.core.report import warn
 from galien.core.urls import issue_file_stem
+from galien.print.incremental import IncrementalLaTeXBuilder
 from galien.print.latexmk import append_failure_hook
 
 if TYPE_CHECKING:
@@ -105,11 +106,12 @@ def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
             path.unlink()
 
 
-class GalienLaTeXBuilder(LaTeXBuilder):
+class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
     """Sphinx's LaTeX builder, writing one document per issue of the registry.
 
     ``latex_documents`` is made from the issues read, when writing starts, so a
-    new issue needs no change to ``conf.py``; the build date is left out.
+    new issue needs no change to ``conf.py``; the build date is left out. Only
+    the issues that changed are written and compiled again.
     """
 
     def init_document_data(self) -> None:
