@@ -447,7 +447,9 @@ def test_pdf_lists_the_drugs_under_the_sources(tmp_path):
     ]
     heading = lines.index('MÉDICAMENTS CITÉS DANS CE NUMÉRO')
     assert lines[heading + 1] == 'atézolizumab, erlotinib, osimertinib (Tagrisso®)'
-    assert lines.index('Source : Ravì and Wong 1') < heading < lines.index('BOARD SCIENTIFIQUE')
+    assert (
+        lines.index('Source : Ravì et Wong, 2017 1') < heading < lines.index('BOARD SCIENTIFIQUE')
+    )
 
 
 # -- mistakes ------------------------------------------------------------------------------

@@ -110,6 +110,14 @@ def read_coverage(path: Path = COVERAGE_FILE) -> frozenset[str]:
     return frozenset(chars)
 
 
+_MAIN_COVERAGE = read_coverage(MAIN_COVERAGE_FILE) | frozenset('\t\n\r')
+
+
+def main_coverage() -> frozenset[str]:
+    """What TeX Gyre and FreeMono print on their own, in every style."""
+    return _MAIN_COVERAGE
+
+
 class galien_fonts(nodes.Element):  # noqa: N801 (docutils naming)
     """Put where an issue's text needs no fallback font: its preamble goes without."""
 
@@ -122,6 +130,7 @@ def visit_galien_fonts_latex(self: LaTeXTranslator, node: galien_fonts) -> None:
 
 
 def skip(self: nodes.NodeVisitor, node: nodes.Element) -> None:
+    """Other builders have nothing to do with the PDF's fonts."""
     raise nodes.SkipNode
 
 
@@ -141,10 +150,6 @@ class FallbacksOnlyWhenNeeded(SphinxPostTransform):
             self.document.insert(0, galien_fonts())
 
 
-def main_coverage() -> frozenset[str]:
-    return _MAIN_COVERAGE
-
-
 def use_letter_fonts(app: Sphinx, config: Config) -> None:
     """Under LuaLaTeX, the letter's fonts, unless ``conf.py`` names its own."""
     if config.latex_engine != 'lualatex' or 'fontpkg' in config.latex_elements:
@@ -152,9 +157,6 @@ def use_letter_fonts(app: Sphinx, config: Config) -> None:
     config.latex_elements = {**config.latex_elements, 'fontpkg': LUALATEX_FONTPKG}
     if str(LUA_FILE) not in config.latex_additional_files:
         config.latex_additional_files = [*config.latex_additional_files, str(LUA_FILE)]
-
-
-_MAIN_COVERAGE = read_coverage(MAIN_COVERAGE_FILE) | frozenset('\t\n\r')
 
 
 def setup(app: Sphinx) -> None:
