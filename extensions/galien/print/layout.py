@@ -26,7 +26,17 @@ if TYPE_CHECKING:
 URL = re.compile(r'https?://[^\s<>«»"]+')
 # Punctuation that ends a sentence rather than the address.
 TRAILING = '.,;:!?)]’'
-NO_LINKS_INSIDE = (nodes.reference, nodes.literal, nodes.literal_block, nodes.raw, nodes.target)
+# Where an address stays text: links, code, formulas, headings (PDF bookmarks).
+NO_LINKS_INSIDE = (
+    nodes.reference,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.target,
+    nodes.math,
+    nodes.math_block,
+    nodes.title,
+)
 
 
 def split_urls(text: str) -> list[str | tuple[str]]:
