@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -151,15 +152,23 @@ def sphinx_build(source: Path, out: Path, jobs: int = 1) -> tuple[float, float, 
 
 
 def edit_one_issue(source: Path, numero: int, edit: int) -> None:
-    """Change one word of the article, differently at each edit."""
+    """Change one word of the article and name one more brand, differently at each edit.
+
+    The new brand changes the index of drugs, so that its page is written again.
+    """
     path = source / 'issues' / f'{numero:03d}.md'
     text = path.read_text(encoding='utf-8')
-    path.write_text(
-        text.replace('Un article', f'Un article (version {edit})', 1).replace(
-            f'Un article (version {edit}) (version {edit - 1})', f'Un article (version {edit})'
-        ),
-        encoding='utf-8',
+    text = text.replace('Un article', f'Un article (version {edit})', 1).replace(
+        f'Un article (version {edit}) (version {edit - 1})', f'Un article (version {edit})'
     )
+    brand = f'{{dci}}`Essai {edit}® <osimertinib>`' if '{dci}' in text else f'Essai {edit}®'
+    text = re.sub(
+        r'Sont aussi cités : (?:\{dci\}`Essai \d+® <osimertinib>`, |Essai \d+®, )?',
+        lambda _: f'Sont aussi cités : {brand}, ',
+        text,
+        count=1,
+    )
+    path.write_text(text, encoding='utf-8')
 
 
 def page_times(html: Path) -> dict[Path, int]:

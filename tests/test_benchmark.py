@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import bench
-from archive import issue_date, plain_issue_text
+from archive import issue_date, issue_drugs, issue_text, plain_issue_text
 
 
 def test_issue_dates_run_month_by_month():
@@ -20,6 +20,17 @@ def test_plain_issue_keeps_the_content_without_our_syntax():
     assert '[Galien 6](006.md)' in text and '[Galien 3](003.md)' in text
     assert '**7,5 %**' in text and '- Dr F. Pinguet (Montpellier)' in text
     assert '{chiffre-du-mois}' not in text and '{galien}' not in text and '{board}' not in text
+    assert '{dci}' not in text and '{medicament}' not in text
+    assert 'Sont aussi cités : vémurafénib, Tafinlar®, tramétinib' in text
+
+
+def test_each_issue_discusses_ten_drugs_and_presents_two():
+    text = issue_text(7, 2018, 7)
+    assert text.count('```{medicament}') == 2
+    assert text.count('{dci}`') == 8
+    assert '```{medicament} entrectinib\n:specialite: Rozlytrek®' in text
+    assert '{dci}`Tafinlar® <dabrafénib>`' in text
+    assert len({drug[0] for drug in issue_drugs(7)}) == 10
 
 
 @pytest.mark.parametrize('stack', ['galien', 'stock'])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 import bench
 from helpers import built
@@ -45,3 +46,41 @@ def test_sidebar_holds_one_year_of_issues(archive, numero):
 def test_every_issue_page_was_written(archive):
     pages = sorted(p.name for p in (archive.outdir / 'issues').glob('*.html'))
     assert pages == [f'{n:03d}.html' for n in range(1, ISSUES + 1)]
+
+
+def test_index_of_drugs_holds_every_issue_once_per_drug(archive):
+    index = BeautifulSoup(
+        (archive.outdir / 'medicaments.html').read_text(encoding='utf-8'), 'html.parser'
+    )
+    entries = index.select('li.galien-medicaments-dci')
+    assert len(entries) == 43  # benchmarks/archive.py's drugs
+    assert len(index.select('li.galien-medicaments-renvoi')) == 43
+    # Ten drugs in each of the 240 issues, each issue linked once per drug.
+    assert len(index.select('.galien-medicaments-numeros a')) == 2400
+    assert len(index.select('.galien-medicaments-numeros strong a')) == 480
+
+
+def test_editing_one_issue_rewrites_it_and_the_index_of_drugs(archive):
+    """Last in this module: it edits the archive's issue 120 and builds again."""
+    source, outdir = archive.srcdir, archive.outdir
+    before = {p: p.stat().st_mtime_ns for p in outdir.rglob('*.html')}
+    bench.edit_one_issue(source, 120, 1)
+    again = SphinxTestApp('html', srcdir=source, builddir=source.parent / 'build')
+    try:
+        assert list(again.builder.get_outdated_docs()) == ['issues/120']
+        again.build()
+        rewritten = sorted(
+            str(p.relative_to(outdir))
+            for p in outdir.rglob('*.html')
+            if before.get(p) != p.stat().st_mtime_ns
+        )
+    finally:
+        again.cleanup()
+    # index.html lists the issues in its toctree; genindex and search are written every time.
+    assert rewritten == [
+        'genindex.html',
+        'index.html',
+        'issues/120.html',
+        'medicaments.html',
+        'search.html',
+    ]
