@@ -92,6 +92,7 @@ class Measure:
     peak_mb: float = 0.0
     rebuilds: list[float] = field(default_factory=list)
     rewritten: int = 0
+    rewritten_pages: list[str] = field(default_factory=list)
     parallel: float = 0.0
     warnings: int = 0
 
@@ -192,7 +193,9 @@ def measure(workdir: Path, size: int, stack: str, runs: int) -> Measure:
         seconds, _, _ = sphinx_build(source, out)
         result.rebuilds.append(seconds)
         after = page_times(out / 'html')
-        result.rewritten = sum(1 for page, mtime in after.items() if before.get(page) != mtime)
+        changed = sorted(page for page, mtime in after.items() if before.get(page) != mtime)
+        result.rewritten = len(changed)
+        result.rewritten_pages = [str(page.relative_to(out / 'html')) for page in changed]
 
     shutil.rmtree(out, ignore_errors=True)
     result.parallel, peak, warnings = sphinx_build(source, out, jobs=2)
@@ -214,6 +217,9 @@ def report(results: dict[tuple[str, int], Measure], sizes: list[int]) -> None:
                 f'{m.parallel:>9.2f} {m.peak_mb:>8.0f} {m.warnings:>9}'
             )
     print()
+    for size in sizes:
+        pages = ', '.join(results['galien', size].rewritten_pages)
+        print(f'N={size}: pages rewritten after editing one issue (project): {pages}')
     for size in sizes:
         ours, stock = results['galien', size], results['stock', size]
         print(
