@@ -15,6 +15,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
@@ -27,6 +28,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 ROOT = TESTS_DIR / 'roots' / 'test-drugs'
 ERRORS_ROOT = TESTS_DIR / 'roots' / 'test-drug-errors'
 PROJECT_DIR = TESTS_DIR.parent
+OPF = '{http://www.idpf.org/2007/opf}'
 
 
 def copy_root(root: Path, destination: Path) -> Path:
@@ -371,11 +373,10 @@ def test_epub_carries_the_index_at_the_end(book):
             name: BeautifulSoup(archive.read(name), 'html.parser')
             for name in ('issues/021.xhtml', 'issues/022.xhtml', 'issues/023.xhtml')
         }
-    spine = BeautifulSoup(opf, 'html.parser').find('spine').find_all('itemref')
-    manifest = {
-        item['id']: item['href'] for item in BeautifulSoup(opf, 'html.parser').find_all('item')
-    }
-    assert manifest[spine[-1]['idref']] == 'medicaments.xhtml'
+    package = ElementTree.fromstring(opf)
+    spine = package.findall(f'{OPF}spine/{OPF}itemref')
+    manifest = {item.get('id'): item.get('href') for item in package.iter(f'{OPF}item')}
+    assert manifest[spine[-1].get('idref')] == 'medicaments.xhtml'
     links = index.select('.galien-medicaments-numeros a')
     assert [a['href'] for a in links[:3]] == [
         'issues/023.xhtml#medicament-atezolizumab',

@@ -39,9 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from babel.dates import format_date
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.locale import __
-from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
@@ -60,6 +58,7 @@ from galien.core.drugs import (
     domain_of,
     drug_key,
     fold,
+    index_anchor,
     sort_key,
 )
 from galien.core.i18n import _
@@ -153,6 +152,7 @@ def parse_date(value: str) -> tuple[int, int, int | None] | None:
     return year, month, day
 
 
+@cache
 def spoken_date(value: str, language: str | None) -> str:
     """``2016-02-02`` -> ``2 février 2016``, ``2016-02`` -> ``février 2016``."""
     parsed = parse_date(value)
@@ -346,55 +346,62 @@ def depart_section_html(self: HTML5Translator, node: nodes.Element) -> None:
 # -- the drugs of an issue ------------------------------------------------------------
 
 
-class IssueDrugsTransform(SphinxTransform):
-    """« Médicaments cités dans ce numéro » under the sources, before the board."""
+def add_issue_drugs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """« Médicaments cités dans ce numéro » under the sources, before the board.
 
-    # After the issue's page is made (issue_page.py, 500).
-    default_priority = 520
-
-    def apply(self, **kwargs: Any) -> None:
-        docname = self.env.docname
-        if galien_domain(self.env).issue_of(docname) is None:
-            return
-        domain = domain_of(self.env)
-        spellings: dict[str, tuple[str, list[str]]] = {}
-        for p in domain.presentations.get(docname, []):
-            spellings.setdefault(p.key, (p.dci, []))[1].extend(p.brands)
-        for m in domain.mentions.get(docname, []):
-            spellings.setdefault(m.key, (m.dci, []))[1].extend([m.brand] if m.brand else [])
-        if not spellings:
-            return
-        section = next(
-            (s for s in self.document.findall(nodes.section) if 'galien-numero' in s['classes']),
-            None,
-        )
-        if section is None:
-            return
-        block = drug_list(
-            label=str(_('Drugs cited in this issue')),
-            classes=['galien-medicaments'],
-            ids=['medicaments-du-numero'],
-        )
-        paragraph = nodes.paragraph()
-        ordered = sorted(spellings.items(), key=lambda item: sort_key(item[1][0]))
-        for index, (key, (dci, brands)) in enumerate(ordered):
-            if index:
-                paragraph += nodes.Text(', ')
-            reference = addnodes.pending_xref(
-                '', refdomain='medicament', reftype='dci', reftarget=key, refwarn=False
+    Added when the page is written, from the issue's own records: the issue's
+    doctree stays as small as its text (every read-time transform and the
+    pickled doctree would otherwise carry the list too), and each name links
+    straight to its entry of the index where pages link to one another.
+    """
+    if galien_domain(app.env).issue_of(docname) is None:
+        return
+    domain = domain_of(app.env)
+    spellings: dict[str, tuple[str, list[str]]] = {}
+    for p in domain.presentations.get(docname, []):
+        spellings.setdefault(p.key, (p.dci, []))[1].extend(p.brands)
+    for m in domain.mentions.get(docname, []):
+        spellings.setdefault(m.key, (m.dci, []))[1].extend([m.brand] if m.brand else [])
+    section = next(
+        (
+            s
+            for s in doctree.children
+            if isinstance(s, nodes.section) and 'galien-numero' in s['classes']
+        ),
+        None,
+    )
+    if not spellings or section is None:
+        return
+    index_pages = domain.index_pages
+    index_uri = ''
+    if index_pages and app.builder.format in LINKING_FORMATS:
+        index_uri = app.builder.get_relative_uri(docname, index_pages[0])
+    block = drug_list(
+        label=str(_('Drugs cited in this issue')),
+        classes=['galien-medicaments'],
+        ids=['medicaments-du-numero'],
+    )
+    paragraph = nodes.paragraph()
+    ordered = sorted(spellings.items(), key=lambda item: sort_key(item[1][0]))
+    for index, (key, (dci, brands)) in enumerate(ordered):
+        if index:
+            paragraph += nodes.Text(', ')
+        name = nodes.inline('', dci.lower(), classes=['galien-dci'])
+        if index_uri:
+            paragraph += nodes.reference(
+                '', '', name, internal=True, refuri=f'{index_uri}#{index_anchor(key)}'
             )
-            reference['refdoc'] = docname
-            reference += nodes.inline(dci.lower(), dci.lower(), classes=['galien-dci'])
-            paragraph += reference
-            unique = {brand_key(b): b for b in brands}
-            if unique:
-                paragraph += nodes.Text(f' ({", ".join(sorted(unique.values(), key=sort_key))})')
-        block += paragraph
-        position = next(
-            (i for i, child in enumerate(section) if isinstance(child, (board, colophon))),
-            len(section),
-        )
-        section.insert(position, block)
+        else:
+            paragraph += name
+        unique = {brand_key(b): b for b in brands}
+        if unique:
+            paragraph += nodes.Text(f' ({", ".join(sorted(unique.values(), key=sort_key))})')
+    block += paragraph
+    position = next(
+        (i for i, child in enumerate(section) if isinstance(child, (board, colophon))),
+        len(section),
+    )
+    section.insert(position, block)
 
 
 # -- the index page ---------------------------------------------------------------------
@@ -422,19 +429,26 @@ class IndexMaker:
     def __init__(self, builder: Builder, docname: str, index: DrugIndex) -> None:
         self.builder, self.docname, self.index = builder, docname, index
         self.links = builder.format in LINKING_FORMATS
+        self._targets: dict[str, tuple[str, str]] = {}
+
+    def issue_target(self, docname: str) -> tuple[str, str]:
+        """The issue's address from this page and its full name, once per issue."""
+        if docname not in self._targets:
+            issue = galien_domain(self.builder.env).issue_of(docname)
+            label = issue_label(self.builder.env, issue) if issue else ''
+            uri = self.builder.get_relative_uri(self.docname, docname) if self.links else ''
+            self._targets[docname] = (
+                uri,
+                f'{self.builder.config.project} {label}' if label else '',
+            )
+        return self._targets[docname]
 
     def issue_link(self, place: Place) -> nodes.Node:
-        issue = galien_domain(self.builder.env).issue_of(place.docname)
         short = f'N°\u00a0{place.numero}'
-        full = (
-            f'{self.builder.config.project} {issue_label(self.builder.env, issue)}'
-            if issue
-            else short
-        )
+        uri, full = self.issue_target(place.docname)
         if self.links:
-            uri = self.builder.get_relative_uri(self.docname, place.docname)
             node: nodes.Element = nodes.reference(
-                '', short, internal=True, refuri=f'{uri}#{place.anchor}', reftitle=full
+                '', short, internal=True, refuri=f'{uri}#{place.anchor}', reftitle=full or short
             )
         else:
             node = nodes.inline('', short)
@@ -553,5 +567,5 @@ def setup(app: Sphinx) -> None:
         texinfo=(skip_frame, skip_frame),
     )
     app.add_node(drug_index)
-    app.add_transform(IssueDrugsTransform)
+    app.connect('doctree-resolved', add_issue_drugs)
     app.connect('doctree-resolved', fill_index)

@@ -19,12 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import Domain, ObjType
 from sphinx.locale import __
 from sphinx.util import logging
-from sphinx.util.nodes import make_refnode
 
 from galien.core.domain import galien_domain
 from galien.core.editions import VIEW_BUILDERS
@@ -57,6 +57,7 @@ LIGATURES = str.maketrans({'œ': 'oe', 'Œ': 'OE', 'æ': 'ae', 'Æ': 'AE', 'ß':
 # -- names ---------------------------------------------------------------------
 
 
+@cache
 def fold(text: str) -> str:
     """Lower case, no accents, no ligatures, single spaces: ``Atézolizumab`` -> ``atezolizumab``."""
     decomposed = unicodedata.normalize('NFKD', text.translate(LIGATURES))
@@ -348,22 +349,6 @@ class DrugDomain(Domain):
         warn(logger, message, *args, location=location, subtype='medicament')
 
     # -- cross-references and search --------------------------------------------
-
-    def resolve_xref(
-        self,
-        env: BuildEnvironment,
-        fromdocname: str,
-        builder: Builder,
-        typ: str,
-        target: str,
-        node: pending_xref,
-        contnode: Element,
-    ) -> nodes.reference | None:
-        """A DCI links to its entry on the index page, where pages link to one another."""
-        pages = self.index_pages
-        if not pages or builder.format != 'html':
-            return None
-        return make_refnode(builder, fromdocname, pages[0], index_anchor(target), contnode)
 
     def resolve_any_xref(
         self,

@@ -35,9 +35,13 @@ def drug_data(builder: Builder, index: DrugIndex) -> dict[str, Any]:
     if base and not base.endswith('/'):
         base += '/'
 
+    pages: dict[str, str] = {}
+
     def url(docname: str, anchor: str) -> str:
-        relative = f'{builder.get_target_uri(docname)}#{anchor}'
-        return urljoin(base, relative) if base else relative
+        if docname not in pages:
+            page = builder.get_target_uri(docname)
+            pages[docname] = urljoin(base, page) if base else page
+        return f'{pages[docname]}#{anchor}'
 
     return {
         'version': FORMAT_VERSION,
