@@ -232,6 +232,10 @@ def test_editor_classes_choose_the_table_layout(build):
     assert word('Molécule')['x1'] < middle < word('Marque')['x0']
     same_half = {word(h)['x1'] < middle for h in ('Aa', 'Bb', 'Cc', 'Dd', 'Ee')}
     assert len(same_half) == 1
+    # Both captioned the French way, across the page or not.
+    text = ' '.join(run('pdftotext', '-raw', str(build[0] / 'galien-023.pdf'), '-').split())
+    assert 'Tableau 1 – Deux colonnes sur toute la page' in text
+    assert 'Tableau 2 – Cinq colonnes gardées dans la colonne' in text
 
 
 def test_long_table_repeats_its_header_on_each_page(build):
