@@ -146,7 +146,9 @@ class FallbacksOnlyWhenNeeded(SphinxPostTransform):
         main = main_coverage()
         labels = (str(node.get('label', '')) for node in self.document.findall(nodes.Element))
         texts = (str(text) for text in self.document.findall(nodes.Text))
-        if all(set(text) <= main for text in (*labels, *texts)):
+        # The running head and foot print the project's name too.
+        names = (self.config.project, self.config.author)
+        if all(set(text) <= main for text in (*labels, *texts, *names)):
             self.document.insert(0, galien_fonts())
 
 
