@@ -13,7 +13,7 @@ changes two things (the print edition's builder derives from it):
   been read since (edited, or outdated by a change it depends on), when its
   ``.tex`` is missing, or when anything that shapes every ``.tex`` changed
   (LaTeX-related configuration, Sphinx or Galien version, templates, theme):
-  the :func:`~LetterLaTeXBuilder.fingerprint`.
+  the :meth:`~IncrementalLaTeXBuilder.fingerprint`.
 * **Which PDFs make compiles.** The ``Makefile`` is generated per build: each
   PDF depends on its ``.tex``, on the images it shows and on one stamp file
   (:data:`SUPPORT_STAMP`) holding the digest of the support files (class,
@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 import sphinx
 from sphinx.builders.latex import LaTeXBuilder
-from sphinx.util import logging
 
 from galien import __version__
 from galien.print.latexmk import SOURCES_FILE
@@ -43,16 +41,12 @@ if TYPE_CHECKING:
 
     from sphinx.config import Config
 
-logger = logging.getLogger(__name__)
-
 #: What was written, and with which fingerprint (JSON, in the output folder).
 RECORD_FILE = '.galien-latex.json'
 #: Digest of the files every PDF depends on; its date changes only with its content.
 SUPPORT_STAMP = 'galien-support.sha256'
 #: Rewritten by this builder on every build, never part of a PDF.
 GENERATED = frozenset({'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'})
-#: Files named after a document: its sources and everything LaTeX writes beside them.
-DOCUMENT_FILE = re.compile(r'galien-\d+\.')
 #: What TeX and latexmk write beside a run, whatever its name (``missfont.log``).
 BY_PRODUCTS = frozenset({'.aux', '.bbl', '.blg', '.dvi', '.fdb_latexmk', '.fls', '.idx', '.ilg'})
 BY_PRODUCTS |= {'.ind', '.lof', '.log', '.lot', '.out', '.ps', '.gz', '.toc', '.xdv'}
@@ -62,7 +56,7 @@ IGNORED_CONFIG = frozenset({'latex_documents'})
 
 MAKEFILE = """\
 # The print edition's Makefile, written by Sphinx's LaTeX builder on every build
-# (extensions/galien/print/builder.py): do not edit.
+# (extensions/galien/print/incremental.py): do not edit.
 #
 #   make all-pdf    compile the PDFs whose .tex, images or support files changed,
 #                   PDFJOBS at a time (default: one per core), going on past an
@@ -233,23 +227,28 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
             )
             makefile_sources[str(Path(target).with_suffix('.pdf'))] = [target, *shown]
         write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources))
-        self.write_support_stamp(images)
+        stems = {Path(target).stem for target in documents.values()}
+        self.write_support_stamp(images, stems)
 
-    def support_files(self, images: Iterable[str]) -> list[Path]:
-        """Files every PDF may read: all but the documents' own files and images."""
+    def support_files(self, images: Iterable[str], stems: Set[str]) -> list[Path]:
+        """Files every PDF may read: all but the documents' own files and the images.
+
+        A document's own files are named after it (``galien-020.tex``, ``.aux``...).
+        """
         skipped = GENERATED | set(images)
         return sorted(
             path
             for path in self.outdir.iterdir()
             if path.is_file()
             and path.name not in skipped
-            and not DOCUMENT_FILE.match(path.name)
+            and path.name.split('.', 1)[0] not in stems
             and path.suffix not in BY_PRODUCTS
             and not path.name.startswith('.')
         )
 
-    def write_support_stamp(self, images: Iterable[str]) -> None:
+    def write_support_stamp(self, images: Iterable[str], stems: Set[str]) -> None:
+        """Rewrite :data:`SUPPORT_STAMP` if the support files' digest changed."""
         digest = hashlib.sha256()
-        for path in self.support_files(images):
+        for path in self.support_files(images, stems):
             digest.update(path.name.encode() + b'\0' + hashlib.sha256(path.read_bytes()).digest())
         write_if_changed(self.outdir / SUPPORT_STAMP, digest.hexdigest() + '\n')
