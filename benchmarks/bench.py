@@ -93,6 +93,8 @@ class Measure:
     rebuilds: list[float] = field(default_factory=list)
     rewritten: int = 0
     rewritten_pages: list[str] = field(default_factory=list)
+    drug_rebuild: float = 0.0  # after an edit that names one more drug
+    drug_pages: list[str] = field(default_factory=list)
     parallel: float = 0.0
     warnings: int = 0
 
@@ -152,24 +154,38 @@ def sphinx_build(source: Path, out: Path, jobs: int = 1) -> tuple[float, float, 
     return elapsed, peak_kb / 1024, warnings
 
 
-def edit_one_issue(source: Path, numero: int, edit: int) -> None:
-    """Change one word of the article and name one more brand, differently at each edit.
+def edit_one_issue(source: Path, numero: int, edit: int, *, drugs: bool = False) -> None:
+    """Change one word of the article, differently at each edit.
 
-    The new brand changes the index of drugs, so that its page is written again.
+    With ``drugs``, the issue also names one more brand: the index of drugs
+    changes, and its page is written again.
     """
     path = source / 'issues' / f'{numero:03d}.md'
     text = path.read_text(encoding='utf-8')
     text = text.replace('Un article', f'Un article (version {edit})', 1).replace(
         f'Un article (version {edit}) (version {edit - 1})', f'Un article (version {edit})'
     )
-    brand = f'{{dci}}`Essai {edit}® <osimertinib>`' if '{dci}' in text else f'Essai {edit}®'
-    text = re.sub(
-        r'Sont aussi cités : (?:\{dci\}`Essai \d+® <osimertinib>`, |Essai \d+®, )?',
-        lambda _: f'Sont aussi cités : {brand}, ',
-        text,
-        count=1,
-    )
+    if drugs:
+        brand = f'{{dci}}`Essai {edit}® <osimertinib>`' if '{dci}' in text else f'Essai {edit}®'
+        text = re.sub(
+            r'Sont aussi cités : (?:\{dci\}`Essai \d+® <osimertinib>`, |Essai \d+®, )?',
+            lambda _: f'Sont aussi cités : {brand}, ',
+            text,
+            count=1,
+        )
     path.write_text(text, encoding='utf-8')
+
+
+def rebuild_after_edit(
+    source: Path, out: Path, numero: int, edit: int, *, drugs: bool = False
+) -> tuple[float, list[str]]:
+    """Edit one issue, build again; the time and the pages written again."""
+    before = page_times(out / 'html')
+    edit_one_issue(source, numero, edit, drugs=drugs)
+    seconds, _, _ = sphinx_build(source, out)
+    after = page_times(out / 'html')
+    changed = sorted(page for page, mtime in after.items() if before.get(page) != mtime)
+    return seconds, [str(page.relative_to(out / 'html')) for page in changed]
 
 
 def page_times(html: Path) -> dict[Path, int]:
@@ -188,14 +204,12 @@ def measure(workdir: Path, size: int, stack: str, runs: int) -> Measure:
         result.warnings += warnings.count('WARNING')
 
     for edit in range(1, runs + 1):
-        before = page_times(out / 'html')
-        edit_one_issue(source, size // 2, edit)
-        seconds, _, _ = sphinx_build(source, out)
+        seconds, pages = rebuild_after_edit(source, out, size // 2, edit)
         result.rebuilds.append(seconds)
-        after = page_times(out / 'html')
-        changed = sorted(page for page, mtime in after.items() if before.get(page) != mtime)
-        result.rewritten = len(changed)
-        result.rewritten_pages = [str(page.relative_to(out / 'html')) for page in changed]
+        result.rewritten, result.rewritten_pages = len(pages), pages
+    result.drug_rebuild, result.drug_pages = rebuild_after_edit(
+        source, out, size // 2, runs + 1, drugs=True
+    )
 
     shutil.rmtree(out, ignore_errors=True)
     result.parallel, peak, warnings = sphinx_build(source, out, jobs=2)
@@ -218,8 +232,16 @@ def report(results: dict[tuple[str, int], Measure], sizes: list[int]) -> None:
             )
     print()
     for size in sizes:
-        pages = ', '.join(results['galien', size].rewritten_pages)
-        print(f'N={size}: pages rewritten after editing one issue (project): {pages}')
+        ours = results['galien', size]
+        print(
+            f'N={size}: pages rewritten after editing one issue (project): '
+            f'{", ".join(ours.rewritten_pages)}'
+        )
+        print(
+            f'N={size}: after naming one more drug in it: {ours.drug_rebuild:.2f} s '
+            f'(stock {results["stock", size].drug_rebuild:.2f} s), pages rewritten: '
+            f'{", ".join(ours.drug_pages)}'
+        )
     for size in sizes:
         ours, stock = results['galien', size], results['stock', size]
         print(

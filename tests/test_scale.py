@@ -64,7 +64,7 @@ def test_editing_one_issue_rewrites_it_and_the_index_of_drugs(archive):
     """Last in this module: it edits the archive's issue 120 and builds again."""
     source, outdir = archive.srcdir, archive.outdir
     before = {p: p.stat().st_mtime_ns for p in outdir.rglob('*.html')}
-    bench.edit_one_issue(source, 120, 1)
+    bench.edit_one_issue(source, 120, 1, drugs=True)
     again = SphinxTestApp('html', srcdir=source, builddir=source.parent / 'build')
     try:
         assert list(again.builder.get_outdated_docs()) == ['issues/120']
