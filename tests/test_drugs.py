@@ -486,3 +486,18 @@ def test_every_mistake_is_located(tmp_path):
         ]
     finally:
         app.cleanup()
+
+
+@pytest.mark.parametrize(
+    ('builder', 'output', 'label'),
+    [
+        ('man', 'galien.1', '\\fBosimertinib – Tagrisso®\\fP'),
+        ('texinfo', 'galien.texi', '@strong{osimertinib – Tagrisso®}'),
+    ],
+)
+def test_manual_page_and_texinfo_name_the_drug(tmp_path, builder, output, label):
+    source = copy_root(ROOT, tmp_path / 'src')
+    with built(builder, source) as app:
+        text = (app.outdir / output).read_text(encoding='utf-8')
+    assert label in text
+    assert text.index(label) < text.index('AstraZeneca')

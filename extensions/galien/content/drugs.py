@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.writers.html5 import HTML5Translator
+    from sphinx.writers.manpage import ManualPageTranslator
+    from sphinx.writers.texinfo import TexinfoTranslator
 
     from galien.core.drugs import DrugIndex, Entry, Place
 
@@ -546,6 +548,15 @@ def fill_index(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         placeholder.replace_self(maker.make())
 
 
+def visit_label_man(self: ManualPageTranslator, node: nodes.Element) -> None:
+    """A manual page has no frame: the drug's name as a bold line of its own."""
+    self.body.append(f'.sp\n\\fB{self.deunicode(node["label"])}\\fP\n')
+
+
+def visit_label_texinfo(self: TexinfoTranslator, node: nodes.Element) -> None:
+    self.body.append(f'\n@noindent\n@strong{{{self.escape(node["label"])}}}\n\n')
+
+
 def setup(app: Sphinx) -> None:
     app.add_role('dci', DciRole())
     app.add_directive('medicament', MedicamentDirective)
@@ -555,16 +566,16 @@ def setup(app: Sphinx) -> None:
         html=(visit_medicament_html, depart_section_html),
         latex=latex_visitors('galienmedicament'),
         text=(visit_text, skip_frame),
-        man=(skip_frame, skip_frame),
-        texinfo=(skip_frame, skip_frame),
+        man=(visit_label_man, skip_frame),
+        texinfo=(visit_label_texinfo, skip_frame),
     )
     app.add_node(
         drug_list,
         html=(visit_medicament_html, depart_section_html),
         latex=latex_visitors('galienmedicaments'),
         text=(visit_text, skip_frame),
-        man=(skip_frame, skip_frame),
-        texinfo=(skip_frame, skip_frame),
+        man=(visit_label_man, skip_frame),
+        texinfo=(visit_label_texinfo, skip_frame),
     )
     app.add_node(drug_index)
     app.connect('doctree-resolved', add_issue_drugs)
