@@ -340,6 +340,9 @@ def test_editing_one_issue_rewrites_that_issue_and_the_index_only(tmp_path):
             'medicaments.html',
         ]
         assert 'Rozlytrek® → entrectinib' in page(again, 'medicaments').get_text()
+        data = (again.outdir / 'medicaments.json').read_text(encoding='utf-8')
+        assert '"specialites": [\n    "Rozlytrek®"\n   ]' in data
+        json_written = (again.outdir / 'medicaments.json').stat().st_mtime_ns
     finally:
         again.cleanup()
 
@@ -356,6 +359,7 @@ def test_editing_one_issue_rewrites_that_issue_and_the_index_only(tmp_path):
             'index.html',
             'issues/022.html',
         ]
+        assert (third.outdir / 'medicaments.json').stat().st_mtime_ns == json_written
     finally:
         third.cleanup()
 

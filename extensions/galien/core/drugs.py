@@ -6,7 +6,8 @@ directive (``content/drugs.py``); both record here, per docname, in the
 :class:`DrugDomain`, so that parallel reads merge cleanly. The index of drugs
 (one entry per DCI, its brands, ATC code and the issues that discuss it) is
 derived from all documents once after reading (``env-updated``); the page
-showing it is written again only when the index changed (``env-get-updated``).
+showing it is written again only when the index changed (its view of the
+archive, ``archive.py``).
 
 Case and accents do not split a drug: ``Atézolizumab``, ``atezolizumab`` and
 ``atézolizumab`` share the key ``atezolizumab``. Sorting follows French
@@ -26,8 +27,8 @@ from sphinx.domains import Domain, ObjType
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
-from galien.core.editions import VIEW_BUILDERS
 from galien.core.i18n import _
 from galien.core.report import warn
 
@@ -47,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 DOMAIN_NAME = 'medicament'
 INDEX_KEY = 'index'  # the derived DrugIndex
-WRITTEN_KEY = 'written'  # builder name -> index last written on the index pages
 PER_DOC_KEYS = ('mentions', 'presentations', 'index_pages')
 #: Trademark signs are part of how a brand is written, not of what it names.
 BRAND_SIGNS = '®™©'
@@ -168,8 +168,14 @@ def preferred_spelling(spellings: Iterable[tuple[bool, int, str]]) -> str:
     then the spelling with accents (``atézolizumab`` over ``atezolizumab``), then
     the newest issue.
     """
-    best = max(spellings, key=lambda s: (s[0], sum(not c.isascii() for c in s[2]), s[1]))
+    best = max(spellings, key=lambda s: (s[0], accents(s[2]), s[1]))
     return best[2].lower()
+
+
+@cache
+def accents(text: str) -> int:
+    """How many letters of ``text`` are not plain ASCII (``atézolizumab``: 1)."""
+    return sum(not c.isascii() for c in text)
 
 
 def preferred_brand(spellings: list[str]) -> str:
@@ -378,25 +384,22 @@ def domain_of(env: BuildEnvironment) -> DrugDomain:
 
 
 def compute_index(app: Sphinx, env: BuildEnvironment) -> None:
-    """Recompute the index once every document has been read and merged."""
-    domain = domain_of(env)
-    domain.data[INDEX_KEY] = domain.compute_index()
+    """Recompute the index once every document has been read and merged.
 
-
-def index_pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """The index pages, when the index changed since this builder last wrote them."""
-    if app.builder.name not in VIEW_BUILDERS:
-        return []
+    The index is part of what its pages show: added to their view of the
+    archive (``archive.py``), it makes them written again, and them only,
+    when it changes.
+    """
     domain = domain_of(env)
-    written = domain.data.setdefault(WRITTEN_KEY, {})
-    index = domain.index
-    if written.get(app.builder.name) == index:
-        return []
-    written[app.builder.name] = index
-    return [d for d in domain.index_pages if d in env.found_docs]
+    index = domain.compute_index()
+    domain.data[INDEX_KEY] = index
+    views = archive_of(env).views
+    for docname in domain.index_pages:
+        if docname in views:
+            views[docname] = (views[docname], index)
 
 
 def setup(app: Sphinx) -> None:
     app.add_domain(DrugDomain)
-    app.connect('env-updated', compute_index)
-    app.connect('env-get-updated', index_pages_to_rewrite)
+    # After the archive and its views (archive.py, default priority).
+    app.connect('env-updated', compute_index, priority=600)

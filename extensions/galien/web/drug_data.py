@@ -6,12 +6,14 @@ médicaments »: one object per DCI in French alphabetical order, with its
 brands, ATC code and class, and the issues that discuss it (the presentation
 first, then the mentions, newest first), each with its address. Addresses are
 absolute when ``html_baseurl`` is set, else relative to the site's root. The
-file is rewritten only when its content changes.
+file is made again only when the index changed since it was last written.
 """
 
 from __future__ import annotations
 
 import json
+import pickle
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
@@ -67,14 +69,34 @@ def drug_data(builder: Builder, index: DrugIndex) -> dict[str, Any]:
 
 
 def write_drug_data(app: Sphinx, exception: Exception | None) -> None:
-    """After a website build, write ``medicaments.json`` next to the pages."""
+    """After a website build, write ``medicaments.json`` next to the pages.
+
+    Skipped when the index, the builder and the site's address are those of the
+    file already written: editing an issue's text leaves the file alone.
+    """
     if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
-    data = drug_data(app.builder, domain_of(app.env).index)
-    content = json.dumps(data, ensure_ascii=False, indent=1) + '\n'
+    domain = domain_of(app.env)
     path = app.outdir / DATA_FILE
+    made_from = (str(path), app.config.html_baseurl, domain.index)
+    marker = Path(app.doctreedir) / f'galien-medicaments-{app.builder.name}.pickle'
+    if path.is_file() and last_made_from(marker) == made_from:
+        return
+    data = drug_data(app.builder, domain.index)
+    content = json.dumps(data, ensure_ascii=False, indent=1) + '\n'
     if not path.is_file() or path.read_text(encoding='utf-8') != content:
         path.write_text(content, encoding='utf-8')
+    with marker.open('wb') as marker_file:
+        pickle.dump(made_from, marker_file, pickle.HIGHEST_PROTOCOL)
+
+
+def last_made_from(marker: Path) -> object:
+    """What the file was last made from, kept beside the doctrees (``None`` if unknown)."""
+    try:
+        with marker.open('rb') as marker_file:
+            return pickle.load(marker_file)
+    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError):
+        return None
 
 
 def setup(app: Sphinx) -> None:
