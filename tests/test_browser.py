@@ -60,6 +60,7 @@ PAGES = {
     'numero-20': 'issues/020.html',
     'chiffres': 'chiffres.html',
     'medicaments': 'medicaments.html',
+    'numero-21': 'issues/021.html',  # with a presented drug and its list of drugs
     # The search page as a search leaves it: with its results.
     'recherche': 'search.html?q=médicament',
 }
@@ -86,6 +87,25 @@ def sphinx_html(source: Path, build_dir: Path, *options: str) -> Path:
     return build_dir / 'html'
 
 
+#: N°21 presents and mentions drugs, so that the index of drugs has entries.
+DRUGS_OF_21 = """
+# Nouvelles AMM
+
+```{medicament} osimertinib
+:specialite: Tagrisso®
+:laboratoire: AstraZeneca
+:atc: L01EB04
+:statut: AMM
+:date: 2016-02-02
+:indication: CBNPC avec mutation EGFR T790M
+
+Un inhibiteur de tyrosine kinase de troisième génération.
+```
+
+Le {dci}`Tagrisso® <osimertinib>` après l'{dci}`erlotinib` ; l'{dci}`atézolizumab` ensuite.
+"""
+
+
 def copy_of_issue_20(numero: int, month: str, titre: str) -> str:
     """N°20's text as another issue: same length, same blocks, another number."""
     text = (PROJECT_DIR / 'issues' / '020.md').read_text(encoding='utf-8')
@@ -110,7 +130,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         copy_of_issue_20(19, '2018-01', 'Le numéro de janvier'), encoding='utf-8'
     )
     (source / 'issues' / '021.md').write_text(
-        copy_of_issue_20(21, '2018-03', 'Le numéro de mars'), encoding='utf-8'
+        copy_of_issue_20(21, '2018-03', 'Le numéro de mars') + DRUGS_OF_21, encoding='utf-8'
     )
     return source
 
