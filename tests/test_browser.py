@@ -275,6 +275,27 @@ def test_french_search_finds_issue_20(page: Page, base_url: str):
     assert any(NUMERO_20 in title for title in titles), titles
 
 
+def test_searching_a_brand_opens_the_entry_of_its_dci(page: Page, base_url: str):
+    """« Tagrisso » is a brand: the search offers osimertinib's entry of the index of drugs."""
+    page.goto(base_url + 'issues/021.html')
+    page.get_by_role('button', name='Recherche').first.click()
+    box = page.locator('dialog').get_by_role('searchbox', name='Rechercher…')
+    box.fill('Tagrisso')
+    box.press('Enter')
+    page.wait_for_url(re.compile(r'search\.html\?q=Tagrisso'))
+    results = page.locator('#search-results li')
+    results.first.wait_for()
+    first = results.first.locator('a').first
+    assert first.inner_text() == 'Tagrisso® (osimertinib)'
+    first.click()
+    page.wait_for_url(re.compile(r'medicaments\.html#dci-osimertinib$'))
+    entry = page.locator('#dci-osimertinib')
+    assert entry.locator('strong.galien-dci').inner_text() == 'osimertinib'
+    assert entry.locator('a.galien-presentation').get_attribute('href') == (
+        'issues/021.html#medicament-osimertinib'
+    )
+
+
 # -- accessibility ------------------------------------------------------------------
 
 
