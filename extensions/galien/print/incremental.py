@@ -63,7 +63,9 @@ MAKEFILE = """\
 #                   error so that every broken issue is named; then fail.
 #   make clean      remove every PDF and LaTeX file produced here.
 
-PDFJOBS ?= $(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
+# An empty PDFJOBS means the default too (a bare -j would start every PDF at once).
+PDFJOBS ?=
+JOBS := $(or $(strip $(PDFJOBS)),$(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN || echo 1))
 # Options passed to LaTeX (through latexmkrc) and to latexmk.
 export LATEXOPTS ?=
 LATEXMKOPTS ?=
@@ -71,7 +73,7 @@ LATEXMKOPTS ?=
 ALLPDF = {pdfs}
 
 all all-pdf:
-\t@$(MAKE) --no-print-directory --keep-going --output-sync=target -j$(PDFJOBS) pdfs
+\t@$(MAKE) --no-print-directory --keep-going --output-sync=target -j$(JOBS) pdfs
 
 pdfs: $(ALLPDF)
 
