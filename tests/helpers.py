@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,51 @@ NODE_MODULES = Path(__file__).resolve().parent / 'node_modules'
 AXE_SCRIPT = NODE_MODULES / 'axe-core' / 'axe.min.js'
 ACE_CLI = NODE_MODULES / '.bin' / 'ace-cli'
 NBSP = '\u00a0'
+
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# N°20's board and source, written out by hand from issues/020.md and references.bib.
+N20_BOARD = [
+    'P. Arnaud',
+    'J. Bonneterre',
+    'D. Cuny',
+    'E. Dansin',
+    'B. Dervaux',
+    'E. Lartigau',
+    'F. Pinguet',
+    'J. Robert',
+    'M. Yilmaz',
+]
+N20_SOURCE = (
+    'Ravì D, Wong C, Deligianni F, Berthelot M, Andreu-Perez J, Lo B, et al. '
+    'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
+    '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
+)
+
+
+def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
+    """``sphinx-build -M target`` on the project itself, as ``make`` runs it, strictly (-W)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            '-m',
+            'sphinx',
+            '-M',
+            target,
+            str(PROJECT_DIR),
+            str(build_dir),
+            '-W',
+            '--keep-going',
+            '-q',
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'WARNING' not in result.stderr, result.stderr
+    return result
 
 
 def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:

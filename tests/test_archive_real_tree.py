@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from xml.etree import ElementTree
 
@@ -11,38 +9,18 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR
+from helpers import build_project
 
 pytestmark = pytest.mark.slow
 
 ATOM = '{http://www.w3.org/2005/Atom}'
 
 
-def build(target, build_dir):
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-M',
-            target,
-            str(PROJECT_DIR),
-            str(build_dir),
-            '-W',
-            '--keep-going',
-            '-q',
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 @pytest.fixture(scope='module')
 def build_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp('real-archive')
-    build('html', folder)
-    build('epub', folder)
+    build_project('html', folder)
+    build_project('epub', folder)
     return folder
 
 

@@ -11,7 +11,6 @@ import email
 import re
 import struct
 import subprocess
-import sys
 from email import policy
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR
-from helpers import NBSP, require_tool, warnings
+from helpers import N20_SOURCE, NBSP, build_project, require_tool, warnings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,14 +30,6 @@ MAX_WIDTH = 640
 # Rows and row groups take their look from their cells; <br> shows nothing.
 UNSTYLED_TAGS = {'tr', 'tbody', 'br'}
 CSS_WIDTH = re.compile(r'(?:^|;)\s*(?:max-|min-)?width\s*:\s*([\d.]+)(px|%)?', re.IGNORECASE)
-
-
-# N°20's source, in Vancouver style (references.bib, written out by hand).
-RAVI_2017 = (
-    'Ravì D, Wong C, Deligianni F, Berthelot M, Andreu-Perez J, Lo B, et al. '
-    'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
-    '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
-)
 
 
 def one_line(text: str) -> str:
@@ -136,24 +127,7 @@ def rendered_width(html: Path, tmp_path: Path) -> int:
 def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``make email`` on the project, strictly (-W), into a temporary folder."""
     build_dir = tmp_path_factory.mktemp('email-build')
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-M',
-            'email',
-            str(PROJECT_DIR),
-            str(build_dir),
-            '-W',
-            '--keep-going',
-            '-q',
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    build_project('email', build_dir)
     return build_dir
 
 
@@ -174,7 +148,7 @@ def test_real_issue_follows_mail_client_rules(real_build):
     columns = soup.select('.galien-board td.galien-board-colonne')
     assert [len(c.select('.galien-membre-nom')) for c in columns] == [5, 4]
     notes = soup.select('.galien-notes .galien-note-texte')
-    assert [one_line(n.get_text()) for n in notes] == [RAVI_2017]
+    assert [one_line(n.get_text()) for n in notes] == [N20_SOURCE]
     assert 'Source : Ravì et al., 2017[1]' in one_line(soup.get_text().replace(NBSP, ' '))
     assert 'Pr JL. Cazin' in soup.select_one('.galien-colophon').get_text()
     links = {a.get_text(): a['href'] for a in soup.find_all('a')}
@@ -196,7 +170,7 @@ def test_real_issue_text_part(real_build):
     doi = 'doi:10.1109/JBHI.2016.2636665'
     number = re.search(r'<(\d+)> https://doi\.org/10\.1109/JBHI\.2016\.2636665', text)
     assert number, text
-    assert RAVI_2017.replace(doi, f'{doi} <{number[1]}>') in flat.replace(NBSP, ' ')
+    assert N20_SOURCE.replace(doi, f'{doi} <{number[1]}>') in flat.replace(NBSP, ' ')
     assert 'Source : Ravì et al., 2017[1]' in flat.replace(NBSP, ' ')
     assert 'Lire en ligne : https://galien.example.org/issues/020.html' in text
     # Addresses are listed whole, never cut by line wrapping.

@@ -20,21 +20,10 @@ from bs4 import BeautifulSoup
 
 from archive import BIB, ROOT_CONF, write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import NBSP, require_tool
+from helpers import N20_BOARD, NBSP, require_tool
 
 pytestmark = pytest.mark.slow
 
-BOARD = [
-    'P. Arnaud',
-    'J. Bonneterre',
-    'D. Cuny',
-    'E. Dansin',
-    'B. Dervaux',
-    'E. Lartigau',
-    'F. Pinguet',
-    'J. Robert',
-    'M. Yilmaz',
-]
 REVIEW_PNG = PROJECT_DIR / '_build' / 'review' / 'galien-020-page1.png'
 A4_POINTS = (595.276, 841.89)
 
@@ -191,7 +180,7 @@ def test_chiffre_du_mois_opens_the_letter(issue_20):
 def test_board_colophon_and_running_foot(issue_20):
     text = pdf_text(issue_20)
     board = text[text.index('BOARD SCIENTIFIQUE') :]
-    for name in BOARD:
+    for name in N20_BOARD:
         assert name in board
     assert 'Directeur de publication : Pr E. Lartigau' in board
     assert 'Comité de rédaction : Pr JL. Cazin, Dr D. Cochelard' in board

@@ -13,51 +13,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR
-from helpers import NBSP, assert_epub_clean, pdftotext
+from helpers import N20_BOARD, N20_SOURCE, NBSP, assert_epub_clean, build_project, pdftotext
 
 pytestmark = pytest.mark.slow
-
-BOARD = [
-    'P. Arnaud',
-    'J. Bonneterre',
-    'D. Cuny',
-    'E. Dansin',
-    'B. Dervaux',
-    'E. Lartigau',
-    'F. Pinguet',
-    'J. Robert',
-    'M. Yilmaz',
-]
-# N°20's source, in Vancouver style (references.bib, written out by hand).
-RAVI_2017 = (
-    'Ravì D, Wong C, Deligianni F, Berthelot M, Andreu-Perez J, Lo B, et al. '
-    'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
-    '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
-)
-
-
-def sphinx_make(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
-    """``sphinx-build -M target`` on the project, as ``make`` runs it, with -W."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-M',
-            target,
-            str(PROJECT_DIR),
-            str(build_dir),
-            '-W',
-            '--keep-going',
-            '-q',
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'WARNING' not in result.stderr, result.stderr
-    return result
 
 
 def source_checksums() -> dict[str, str]:
@@ -81,7 +39,7 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory, sources_before) -> Path:
 
 
 def test_html(build_dir):
-    sphinx_make('html', build_dir)
+    build_project('html', build_dir)
     html = (build_dir / 'html/issues/020.html').read_text(encoding='utf-8')
     soup = BeautifulSoup(html, 'html.parser')
     assert soup.find('html')['lang'] == 'fr'
@@ -92,12 +50,12 @@ def test_html(build_dir):
         'LEEM_Plateforme_Cancers_Exe-V7.pdf'
     )
     members = [n.get_text() for n in soup.select('aside.galien-board .galien-membre-nom')]
-    assert members == BOARD
+    assert members == N20_BOARD
     papers = [n.get_text() for n in soup.select('span.galien-papier')]
     assert papers == ['Galien 7', 'Galien 2']
     citation = soup.select_one('a.footnote-reference')
     footnote = soup.select_one(citation['href'])
-    assert ' '.join(footnote.find('p').get_text().split()) == RAVI_2017
+    assert ' '.join(footnote.find('p').get_text().split()) == N20_SOURCE
     assert citation.parent.get_text() == f'Source{NBSP}: Ravì et al., 2017[1]'
     colophon = soup.select_one('footer.galien-colophon').get_text()
     assert 'Directeur de publication' in colophon and 'Pr JL. Cazin' in colophon
@@ -105,23 +63,23 @@ def test_html(build_dir):
 
 
 def test_pdf(build_dir):
-    sphinx_make('latexpdf', build_dir)
+    build_project('latexpdf', build_dir)
     pdf = build_dir / 'latex/galien-020.pdf'
     assert sorted((build_dir / 'latex').glob('*.pdf')) == [pdf], 'one PDF per issue'
     # Reading order rather than layout: the letter is set in two columns.
     text = ' '.join(pdftotext(pdf, layout=False).split())
     assert 'LE CHIFFRE DU MOIS' in text
     assert '15' in text and 'LEEM contre le cancer' in text
-    for name in BOARD:
+    for name in N20_BOARD:
         assert name in text
     # Footnote text may be broken at a hyphen or inside the DOI: compared without them.
-    assert squeezed(RAVI_2017) in squeezed(text)
+    assert squeezed(N20_SOURCE) in squeezed(text)
     assert 'Source : Ravì et al., 2017' in text.replace(NBSP, ' ')
     assert 'Galien 7' in text and 'Galien 2' in text
 
 
 def test_epub(build_dir):
-    sphinx_make('epub', build_dir)
+    build_project('epub', build_dir)
     epub = build_dir / 'epub/galien.epub'
     assert_epub_clean(epub)
     with zipfile.ZipFile(epub) as archive:
@@ -130,7 +88,7 @@ def test_epub(build_dir):
     assert 'Pinguet' in xhtml
     soup = BeautifulSoup(xhtml, 'html.parser')
     footnote = soup.select_one('aside.footnote p')
-    assert ' '.join(footnote.get_text().split()) == RAVI_2017
+    assert ' '.join(footnote.get_text().split()) == N20_SOURCE
     assert 'Ravì et al., 2017' in soup.get_text()
 
 
