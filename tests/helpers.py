@@ -28,7 +28,8 @@ ACE_CLI = NODE_MODULES / '.bin' / 'ace-cli'
 NBSP = '\u00a0'
 
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+TESTS_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = TESTS_DIR.parent
 
 # N°20's board and source, written out by hand from issues/020.md and references.bib.
 N20_BOARD = [
@@ -71,6 +72,29 @@ def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[s
     assert result.returncode == 0, result.stdout + result.stderr
     assert 'WARNING' not in result.stderr, result.stderr
     return result
+
+
+def run_sphinx(
+    *arguments: str, cwd: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sphinx *arguments`` with only the test roots' and the extension's paths.
+
+    A bare environment (no user site, no other PATH entries, UTF-8) so that a build
+    behaves as on a fresh machine; the result is returned for the caller to judge.
+    """
+    return subprocess.run(
+        [sys.executable, '-m', 'sphinx', *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+        },
+        timeout=timeout,
+    )
 
 
 def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:

@@ -7,12 +7,11 @@ Each case builds a copy of the ``email`` test root in a subprocess, as
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
-from conftest import PROJECT_DIR, TESTS_DIR
+from conftest import TESTS_DIR
+from helpers import run_sphinx
 
 #: Builders that make an edition, with a file each one must write.
 EDITIONS = {
@@ -43,29 +42,16 @@ def build(tmp_path, builder, *options):
     tmp_path.mkdir(parents=True, exist_ok=True)
     source = tmp_path / 'src'
     shutil.copytree(TESTS_DIR / 'roots/test-email', source)
-    return subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-b',
-            builder,
-            '-q',
-            *options,
-            str(source),
-            str(tmp_path / 'out'),
-            '-d',
-            str(tmp_path / 'doctrees'),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    return run_sphinx(
+        '-b',
+        builder,
+        '-q',
+        *options,
+        str(source),
+        str(tmp_path / 'out'),
+        '-d',
+        str(tmp_path / 'doctrees'),
         cwd=tmp_path,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
         timeout=600,
     )
 

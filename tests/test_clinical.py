@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -24,7 +23,7 @@ from test_email import assert_mail_safe
 from test_print_edition import latexpdf, pdf_objects, pdffonts, pdfinfo
 
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import NBSP, require_tool
+from helpers import NBSP, require_tool, run_sphinx
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -304,17 +303,7 @@ def mail(tmp_path_factory: pytest.TempPathFactory) -> BeautifulSoup:
     tmp = tmp_path_factory.mktemp('clinical-mail')
     source = tmp / 'src'
     shutil.copytree(ROOT, source)
-    result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'email', str(source), str(tmp / 'b'), '-q'],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
-    )
+    result = run_sphinx('-M', 'email', str(source), str(tmp / 'b'), '-q')
     assert result.returncode == 0, result.stderr
     assert 'WARNING' not in result.stderr, result.stderr  # no message over 100 KB either
     # Under Gmail's limit, inline styles only, even with a 60-row table.

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -22,7 +21,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from galien.core.drugs import drug_key, sort_key
-from helpers import NBSP, assert_epub_clean, built, page, pdftotext, warnings
+from helpers import NBSP, assert_epub_clean, built, page, pdftotext, run_sphinx, warnings
 
 TESTS_DIR = Path(__file__).resolve().parent
 ROOT = TESTS_DIR / 'roots' / 'test-drugs'
@@ -429,17 +428,7 @@ def test_email_edition_frames_the_block(tmp_path):
 @pytest.mark.slow
 def test_pdf_lists_the_drugs_under_the_sources(tmp_path):
     source = copy_root(ROOT, tmp_path / 'src')
-    result = subprocess.run(
-        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(source), str(tmp_path / 'b'), '-q'],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
-    )
+    result = run_sphinx('-M', 'latexpdf', str(source), str(tmp_path / 'b'), '-q')
     assert result.returncode == 0, result.stderr[-3000:]
     text = pdftotext(tmp_path / 'b/latex/galien-021.pdf', layout=False).replace(NBSP, ' ')
     lines = [line.strip() for line in text.splitlines() if line.strip()]

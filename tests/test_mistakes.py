@@ -6,14 +6,13 @@ built in a subprocess exactly as ``make html SPHINXOPTS=-W`` would build it.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
 from archive import BIB, ROOT_CONF
-from conftest import PROJECT_DIR, TESTS_DIR
+from conftest import TESTS_DIR
+from helpers import run_sphinx
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -206,30 +205,17 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> None:
 def test_mistake_fails_strict_build_with_file_and_line(case, tmp_path):
     files, expected, subtype = CASES[case]
     write_project(tmp_path / 'src', files)
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-W',
-            '--keep-going',
-            '-q',
-            '-b',
-            'html',
-            str(tmp_path / 'src'),
-            str(tmp_path / 'out'),
-            '-d',
-            str(tmp_path / 'doctrees'),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+    result = run_sphinx(
+        '-W',
+        '--keep-going',
+        '-q',
+        '-b',
+        'html',
+        str(tmp_path / 'src'),
+        str(tmp_path / 'out'),
+        '-d',
+        str(tmp_path / 'doctrees'),
         cwd=tmp_path,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
     )
     log = result.stderr.replace(str(tmp_path / 'src') + '/', '')
     assert result.returncode != 0, log

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 import pytest
 
 from conftest import TESTS_DIR
-from helpers import warnings
+from helpers import run_sphinx, warnings
 
 
 def test_file_not_in_utf8_is_reported_and_left_out(make_app, tmp_path):
@@ -54,28 +52,16 @@ def test_chiffre_without_figure(app):
 
 @pytest.mark.parametrize('root', ['front-matter-errors', 'directive-errors', 'robustness'])
 def test_strict_build_fails_cleanly(root, tmp_path):
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-W',
-            '--keep-going',
-            '-q',
-            '-b',
-            'html',
-            str(TESTS_DIR / 'roots' / f'test-{root}'),
-            str(tmp_path / 'out'),
-            '-d',
-            str(tmp_path / 'doctrees'),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            'PYTHONPATH': str(TESTS_DIR) + ':' + str(TESTS_DIR.parent / 'extensions'),
-            'PATH': '/usr/bin:/bin',
-        },
+    result = run_sphinx(
+        '-W',
+        '--keep-going',
+        '-q',
+        '-b',
+        'html',
+        str(TESTS_DIR / 'roots' / f'test-{root}'),
+        str(tmp_path / 'out'),
+        '-d',
+        str(tmp_path / 'doctrees'),
     )
     assert result.returncode != 0
     assert '[galien.' in result.stderr

@@ -8,8 +8,6 @@ never produced by the style under test.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 
 import pybtex.plugin
@@ -22,7 +20,7 @@ from sphinxcontrib.bibtex.plugin import find_plugin as find_reference_style
 from conftest import PROJECT_DIR, TESTS_DIR
 from galien.content.vancouver import VancouverFootStyle, VancouverStyle, shorten_pages
 from galien.core.i18n import CATALOG, LOCALE_DIR
-from helpers import pdftotext, warnings
+from helpers import pdftotext, run_sphinx, warnings
 
 ENTRIES = r"""
 @article{trois,
@@ -361,25 +359,12 @@ def test_email(app):
 @pytest.mark.slow
 def test_pdf(tmp_path):
     """``make latexpdf`` on the test root: the references are footnotes of galien-021.pdf."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            '-m',
-            'sphinx',
-            '-M',
-            'latexpdf',
-            str(TESTS_DIR / 'roots/test-references'),
-            str(tmp_path),
-            '-q',
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
+    result = run_sphinx(
+        '-M',
+        'latexpdf',
+        str(TESTS_DIR / 'roots/test-references'),
+        str(tmp_path),
+        '-q',
     )
     assert result.returncode == 0, result.stdout + result.stderr
     pdf = tmp_path / 'latex/galien-021.pdf'
