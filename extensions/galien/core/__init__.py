@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, drugs, editions, i18n, paper, registry, urls
+from galien.core import archive, drugs, editions, i18n, paper, registry, urls, written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -21,3 +21,4 @@ def setup(app: Sphinx) -> None:
     archive.setup(app)
     urls.setup(app)
     drugs.setup(app)
+    written.setup(app)

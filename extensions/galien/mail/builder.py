@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 MAX_IMAGE_WIDTH = 552
 #: Gmail cuts messages beyond about 102 KB ("[Message clipped]"): warn above 100 KB.
 MAX_MESSAGE_BYTES = 100 * 1024
+#: The files written for each issue.
+MESSAGE_SUFFIXES = frozenset({'.html', '.txt', '.eml'})
 #: Inboxes show about this many characters of a message's first line.
 PREHEADER_LENGTH = 140
 
@@ -131,7 +133,15 @@ class EmailBuilder(Builder):
 
     # -- writing ---------------------------------------------------------------
 
+    def remove_stale_messages(self) -> None:
+        """Delete the e-mails of issues no longer in the tree: none outlives its file."""
+        current = {issue_file_stem(i.numero) for i in galien_domain(self.env).ordered_issues()}
+        for path in self.outdir.glob('galien-[0-9]*.*'):
+            if path.suffix in MESSAGE_SUFFIXES and path.stem not in current:
+                path.unlink()
+
     def prepare_writing(self, docnames: Set[str]) -> None:
+        self.remove_stale_messages()
         self.docsettings = frontend.get_default_settings(html5_polyglot.Writer)
         for key, value in self.env.settings.items():
             setattr(self.docsettings, key, value)

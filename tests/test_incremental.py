@@ -1,0 +1,143 @@
+"""The monthly workflow: an incremental build after an ordinary edit equals a clean build.
+
+One copy of the project is built again and again, every edition sharing its
+doctrees as ``make site`` does, in a different order after each edit; after
+each edit a clean build of the same sources is made beside it, and every output
+file is compared (the ePub member by member), with only build dates and MIME
+boundaries forgiven (``tests/tools/compare_builds.py``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from archive import issue_text
+from conftest import PROJECT_DIR, TESTS_DIR
+from helpers import run_sphinx
+
+sys.path.insert(0, str(TESTS_DIR / 'tools'))
+from compare_builds import outputs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+#: The project's own files that make the letter (the extension is linked, not copied).
+SOURCES = ('conf.py', 'index.md', 'chiffres.md', 'medicaments.md', 'references.bib')
+SOURCE_DIRS = ('issues', 'archives', '_static')
+EDITIONS = ('html', 'epub', 'email', 'latex')
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in SOURCES:
+        shutil.copy2(PROJECT_DIR / name, target / name)
+    for name in SOURCE_DIRS:
+        shutil.copytree(PROJECT_DIR / name, target / name)
+    (target / 'extensions').symlink_to(PROJECT_DIR / 'extensions')
+    for numero, month in ((21, 3), (22, 4)):
+        (target / 'issues' / f'{numero:03d}.md').write_text(
+            issue_text(numero, 2018, month), encoding='utf-8'
+        )
+    return target
+
+
+def build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
+    """``sphinx-build -M`` for each edition in turn, in one build folder, as ``make`` does."""
+    for builder in builders:
+        result = run_sphinx('-M', builder, str(source), str(build_dir), '-q', timeout=600)
+        assert result.returncode == 0, f'{builder}:\n{result.stdout}{result.stderr}'
+        assert 'Traceback' not in result.stderr, result.stderr
+
+
+def differences(incremental: Path, clean: Path) -> list[str]:
+    before, after = outputs(clean), outputs(incremental)
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding='utf-8')
+    assert old in text, f'{old!r} not in {path}'
+    path.write_text(text.replace(old, new, 1), encoding='utf-8')
+
+
+def add_issue(source: Path) -> None:
+    (source / 'issues/023.md').write_text(issue_text(23, 2018, 5), encoding='utf-8')
+
+
+def delete_issue(source: Path) -> None:
+    (source / 'issues/022.md').unlink()
+
+
+def change_titre(source: Path) -> None:
+    replace_in(source / 'issues/021.md', 'titre: Numéro 21', 'titre: Le numéro 21')
+
+
+def mention_drug(source: Path) -> None:
+    with (source / 'issues/020.md').open('a', encoding='utf-8') as issue:
+        issue.write('\nVoir aussi {dci}`nivolumab`.\n')
+
+
+def remove_drug_index(source: Path) -> None:
+    (source / 'medicaments.md').unlink()
+    replace_in(source / 'index.md', 'medicaments\n', '')
+    replace_in(source / 'index.md', "L'[index des médicaments](medicaments.md)", "L'index")
+
+
+def remove_chiffres(source: Path) -> None:
+    (source / 'chiffres.md').unlink()
+    replace_in(source / 'index.md', ':hidden:\n\nchiffres\n', ':hidden:\n\n')
+
+
+def declare_back_issue(source: Path) -> None:
+    with (source / 'archives/numeros-papier.yml').open('a', encoding='utf-8') as data:
+        data.write('\n- numero: 7\n  date: 2016-07\n  titre: Les anti-PD-1\n')
+
+
+def change_colophon(source: Path) -> None:
+    replace_in(source / 'conf.py', "'Dr D. Cochelard'", "'Dr D. Cochelard', 'Dr M. Yilmaz'")
+
+
+def change_reference(source: Path) -> None:
+    replace_in(source / 'references.bib', 'Deep Learning for Health', 'Deep learning for health')
+
+
+#: Ordinary edits, in the order a year of issues would see them.
+EDITS: tuple[Callable[[Path], None], ...] = (
+    add_issue,
+    change_titre,
+    mention_drug,
+    delete_issue,
+    change_reference,
+    declare_back_issue,
+    change_colophon,
+)
+
+
+def test_incremental_build_equals_clean_build_after_each_edit(tmp_path):
+    source = copy_project(tmp_path / 'src')
+    incremental = tmp_path / 'incremental'
+    build(source, incremental, EDITIONS)
+    failures = {}
+    for step, edit in enumerate(EDITS, start=1):
+        edit(source)
+        # Every edition in another order each time: the doctrees are shared.
+        order = EDITIONS[step % len(EDITIONS) :] + EDITIONS[: step % len(EDITIONS)]
+        build(source, incremental, order)
+        clean = tmp_path / f'clean-{step}'
+        build(source, clean, EDITIONS)
+        differ = differences(incremental, clean)
+        if differ:
+            failures[edit.__name__] = differ
+        shutil.rmtree(clean)
+    assert not failures, '\n'.join(
+        f'{edit}: {", ".join(names)}' for edit, names in failures.items()
+    )
