@@ -119,6 +119,8 @@ EDITS: tuple[Callable[[Path], None], ...] = (
     change_reference,
     declare_back_issue,
     change_colophon,
+    remove_drug_index,
+    remove_chiffres,
 )
 
 

@@ -128,6 +128,14 @@ def compute_cited_in(domain: GalienDomain, issues: Iterable[Issue]) -> dict[int,
     return {numero: tuple(sorted(citers)) for numero, citers in cited_in.items()}
 
 
+def page_titles(env: BuildEnvironment, docnames: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """``(docname, title)`` of pages every page links to (in the sidebar, say)."""
+    return tuple(
+        (docname, env.titles[docname].astext() if docname in env.titles else '')
+        for docname in sorted(docnames)
+    )
+
+
 def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
     """What each page shows of the archive, to tell which pages must be written again."""
     domain = galien_domain(env)
@@ -149,7 +157,10 @@ def page_views(env: BuildEnvironment, archive: Archive) -> dict[str, Hashable]:
             views[docname] = everything
         else:
             views.setdefault(docname, latest_sidebar)
-    return views
+    # The sidebar names the listing pages on every page: adding, removing or
+    # renaming one changes them all.
+    linked = page_titles(env, listing_docs(env))
+    return {docname: (view, linked) for docname, view in views.items()}
 
 
 def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:

@@ -27,7 +27,7 @@ from sphinx.domains import Domain, ObjType
 from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.core.archive import archive_of
+from galien.core.archive import archive_of, page_titles
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.report import warn
@@ -394,9 +394,11 @@ def compute_index(app: Sphinx, env: BuildEnvironment) -> None:
     index = domain.compute_index()
     domain.data[INDEX_KEY] = index
     views = archive_of(env).views
-    for docname in domain.index_pages:
-        if docname in views:
-            views[docname] = (views[docname], index)
+    # Every page names the index of drugs in its sidebar, and issues link to it.
+    index_pages = page_titles(env, domain.index_pages)
+    for docname, view in views.items():
+        shown = index if docname in domain.index_pages else None
+        views[docname] = (view, index_pages, shown)
 
 
 def setup(app: Sphinx) -> None:

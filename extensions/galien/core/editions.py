@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 SITE_BUILDERS = frozenset({'html', 'dirhtml'})
 #: Builders whose pages link to one another (the website and the ePub).
 LINKED_BUILDERS = SITE_BUILDERS | {'singlehtml', 'epub'}
-#: Builders whose pages show the archive (listings, sidebar, links between issues);
-#: the PDF and the e-mail of an issue do not change when another issue appears.
-VIEW_BUILDERS = frozenset({'html', 'dirhtml', 'singlehtml', 'epub', 'text'})
+#: Builders whose pages show the archive (listings, sidebar, links between issues,
+#: to the index of drugs); the PDF of an issue does not change when another appears.
+VIEW_BUILDERS = frozenset({'html', 'dirhtml', 'singlehtml', 'epub', 'text', 'email'})
 
 #: Builders that make an edition of the letter (the website, the PDF, the ePub,
 #: the e-mail, plain text, a manual page, Texinfo).
