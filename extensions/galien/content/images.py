@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from PIL import Image
+from sphinx.builders.latex import LaTeXBuilder
 from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
@@ -187,6 +188,10 @@ class CheckImages(SphinxTransform):
                     uri,
                 )
                 return
+        for path in paths:
+            # Read again when the file is added, fixed or changed, even if refused now
+            # (a missing file makes Sphinx read the issue at every build, and warn again).
+            self.env.note_dependency(path)
         existing = [path for path in paths if path.is_file()]
         if not existing:
             self.refuse(image, 'image', __("image introuvable : %s (le fichier n'existe pas)"), uri)
@@ -370,7 +375,7 @@ class FrameUnprintable(SphinxPostTransform):
     formats = ('latex',)
 
     def run(self, **kwargs: Any) -> None:
-        supported = set(self.app.builder.supported_image_types)
+        supported = set(LaTeXBuilder.supported_image_types)
         for image in list(self.document.findall(nodes.image)):
             candidates: dict[str, str] = image.get('candidates', {})
             if '*' in candidates:
