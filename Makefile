@@ -23,7 +23,7 @@ VENV_STAMP  := $(VENV)/.requirements.txt
 # Debian packages, by what needs them.
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
-                fonts-dejavu-core
+                fonts-dejavu-core librsvg2-bin
 DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm

@@ -14,6 +14,7 @@ from galien.content import (
     caching,
     chiffre,
     drugs,
+    images,
     issue_page,
     listings,
     markup,
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> None:
     issue_page.setup(app)
     typography.setup(app)
     source_checks.setup(app)
+    images.setup(app)
     stylesheet.setup(app)
     bibliography.setup(app)
     listings.setup(app)

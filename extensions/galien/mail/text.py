@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.writers.text import TextTranslator
 
-from galien.content import blocks, chiffre
+from galien.content import blocks, chiffre, images
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class EmailTextTranslator(TextTranslator):
     depart_galien_block = blocks.skip_frame
     visit_chiffre_figure = chiffre.visit_figure_text
     depart_chiffre_figure = chiffre.depart_figure_text
+    visit_image_frame = images.visit_frame_text
+    depart_image_frame = images.depart_frame_text
 
     def _marker(self, uri: str) -> str:
         if uri not in self.links:
