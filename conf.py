@@ -57,11 +57,11 @@ bibtex_foot_reference_style = 'vancouver'
 
 exclude_patterns = [
     '_build',
-    '.venv',
+    # Tools' folders (.venv, .pytest_cache, .git...): never pages of the letter.
+    '.*',
     'README.md',
     'tests',
     'benchmarks',
-    '.ci',
     'extensions',
 ]
 
@@ -77,7 +77,7 @@ html_baseurl = 'https://galien.example.org/'
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,
-    # Previous/next follow the issue numbers on issue pages (galien/issue_nav.py).
+    # Previous/next follow the issue numbers on issue pages (galien/content/issue_links.py).
     'show_prev_next': False,
     'search_bar_text': 'Rechercher…',
     'logo': {'alt_text': 'Galien – accueil'},

@@ -143,3 +143,36 @@ def test_incremental_build_equals_clean_build_after_each_edit(tmp_path):
     assert not failures, '\n'.join(
         f'{edit}: {", ".join(names)}' for edit, names in failures.items()
     )
+
+
+#: Each edition's extension and the builder that makes it.
+EDITION_OF = {
+    'galien.web': 'html',
+    'galien.print': 'latex',
+    'galien.epub': 'epub',
+    'galien.mail': 'email',
+}
+
+
+def edition_outputs(build_dir: Path, builder: str) -> dict[str, bytes]:
+    prefix = 'galien.epub!' if builder == 'epub' else f'{builder}/'
+    return {name: data for name, data in outputs(build_dir).items() if name.startswith(prefix)}
+
+
+@pytest.mark.parametrize('left_out', sorted(EDITION_OF))
+def test_every_edition_stands_alone(left_out, tmp_path):
+    """Left out of ``conf.py``, an edition changes nothing in what the others produce."""
+    source = copy_project(tmp_path / 'src')
+    full = tmp_path / 'full'
+    build(source, full, EDITIONS)
+    replace_in(source / 'conf.py', f"    '{left_out}',\n", '')
+    alone = tmp_path / 'without'
+    others = tuple(b for b in EDITIONS if b != EDITION_OF[left_out])
+    build(source, alone, others)
+    for builder in others:
+        expected, produced = edition_outputs(full, builder), edition_outputs(alone, builder)
+        assert expected, builder
+        differ = sorted(
+            n for n in expected.keys() | produced.keys() if expected.get(n) != produced.get(n)
+        )
+        assert differ == [], f'without {left_out}: {differ}'

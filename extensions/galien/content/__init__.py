@@ -15,6 +15,7 @@ from galien.content import (
     chiffre,
     drugs,
     images,
+    issue_links,
     issue_page,
     listings,
     markup,
@@ -33,6 +34,7 @@ def setup(app: Sphinx) -> None:
     chiffre.setup(app)
     board.setup(app)
     issue_page.setup(app)
+    issue_links.setup(app)
     typography.setup(app)
     source_checks.setup(app)
     images.setup(app)

@@ -9,7 +9,6 @@ from galien.web import (
     downloads,
     drug_data,
     feeds,
-    issue_nav,
     navigation,
     page_weight,
     static,
@@ -26,7 +25,6 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     downloads.setup(app)
     static.setup(app)
     templating.setup(app)
-    issue_nav.setup(app)
     navigation.setup(app)
     page_weight.setup(app)
     feeds.setup(app)

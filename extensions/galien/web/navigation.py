@@ -113,7 +113,7 @@ def use_sidebar(app: Sphinx, config: Config) -> None:
         config.html_sidebars = {'**': list(BOOK_SIDEBARS)}
     if config.html_theme in {'sphinx_book_theme', 'pydata_sphinx_theme'}:
         # The theme's previous/next follow the toctree (newest issue first), which
-        # would contradict the issue pages' own links by number (issue_nav.py).
+        # would contradict the issue pages' own links by number (content/issue_links.py).
         config.html_theme_options.setdefault('show_prev_next', False)
     sidebars = config.html_sidebars
     for pattern, names in sidebars.items():

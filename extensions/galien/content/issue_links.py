@@ -3,7 +3,8 @@
 They are added when the page is written, from the archive computed after all
 issues were read, so that issue 20 links to issue 21 as soon as it appears and
 lists every later issue that cites it. Only the outputs whose pages link to one
-another get them (the website and the ePub), not the PDF or the e-mail.
+another get them (the website and the ePub), not the PDF or the e-mail. Part of
+the content, not of the website: the ePub has them without ``galien.web``.
 """
 
 from __future__ import annotations
