@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, drugs, editions, front_matter, i18n, paper, registry, urls
+from galien.core import (
+    archive,
+    drugs,
+    editions,
+    failures,
+    front_matter,
+    i18n,
+    paper,
+    registry,
+    urls,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -17,6 +27,7 @@ def setup(app: Sphinx) -> None:
     editions.setup(app)
     i18n.setup(app)
     paper.setup(app)
+    failures.setup(app)
     front_matter.setup(app)
     registry.setup(app)
     archive.setup(app)
