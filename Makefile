@@ -18,6 +18,8 @@ SOURCEDIR   := .
 PYTHON3     ?= python3
 VENV        ?= .venv
 SPHINXBUILD := $(VENV)/bin/sphinx-build
+# sphinx-build -M, ending a Ctrl-C with one line and no traceback (extensions/galien/cli/build.py).
+GALIENBUILD := PYTHONPATH=extensions $(VENV)/bin/python -m galien build
 VENV_STAMP  := $(VENV)/.requirements.txt
 
 # Debian packages, by what needs them.
@@ -78,10 +80,10 @@ system-tests:
 	$(call ensure_debian,$(DEBIAN_TESTS))
 
 html dirhtml text epub email latex: $(VENV_STAMP)
-	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
 
 latexpdf: $(VENV_STAMP) system-tex
-	$(SPHINXBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
 
 # The deployable folder: the website, the PDFs where galien_pdf_url points
 # (pdf/ by default; the html build has already put the back issues' PDFs from
@@ -135,8 +137,8 @@ system-check:
 # Before publishing: a fresh strict build of the site and the ePub (every warning
 # is an error, every reference checked), epubcheck, Ace by DAISY, and the feeds' XML.
 check: $(VENV_STAMP) system-check npm-tools
-	$(SPHINXBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
-	$(SPHINXBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
+	$(GALIENBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
+	$(GALIENBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
 	$(NPM_DIR)/node_modules/.bin/ace-cli --silent --exiterror2 --force \
 	  --outdir "$(BUILDDIR)/check/ace" "$(BUILDDIR)/check/epub/galien.epub" \

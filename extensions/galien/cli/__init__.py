@@ -2,7 +2,9 @@
 
 ``python -m galien new [--numero N] [--date AAAA-MM]`` starts the next issue;
 ``python -m galien check-xml DIR`` checks that the feeds and sitemap built in
-``DIR`` are well-formed XML (part of ``make check``).
+``DIR`` are well-formed XML (part of ``make check``); ``python -m galien build
+-M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is ``sphinx-build -M`` as the Makefile
+runs it, ending a Ctrl-C with one line (:mod:`galien.cli.build`).
 """
 
 from __future__ import annotations
@@ -12,10 +14,15 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from galien.cli import build
 from galien.cli.scaffold import ScaffoldError, create_issue
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:2] == ['build', '-M']:
+        # Every option is sphinx-build's: none goes through this command's parser.
+        return build.run(arguments[2:])
     parser = argparse.ArgumentParser(
         prog='python -m galien', description='Outils de la lettre Galien.'
     )
@@ -33,10 +40,15 @@ def main(argv: list[str] | None = None) -> int:
         'check-xml', help="vérifie les fichiers XML d'un site construit"
     )
     check_xml.add_argument('folder', type=Path)
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        'build', help='sphinx-build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS], pour make'
+    )
+    args = parser.parse_args(arguments)
 
     if args.command == 'check-xml':
         return check_xml_files(args.folder)
+    if args.command == 'build':
+        parser.error('build : écrivez python -m galien build -M BUILDER SOURCEDIR BUILDDIR')
     try:
         path = create_issue(args.project, args.numero, args.date)
     except ScaffoldError as error:

@@ -59,6 +59,7 @@ from galien.core.drugs import (
     drug_key,
     fold,
     index_anchor,
+    is_drug_name,
     sort_key,
 )
 from galien.core.i18n import _
@@ -184,6 +185,17 @@ class DciRole(SphinxRole):
                 location=self.get_location(),
             )
             return [nodes.inline(self.rawtext, title)], []
+        if not is_drug_name(target) or (explicit and not is_drug_name(title)):
+            warn(
+                __(
+                    "{dci}`%s` ne nomme aucun médicament (une DCI s'écrit en lettres, sans "
+                    '< ni > autour) : écrivez {dci}`osimertinib` ou {dci}`Tagrisso® '
+                    "<osimertinib>` ; rien n'est ajouté à l'index des médicaments"
+                ),
+                self.text,
+                location=self.get_location(),
+            )
+            return [nodes.inline(self.rawtext, title)], []
         key = drug_key(target)
         brand = title if explicit and brand_key(title) != key else ''
         domain = domain_of(self.env)
@@ -223,6 +235,16 @@ class MedicamentDirective(SphinxDirective):
                     "le médicament n'a pas de DCI : écrivez-la après la directive, "
                     'par ex. « ```{medicament} osimertinib »'
                 ),
+                lineno=self.lineno,
+            )
+            return []
+        if not is_drug_name(dci):
+            self._warn(
+                __(
+                    "« %s » ne nomme aucun médicament (une DCI s'écrit en lettres, sans < ni >) : "
+                    "rien n'est ajouté à l'index des médicaments"
+                ),
+                dci,
                 lineno=self.lineno,
             )
             return []

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.core import archive, drugs, editions, i18n, paper, registry, urls, written
+from galien.core import (
+    archive,
+    drugs,
+    editions,
+    failures,
+    front_matter,
+    i18n,
+    paper,
+    registry,
+    urls,
+    written,
+)
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -17,6 +28,8 @@ def setup(app: Sphinx) -> None:
     editions.setup(app)
     i18n.setup(app)
     paper.setup(app)
+    failures.setup(app)
+    front_matter.setup(app)
     registry.setup(app)
     archive.setup(app)
     urls.setup(app)

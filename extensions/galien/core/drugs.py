@@ -75,6 +75,15 @@ def brand_key(brand: str) -> str:
     return fold(brand.translate({ord(c): None for c in BRAND_SIGNS}))
 
 
+def is_drug_name(name: str) -> bool:
+    """A DCI or a brand has letters, and no ``<`` or ``>`` left over from a link-like target.
+
+    ``{dci}`<>```, ``{dci}`<<>>``` or ``{dci}`[ ]``` would otherwise become entries
+    of the index (and of ``medicaments.json``) that name nothing.
+    """
+    return any(c.isalpha() for c in name) and not any(c in '<>' for c in name)
+
+
 def sort_key(name: str) -> tuple[str, str]:
     """French dictionary order: accents and case ignored, then the exact spelling."""
     return (brand_key(name), name.casefold())
