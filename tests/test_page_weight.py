@@ -10,7 +10,8 @@ import pytest
 from docutils import nodes
 from docutils.utils import new_document
 
-from galien.web.page_weight import has_code, script_pattern
+from galien.content.stylesheet import has_code
+from galien.web.page_weight import script_pattern
 from helpers import page, warnings
 
 BOOK_THEME = {'html_theme': 'sphinx_book_theme'}

@@ -4,10 +4,11 @@ The PyData theme under the book theme loads Font Awesome's JavaScript (1.5 MB,
 to turn icons into SVG, which its own stylesheet already draws with the icon
 font) and, on every page, Sphinx's search scripts and the whole search index
 (which grows with the archive) for a search-as-you-type the letter does not
-turn on. Scripts and stylesheets registered with Sphinx are taken out of the
-page's ``script_files`` and ``css_files`` (``pygments.css`` on pages without
-code); the theme's own ``<script>`` tags, written in its templates, go through
-the one workaround, :func:`theme_script_filter`. The browser tests compare the
+turn on. Scripts registered with Sphinx are taken out of the page's
+``script_files`` (``pygments.css`` on pages without code goes in
+``content/stylesheet.py``, for the ePub too); the theme's own ``<script>``
+tags, written in its templates, go through the one workaround,
+:func:`theme_script_filter`. The browser tests compare the
 result with the stock theme's page.
 """
 
@@ -17,11 +18,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from docutils import nodes
+from galien.content.stylesheet import is_one_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from docutils.nodes import document
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
@@ -29,7 +31,6 @@ if TYPE_CHECKING:
 UNUSED_SCRIPTS = ('scripts/fontawesome.js',)
 #: Scripts only the search page, or search-as-you-type, uses.
 SEARCH_SCRIPTS = ('searchtools.js', 'language_data.js', 'searchindex.js')
-PYGMENTS_CSS = 'pygments.css'
 TEMPLATES_DIR = Path(__file__).parent / 'templates'
 
 
@@ -48,20 +49,6 @@ def unused_scripts(context: dict[str, Any]) -> tuple[str, ...]:
     if context.get('pagename') != 'search' and not search_as_you_type:
         names += SEARCH_SCRIPTS
     return names
-
-
-def has_code(doctree: nodes.document | None) -> bool:
-    return doctree is None or next(doctree.findall(nodes.literal_block), None) is not None
-
-
-def asset_path(asset: object) -> str:
-    """The path of a page's script or stylesheet (a Sphinx asset or a plain path)."""
-    return str(getattr(asset, 'filename', asset)).split('?')[0]
-
-
-def is_one_of(asset: object, names: tuple[str, ...]) -> bool:
-    path = asset_path(asset)
-    return any(path == name or path.endswith(f'/{name}') for name in names)
 
 
 def theme_script_filter(names: tuple[str, ...]) -> Callable[[str], str]:
@@ -88,7 +75,7 @@ def lighten_page(
     pagename: str,
     templatename: str,
     context: dict[str, Any],
-    doctree: nodes.document | None,
+    doctree: document | None,
 ) -> None:
     """Leave out what the page does not use, in place: themes add to these lists after us."""
     names = unused_scripts(context)
@@ -96,9 +83,6 @@ def lighten_page(
     if isinstance(script_files, list):
         script_files[:] = [js for js in script_files if not is_one_of(js, names)]
     context['galien_strip_unused_scripts'] = theme_script_filter(names)
-    css_files = context.get('css_files')
-    if not has_code(doctree) and isinstance(css_files, list):
-        css_files[:] = [css for css in css_files if not is_one_of(css, (PYGMENTS_CSS,))]
 
 
 def use_layout(app: Sphinx, config: Config) -> None:
