@@ -353,8 +353,8 @@ def test_latex_specials_survive_into_the_pdf(tmp_path):
 def test_latex_error_fails_and_names_the_issue_file(tmp_path):
     broken = (
         '---\nnumero: 31\ndate: 2019-07\n---\n\nUn texte.\n\n'
-        # Raw LaTeX is shown as text: a formula is the editor's way to reach TeX.
-        '```{math}\n\\commandeinconnue\n```\n'
+        # An allowed formula that TeX cannot set (unknown commands never reach TeX).
+        '```{math}\na^b^c\n```\n'
     )
     srcdir = write_project(tmp_path / 'src', {'030.md': SPECIALS, '031.md': broken})
     output_dir = tmp_path / 'build/latex'
@@ -365,7 +365,7 @@ def test_latex_error_fails_and_names_the_issue_file(tmp_path):
         output = result.stdout + result.stderr
         assert (
             f"{srcdir}/issues/031.md: ERROR: LaTeX n'a pas pu produire galien-031.pdf : "
-            'Undefined control sequence.'
+            'Double superscript.'
         ) in output, output
         assert 'galien-030.pdf' not in output.split("n'a pas pu produire")[1]
         # The other issue is compiled all the same (make goes on past the error), once.

@@ -19,6 +19,7 @@ from galien.content import (
     issue_page,
     listings,
     markup,
+    math_guard,
     source_checks,
     stylesheet,
     typography,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
+    math_guard.setup(app)
     chiffre.setup(app)
     board.setup(app)
     issue_page.setup(app)

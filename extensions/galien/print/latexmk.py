@@ -8,6 +8,17 @@ TeX's first error and its ``.tex`` line, then forgets the failed run so that
 the next ``make latexpdf`` says it again. ``make latexpdf`` exits non-zero
 since latexmk does. The section is the same whatever the issues, so adding an
 issue changes no file that every PDF depends on.
+
+The engine also runs restricted, in case something the math check
+(``galien.content.math_guard``) let through reached TeX: no shell escape, and
+TeX's own reads and writes kept to the build folder (``openin_any`` and
+``openout_any`` set to ``p``, paranoid, in its environment). LuaTeX's
+``--safer`` is not used: luaotfload refuses to start under it ("luaotfload
+can't run with option --safer. Aborting"), and fontspec with it. Its narrowest
+stand-in is :data:`SANDBOX_FILE`, which the letter's class runs at the end of
+``\\begin{document}``, once the trusted preamble has loaded the fonts: from there
+on, Lua reads only the build folder and the TeX and font trees, writes only the
+build folder, and runs no program.
 """
 
 from __future__ import annotations
@@ -23,6 +34,8 @@ from galien.core.urls import issue_file_stem
 if TYPE_CHECKING:
     from sphinx.builders.latex import LaTeXBuilder
 
+#: Lua run at the end of ``\begin{document}`` (see the module's docstring).
+SANDBOX_FILE = Path(__file__).parent / 'latex' / 'galien-sandbox.lua'
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
 #: "galien-020<TAB>/path/to/issues/020.md" lines, read by latexmk only when a PDF fails.
 SOURCES_FILE = 'galien-sources.tsv'
@@ -52,14 +65,18 @@ def latexmk_failure_hook(engine: str) -> str:
     failed = perl_string(__("ERROR: LaTeX n'a pas pu produire"))
     details = perl_string(__('détails dans'))
     command = (
-        f"$pdflatex = '{engine} -interaction=nonstopmode -halt-on-error -file-line-error '\n"
+        f"$pdflatex = '{engine} --no-shell-escape -interaction=nonstopmode -halt-on-error '\n"
+        "  . '-file-line-error '\n"
         "  . ($ENV{'LATEXOPTS'} // '') . ' %O %S';\n"
         if engine in ENGINES
         else ''
     )
     return rf"""
 {RC_MARKER}
-{command}$failure_cmd = 'internal galien_failure %R';
+{command}# TeX reads and writes only below the build folder, with no dot files.
+$ENV{{'openin_any'}} = 'p';
+$ENV{{'openout_any'}} = 'p';
+$failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;
   my $source = "$root.tex";

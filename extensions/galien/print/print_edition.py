@@ -28,7 +28,7 @@ from galien.core.registry import issue_label
 from galien.core.report import warn
 from galien.core.urls import issue_file_stem
 from galien.print.incremental import IncrementalLaTeXBuilder
-from galien.print.latexmk import append_failure_hook
+from galien.print.latexmk import SANDBOX_FILE, append_failure_hook
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -60,8 +60,9 @@ LATEX_ELEMENTS = {
 def configure_latex(app: Sphinx, config: Config) -> None:
     """Add the letter's theme, class and LaTeX defaults; ``conf.py`` still wins."""
     config.latex_theme_path = [*config.latex_theme_path, str(THEME_DIR)]
-    if str(CLASS_FILE) not in config.latex_additional_files:
-        config.latex_additional_files = [*config.latex_additional_files, str(CLASS_FILE)]
+    for path in (CLASS_FILE, SANDBOX_FILE):
+        if str(path) not in config.latex_additional_files:
+            config.latex_additional_files = [*config.latex_additional_files, str(path)]
     # hyperref takes these two options only before it is loaded; PDF wants
     # "fr-CA", Sphinx says "fr_CA".
     lang = (config.language or 'en').replace('_', '-')
