@@ -336,7 +336,7 @@ def read_bib_file(path: Path, encoding: str) -> BibContents:
                         'le fichier fait %d Mio, plus que les %d Mio permis : il est ignoré, '
                         'aucune de ses références ne sera imprimée'
                     ),
-                    (size // 2**20, MAX_FILE_BYTES // 2**20),
+                    (-(-size // 2**20), MAX_FILE_BYTES // 2**20),
                 )
             )
             return contents
