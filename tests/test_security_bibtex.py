@@ -194,6 +194,13 @@ HOSTILE = {
         'accolade « } » (ou une parenthèse) avant la ligne 8 ; elle est ignorée',
         ('soria2018', 'gandhi2018'),
     ),
+    'javascript address': (
+        'title   = {Deep Learning for Health Informatics},',
+        'title   = {Deep Learning for Health Informatics},\n  url = { JavaScript:alert(1)},',
+        "references.bib:4: WARNING: l'adresse 'JavaScript:alert(1)' de l'entrée 'ravi2017' "
+        "n'est pas une adresse web complète (http:// ou https://) : elle n'est pas imprimée",
+        PRINTED,
+    ),
     'control characters': (
         'Osimertinib in Untreated',
         'Osimertinib\x01\x1b in Untreated',
@@ -213,6 +220,9 @@ def test_hostile_entry_costs_only_itself(case, tmp_path):
     assert expected in log, log
     assert '[galien.bibtex]' in log, log
     assert_printed(tmp_path, *printed)
+    page = (tmp_path / 'out/issues/020.html').read_text(encoding='utf-8')
+    assert 'javascript' not in page.lower()
+    assert '\x01' not in page
 
 
 def test_huge_file_is_not_read_and_the_issue_still_builds(tmp_path):

@@ -73,7 +73,7 @@ def read_bib_files(app: Sphinx) -> None:
                 __('le fichier %s est hors du projet (%s) : il est ignoré'),
                 name,
                 path,
-                location=str(shown),
+                location=f'{shown}:1',  # a file's warning needs a line to be located
                 subtype='bibtex',
             )
             continue
@@ -82,13 +82,13 @@ def read_bib_files(app: Sphinx) -> None:
                 logger,
                 __("le fichier %s n'existe pas : aucune de ses références ne sera imprimée"),
                 name,
-                location=str(shown),
+                location=f'{shown}:1',  # a file's warning needs a line to be located
                 subtype='bibtex',
             )
             continue
         contents = bibreader.read_bib_file(path, encoding)
         for problem in contents.problems:
-            location = f'{shown}:{problem.line}' if problem.line is not None else str(shown)
+            location = f'{shown}:{problem.line or 1}'
             warn(logger, problem.message, *problem.args, location=location, subtype='bibtex')
         for key, entry in contents.data.entries.items():
             line = contents.lines[key]

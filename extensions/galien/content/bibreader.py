@@ -14,7 +14,8 @@ whatever is wrong comes back as a :class:`Problem` with its line, for the caller
 to warn about; the command is left out and the rest is kept. What ``@string``
 substitutions may produce is counted, per command and for the whole file, and
 so are the file's size, an entry's length and the number of entries: hostile
-input costs bounded memory and time.
+input costs bounded memory and time. A ``url`` that is not ``http``/``https``
+(``javascript:``, ``data:``...) is dropped from its entry, which is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from pybtex.database import BibliographyData
 from pybtex.database.input.bibtex import DuplicateField, Parser, UndefinedMacro, month_names
@@ -57,6 +59,7 @@ COMMAND_TOKEN = re.compile(r'[{}"()]|^[ \t]*@[ \t]*[A-Za-z_][\w.:+-]*[ \t]*[{(]'
 STRING_NAME = re.compile(r'[{(]\s*([^\s=#{}"(),]+)\s*=')
 ENTRY_KEY = re.compile(r'[{(]\s*([^\s,{}()]+)')
 CONTROL_CHARACTERS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]')
+URL_FIELD = re.compile(r'\burl\s*=', re.IGNORECASE)
 DUPLICATE_FIELD = re.compile(r'entry with key .* has a duplicate (.*) field')
 
 
@@ -434,6 +437,7 @@ def read_bib(text: str, contents: BibContents | None = None) -> BibContents:
             continue
         accept_string(command, macros)
         for key, entry in parsed.entries.items():
+            drop_unsafe_url(key, entry, command, contents.problems)
             add_entry(contents, seen, key, entry, command.line)
         if len(contents.data.entries) >= MAX_ENTRIES:
             contents.problems.append(
@@ -467,6 +471,29 @@ def add_entry(
     seen[key.lower()] = line
     contents.data.add_entry(key, entry)
     contents.lines[key] = line
+
+
+def drop_unsafe_url(key: str, entry: Entry, command: Command, problems: list[Problem]) -> None:
+    """A ``url`` becomes a link in every edition: only a complete ``http``/``https`` address."""
+    url = entry.fields.get('url')
+    if url is None:
+        return
+    address = urlsplit(url.strip())
+    if address.scheme.lower() in {'http', 'https'} and address.netloc:
+        return
+    del entry.fields['url']
+    field_name = URL_FIELD.search(command.text)
+    line = command.line + (command.text.count('\n', 0, field_name.start()) if field_name else 0)
+    problems.append(
+        Problem(
+            line,
+            __(
+                "l'adresse %r de l'entrée %r n'est pas une adresse web complète (http:// ou "
+                "https://) : elle n'est pas imprimée"
+            ),
+            (url[:80], key),
+        )
+    )
 
 
 def string_name(command: Command) -> str | None:
