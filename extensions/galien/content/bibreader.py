@@ -366,7 +366,14 @@ def read_bib_file(path: Path, encoding: str) -> BibContents:
         )
         return contents
     except LookupError:
-        return contents  # an unknown bibtex_encoding: a mistake in conf.py, not in the file
+        contents.problems.append(
+            Problem(
+                None,
+                __("l'encodage %r de bibtex_encoding est inconnu : le fichier est ignoré"),
+                (encoding,),
+            )
+        )
+        return contents
     return read_bib(text, contents)
 
 
