@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 EPUBCHECK_JAR = Path('/usr/bin/epubcheck')
 CHROMIUM = Path('/usr/bin/chromium')
@@ -75,12 +75,16 @@ def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[s
 
 
 def run_sphinx(
-    *arguments: str, cwd: Path | None = None, timeout: float | None = None
+    *arguments: str,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    preexec_fn: Callable[[], object] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """``python -m sphinx *arguments`` with only the test roots' and the extension's paths.
 
     A bare environment (no user site, no other PATH entries, UTF-8) so that a build
     behaves as on a fresh machine; the result is returned for the caller to judge.
+    ``preexec_fn`` runs in the child before Sphinx starts (e.g. to limit its memory).
     """
     return subprocess.run(
         [sys.executable, '-m', 'sphinx', *arguments],
@@ -94,6 +98,7 @@ def run_sphinx(
             'LANG': 'C.UTF-8',
         },
         timeout=timeout,
+        preexec_fn=preexec_fn,
     )
 
 

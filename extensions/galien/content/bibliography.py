@@ -1,9 +1,11 @@
-"""Citations: the Vancouver style, checks on ``references.bib`` and clear words for unknown keys.
+"""Citations: the Vancouver style, reading ``references.bib`` safely, clear words for unknown keys.
 
 The ``vancouver`` styles of :mod:`galien.content.vancouver` are registered
 here, for ``bibtex_default_style`` and ``bibtex_foot_reference_style``.
-A key defined twice silently drops one of the entries (pybtex keeps the
-first); bibtex's own warning names neither the line nor the second entry.
+The .bib files are read by :mod:`galien.content.bibreader`, entry by entry and
+within bounds, before sphinxcontrib-bibtex would read them: a syntax error, a
+key defined twice (the first entry is kept) or an ``@string`` bomb is a warning
+at ``references.bib:LINE`` (``galien.bibtex``) and costs only its entry.
 An entry type the Vancouver style does not know is printed plainly and
 reported with its line (``galien.reference-style``).
 An unknown key is reported by sphinxcontrib-bibtex as ``bibtex.key_not_found``
@@ -14,20 +16,21 @@ from __future__ import annotations
 
 import logging as std_logging
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import pybtex.plugin
 from docutils import nodes
+from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
 from sphinx.locale import __
 from sphinx.util import logging
+from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
-from galien.content import vancouver
+from galien.content import bibreader, vancouver
 from galien.core.report import WARNING_TYPE, warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from pybtex.database import Entry
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -35,42 +38,78 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ENTRY_START = re.compile(
-    r'^\s*@(?!comment|string|preamble)\w+\s*[{(]\s*([^,\s]+)\s*,', re.IGNORECASE
-)
 
+def read_bib_files(app: Sphinx) -> None:
+    """Read the .bib files ourselves and give sphinxcontrib-bibtex the result, with warnings.
 
-def entry_lines(app: Sphinx) -> Iterator[tuple[str, str]]:
-    """``(key, 'path:line')`` of each entry of the .bib files, in order."""
+    Workaround for sphinxcontrib-bibtex 2.7.0 with pybtex 0.26: its
+    ``builder-inited`` handler parses each whole file in pybtex's strict mode, so
+    one syntax error is an ``Extension error`` that stops every build, a key
+    defined twice loses every later entry, and an ``@string`` bomb exhausts the
+    memory (none of this has a setting). Its
+    :func:`~sphinxcontrib.bibtex.bibfile.process_bibdata` keeps a
+    :class:`~sphinxcontrib.bibtex.bibfile.BibData` whose files, encoding and
+    modification times are current; so this handler, run just before it
+    (priority 499), stores one read by :func:`galien.content.bibreader.read_bib_file`.
+    It runs on every build, so the warnings are repeated until the file is fixed;
+    nothing process-wide is changed, and the files are only read.
+    """
+    if app.config.bibtex_bibfiles is None:
+        return  # sphinxcontrib-bibtex says the setting is missing
+    domain = cast('BibtexDomain', app.env.domains['cite'])
+    encoding = app.config.bibtex_encoding
+    project = Path(app.srcdir).resolve()
+    data = BibliographyData()
+    bibfiles: dict[Path, BibFile] = {}
+    where: dict[str, str] = {}
     for name in app.config.bibtex_bibfiles:
-        path = app.confdir / name
-        try:
-            lines = path.read_text(encoding='utf-8').splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue  # sphinxcontrib-bibtex reports unreadable files itself
-        for lineno, line in enumerate(lines, start=1):
-            match = ENTRY_START.match(line)
-            if match is not None:
-                yield match[1], f'{path}:{lineno}'
-
-
-def warn_duplicate_keys(app: Sphinx) -> None:
-    seen: dict[str, str] = {}
-    for key, where in entry_lines(app):
-        if key in seen:
+        shown = Path(app.confdir) / name
+        path = shown.resolve()  # the name sphinxcontrib-bibtex gives the file
+        keys: dict[str, None] = {}
+        bibfiles[path] = BibFile(mtime=get_mtime(path), keys=keys)
+        if not path.is_relative_to(project):
             warn(
                 logger,
-                __(
-                    'la clé %r est déjà définie en %s : une des deux entrées '
-                    'serait perdue, renommez-en une'
-                ),
-                key,
-                seen[key],
-                location=where,
+                __('le fichier %s est hors du projet (%s) : il est ignoré'),
+                name,
+                path,
+                location=f'{shown}:1',  # a file's warning needs a line to be located
                 subtype='bibtex',
             )
-        else:
-            seen[key] = where
+            continue
+        if not path.is_file():
+            warn(
+                logger,
+                __("le fichier %s n'existe pas : aucune de ses références ne sera imprimée"),
+                name,
+                location=f'{shown}:1',  # a file's warning needs a line to be located
+                subtype='bibtex',
+            )
+            continue
+        contents = bibreader.read_bib_file(path, encoding)
+        for problem in contents.problems:
+            location = f'{shown}:{problem.line or 1}'
+            warn(logger, problem.message, *problem.args, location=location, subtype='bibtex')
+        for key, entry in contents.data.entries.items():
+            line = contents.lines[key]
+            if key in data.entries:
+                warn(
+                    logger,
+                    __(
+                        'la clé %r est déjà définie en %s : cette seconde entrée est ignorée, '
+                        'renommez-en une'
+                    ),
+                    key,
+                    where[key.lower()],
+                    location=f'{shown}:{line}',
+                    subtype='bibtex',
+                )
+                continue
+            data.add_entry(key, entry)
+            keys[entry.key] = None
+            where[key.lower()] = f'{shown}:{line}'
+    domain.data['bibdata'] = BibData(encoding=encoding, bibfiles=bibfiles, data=data)
+    warn_unknown_entry_types(app, where)
 
 
 def bib_entry(env: BuildEnvironment, key: str) -> Entry | None:
@@ -105,15 +144,14 @@ def uses_vancouver(app: Sphinx) -> bool:
     return isinstance(style, type) and issubclass(style, vancouver.VancouverStyle)
 
 
-def warn_unknown_entry_types(app: Sphinx) -> None:
+def warn_unknown_entry_types(app: Sphinx, where: dict[str, str]) -> None:
     """An entry type the Vancouver style has no template for prints plainly: say so, with its line.
 
-    Runs after sphinxcontrib-bibtex has read the .bib files (``builder-inited``).
+    ``where`` gives each entry's ``path:line``, keys in lower case.
     """
     if not uses_vancouver(app):
         return
     entries = cast('BibtexDomain', app.env.domains['cite']).bibdata.data.entries
-    lines = dict(entry_lines(app))
     known = ', '.join(sorted(vancouver.VancouverStyle.KNOWN_TYPES))
     for key, entry in entries.items():
         if vancouver.VancouverStyle.knows(entry.type):
@@ -128,7 +166,7 @@ def warn_unknown_entry_types(app: Sphinx) -> None:
             entry.type,
             key,
             known,
-            location=lines.get(key) or str(app.confdir / app.config.bibtex_bibfiles[0]),
+            location=where.get(key.lower()),
             subtype='reference-style',
         )
 
@@ -193,8 +231,7 @@ def setup(app: Sphinx) -> None:
             vancouver.STYLE_NAME,
             subtype='config',
         )
-    app.connect('builder-inited', warn_duplicate_keys)
-    # After sphinxcontrib-bibtex has read the .bib files (priority 500).
-    app.connect('builder-inited', warn_unknown_entry_types, priority=600)
+    # Before sphinxcontrib-bibtex would read the .bib files (priority 500).
+    app.connect('builder-inited', read_bib_files, priority=499)
     app.connect('builder-inited', reword_unknown_keys)
     app.connect('build-finished', stop_rewording_unknown_keys)

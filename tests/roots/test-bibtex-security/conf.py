@@ -1,0 +1,3 @@
+from rootconf import *  # noqa: F403
+
+bibtex_bibfiles = ['references.bib']
