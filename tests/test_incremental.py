@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-#: The project's own files that make the letter (the extension is linked, not copied).
+#: The project's own files that make the letter, with the extension (edited by one step).
 SOURCES = ('conf.py', 'index.md', 'chiffres.md', 'medicaments.md', 'references.bib')
 SOURCE_DIRS = ('issues', 'archives', '_static')
 EDITIONS = ('html', 'epub', 'email', 'latex')
@@ -40,7 +40,11 @@ def copy_project(target: Path) -> Path:
         shutil.copy2(PROJECT_DIR / name, target / name)
     for name in SOURCE_DIRS:
         shutil.copytree(PROJECT_DIR / name, target / name)
-    (target / 'extensions').symlink_to(PROJECT_DIR / 'extensions')
+    shutil.copytree(
+        PROJECT_DIR / 'extensions',
+        target / 'extensions',
+        ignore=shutil.ignore_patterns('__pycache__'),
+    )
     for numero, month in ((21, 3), (22, 4)):
         (target / 'issues' / f'{numero:03d}.md').write_text(
             issue_text(numero, 2018, month), encoding='utf-8'
@@ -110,6 +114,15 @@ def change_reference(source: Path) -> None:
     replace_in(source / 'references.bib', 'Deep Learning for Health', 'Deep learning for health')
 
 
+def change_extension_code(source: Path) -> None:
+    """A new version of the extension that shapes every issue page differently."""
+    replace_in(
+        source / 'extensions/galien/content/issue_links.py',
+        "classes=['galien-precedent-suivant']",
+        "classes=['galien-precedent-suivant', 'galien-navigation']",
+    )
+
+
 #: Ordinary edits, in the order a year of issues would see them.
 EDITS: tuple[Callable[[Path], None], ...] = (
     add_issue,
@@ -121,6 +134,7 @@ EDITS: tuple[Callable[[Path], None], ...] = (
     change_colophon,
     remove_drug_index,
     remove_chiffres,
+    change_extension_code,
 )
 
 

@@ -18,6 +18,8 @@ letter does not support stops before anything expects it to be one that it does.
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from galien import content, core
@@ -28,6 +30,24 @@ if TYPE_CHECKING:
 
 __version__ = '0.2.0'
 
+PACKAGE_DIR = Path(__file__).parent
+#: Bytecode and caches are not the extension's code.
+NOT_CODE = frozenset({'.pyc', '.pyo'})
+
+
+def code_version() -> int:
+    """A number that changes with any file of the extension (code, styles, templates, catalogs).
+
+    Given to Sphinx as the environment version: after an edit of the extension
+    every document is read again, so that no page keeps what the old code made.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob('*')):
+        if path.is_file() and path.suffix not in NOT_CODE and '__pycache__' not in path.parts:
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b'\0')
+            digest.update(path.read_bytes())
+    return int(digest.hexdigest()[:15], 16)
+
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('myst_parser')
@@ -36,7 +56,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     content.setup(app)
     return {
         'version': __version__,
-        'env_version': 3,  # 3: the drug domain (core/drugs.py)
+        'env_version': code_version(),
         'parallel_read_safe': True,
         'parallel_write_safe': True,
     }
