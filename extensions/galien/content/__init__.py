@@ -14,7 +14,9 @@ from galien.content import (
     caching,
     chiffre,
     drugs,
+    files,
     issue_page,
+    links,
     listings,
     markup,
     source_checks,
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
+    links.setup(app)
+    files.setup(app)
     chiffre.setup(app)
     board.setup(app)
     issue_page.setup(app)
