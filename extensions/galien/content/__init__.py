@@ -14,9 +14,11 @@ from galien.content import (
     caching,
     chiffre,
     drugs,
+    files,
     images,
     issue_links,
     issue_page,
+    links,
     listings,
     markup,
     math_guard,
@@ -33,6 +35,8 @@ def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
     math_guard.setup(app)
+    links.setup(app)
+    files.setup(app)
     chiffre.setup(app)
     board.setup(app)
     issue_page.setup(app)

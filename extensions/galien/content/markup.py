@@ -11,10 +11,14 @@ pasted ``<script>`` run in readers' browsers. Every way in is closed:
 
 ``include`` and ``literalinclude`` of a file outside the project's folder warn
 (``galien.include``) and include nothing: an issue is made of the project's files.
+A MyST ``{include}`` is checked on ``include-read`` (myst-parser has read the
+file by then, and only the event sees it: the text is thrown away); the reST one,
+whatever its options, by :mod:`galien.content.files`, before anything is read.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -107,14 +111,36 @@ def refuse_outside_include(
     """``include`` (reST or MyST) of a file outside the project: nothing is included."""
     if not outside(app.srcdir, relative_path):
         return
+    docname = app.env.docname
     warn(
         logger,
         __("le fichier inclus %s est hors du dossier du projet : il n'est pas repris"),
         relative_path,
-        location=app.env.docname,
+        location=(docname, include_line(app, docname, relative_path)),
         subtype='include',
     )
     content[0] = ''
+
+
+MYST_INCLUDE = re.compile(r'^\s*(?:`{3,}|:{3,})\{include\}\s+(\S.*?)\s*$')
+
+
+def include_line(app: Sphinx, docname: str, relative_path: Path) -> int | None:
+    """The line of the MyST ``{include}`` that names this file (the event gives none).
+
+    Each ``{include}`` line's argument is resolved as the build resolves it, so
+    that a symbolic link is found under its own name.
+    """
+    try:
+        lines = app.env.doc2path(docname).read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = (Path(app.srcdir) / relative_path).resolve()
+    for lineno, line in enumerate(lines, start=1):
+        match = MYST_INCLUDE.match(line)
+        if match and Path(app.env.relfn2path(match[1], docname)[1]).resolve() == target:
+            return lineno
+    return None
 
 
 class LiteralIncludeInProject(LiteralInclude):

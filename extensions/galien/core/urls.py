@@ -5,12 +5,18 @@
   and warns once, as ``galien.config``, when a pattern names anything else.
 * :func:`issue_file_stem` is the ``galien-020`` of every per-issue file (the
   PDF and its ``.tex``, the e-mail's three files).
+* :func:`refused_scheme` is the allow-list of addresses an issue may link to:
+  ``http``, ``https``, ``mailto`` and relative addresses, read as a browser reads
+  them, so that ``JaVaScRiPt:``, `` javascript:`` or ``java\tscript:`` are refused.
 """
 
 from __future__ import annotations
 
+import html
 import posixpath
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from sphinx.locale import __
 from sphinx.util import logging
@@ -22,6 +28,45 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
 
 logger = logging.getLogger(__name__)
+
+
+#: The schemes an issue may link to; any other one (``javascript:``, ``data:``,
+#: ``vbscript:``, ``file:``, ``ftp:``...) is refused: an allow-list, like GitHub's.
+ALLOWED_SCHEMES = frozenset({'http', 'https', 'mailto'})
+# WHATWG URL parsing strips leading and trailing C0 controls and spaces, and
+# removes ASCII tabs and newlines anywhere, before it reads the scheme.
+_C0_AND_SPACE = ''.join(map(chr, range(0x21)))
+_TAB_NEWLINE = re.compile('[\t\n\r]')
+# Where a scheme would end: the first ':' before any '/', '?', '#' or '\\'.
+_SCHEME_END = re.compile(r'[:/?#\\]')
+_DECODING_ROUNDS = 5
+
+
+def _decoded(address: str) -> str:
+    """``address`` with HTML entities and percent-encoding undone, as often as they nest."""
+    for _round in range(_DECODING_ROUNDS):
+        decoded = unquote(html.unescape(address))
+        if decoded == address:
+            break
+        address = decoded
+    return address
+
+
+def refused_scheme(address: str) -> str | None:
+    """The scheme of ``address`` if an issue may not link to it, else ``None``.
+
+    Anything before a first ``:`` that comes before any ``/``, ``?``, ``#`` is a
+    scheme, even if a browser would not read it as one (``java script:``): a
+    relative address needing a colon there is written ``./a:b``. The address is
+    judged decoded (``&#106;avascript:``, ``%6Aavascript:``) and normalised as
+    WHATWG says, the way the least careful reader of the outputs would see it.
+    """
+    normalised = _TAB_NEWLINE.sub('', _decoded(address).strip(_C0_AND_SPACE))
+    end = _SCHEME_END.search(normalised)
+    if end is None or end.group() != ':':
+        return None
+    scheme = normalised[: end.start()].lower()
+    return None if scheme in ALLOWED_SCHEMES else scheme
 
 
 def issue_file_stem(numero: int) -> str:

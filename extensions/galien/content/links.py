@@ -1,0 +1,266 @@
+"""Links an issue may carry: ``http``, ``https``, ``mailto`` and relative addresses only.
+
+An issue file may come from outside the committee; a ``javascript:`` link would
+run in readers' browsers, e-mail clients and PDF viewers. Every way a link is
+written ends as a node checked here, before any edition sees it:
+
+* Markdown links and autolinks. markdown-it silently leaves a ``javascript:``,
+  ``vbscript:``, ``file:`` or ``data:`` link as its source text (the address
+  included); :class:`LinksCheckedMystParser` lets those through as links, so
+  that they are refused below with a warning and their address shown nowhere.
+  Images and link definitions keep markdown-it's own check.
+* reST links in ``{eval-rst}`` (`` `clic <javascript:...>`_ ``, ``.. _x: uri``
+  targets, an image's ``:target:``): :class:`RefuseUnsafeLinks` runs before
+  docutils copies targets' addresses to the references that name them.
+* whatever a post-transform adds: :class:`RefuseUnsafeLinksAtWrite`, for every
+  builder, as a last check (doctrees read by an older version included).
+
+A refused link becomes its text (an image keeps its image), with a
+``galien.lien`` warning at its line; a link whose text is its address
+(``<javascript:...>``) disappears. ``meta`` elements with ``http-equiv`` (a
+``refresh`` redirects readers), from ``.. meta::`` or from front matter
+``myst: html_meta:``, are dropped with a ``galien.meta`` warning; ``name``
+metas (``description``, ``keywords``) stay.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from markdown_it.rules_block import reference as reference_definition
+from markdown_it.rules_inline import image as image_rule
+from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from myst_parser.parsers.sphinx_ import MystParser
+from myst_parser.warnings_ import create_warning
+from sphinx import addnodes
+from sphinx.locale import __
+from sphinx.transforms import SphinxTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+from galien.core.report import warn
+from galien.core.urls import refused_scheme
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown_it import MarkdownIt
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
+
+LINK_MESSAGE = __(
+    'lien refusé (%s:) : seules les adresses http, https, mailto et relatives sont '
+    'acceptées ; le texte du lien est gardé sans lien'
+)
+META_MESSAGE = __(
+    'métadonnée http-equiv (%s) refusée : elle redirigerait ou régirait la page ; '
+    'elle est retirée de toutes les éditions'
+)
+
+
+def strict_only_for_images(md: MarkdownIt) -> None:
+    """Keep markdown-it's link check for images and link definitions only.
+
+    markdown-it (4.x) refuses ``javascript:``, ``vbscript:``, ``file:`` and
+    non-image ``data:`` addresses by leaving the whole construct as text,
+    address included, and without a word. Links and autolinks are let through
+    here so that :class:`RefuseUnsafeLinks` refuses them with a located warning
+    and an allow-list. Images are the image checks' business and keep the
+    check; so do link definitions (``[ref]: uri``), which images can use too.
+    """
+    strict = md.validateLink
+    depth = 0
+
+    def validate(url: str) -> bool:
+        return strict(url) if depth else True
+
+    def checked(rule: Callable[..., bool]) -> Callable[..., bool]:
+        def run(*arguments: Any) -> bool:
+            nonlocal depth
+            depth += 1
+            try:
+                return rule(*arguments)
+            finally:
+                depth -= 1
+
+        return run
+
+    md.validateLink = validate  # type: ignore[method-assign]
+    md.inline.ruler.at('image', checked(image_rule))
+    md.block.ruler.at('reference', checked(reference_definition))
+
+
+class LinksCheckedMystParser(MystParser):
+    """MyST's parser, whose markdown-it lets links through to :class:`RefuseUnsafeLinks`."""
+
+    def parse(self, inputstring: str, document: nodes.document) -> None:
+        """``MystParser.parse`` of myst-parser 5.2, with :func:`strict_only_for_images`.
+
+        myst-parser makes its markdown-it inside ``parse`` and offers no hook to
+        change it; this is its body, unchanged but for that one call.
+        """
+        config = document.settings.env.myst_config
+        try:
+            topmatter = read_topmatter(inputstring)
+        except TopmatterReadError:
+            pass  # reported during the render
+        else:
+            if topmatter:
+
+                def warning(wtype: Any, msg: str) -> None:
+                    create_warning(document, msg, wtype, line=1, append_to=document)
+
+                config = merge_file_level(config, topmatter, warning)
+        parser = create_md_parser(config, SphinxRenderer)
+        strict_only_for_images(parser)
+        parser.options['document'] = document
+        parser.render(inputstring)
+
+
+def located(node: nodes.Node) -> str | None:
+    """``file:line`` of ``node``, counted in its paragraph if it is inline.
+
+    MyST gives an inline node its paragraph's first line, docutils none: the
+    line is the paragraph's plus the line breaks of the text before the node.
+    Anything else has the line of what it holds (the image of a ``:target:``),
+    or its own, or its nearest ancestor's.
+    """
+    block = node.parent
+    while block is not None and not (isinstance(block, nodes.TextElement) and block.line):
+        block = block.parent
+    if block is not None and block.line:
+        breaks = 0
+        for inside in block.findall():
+            if inside is node:
+                break
+            if isinstance(inside, nodes.Text):
+                breaks += inside.count('\n')
+        return f'{block.source}:{block.line + breaks}'
+    # What it holds first: docutils 0.22 gives an image's reference a wrong line.
+    inner = next((n for n in node.findall(include_self=False) if n.line), None)
+    inner = inner or (node if node.line else None)
+    while inner is None and node.parent is not None:
+        node = node.parent
+        inner = node if node.line else None
+    return f'{inner.source}:{inner.line}' if inner is not None else None
+
+
+def refuse_link(node: nodes.Element, address: str, scheme: str) -> None:
+    """Replace a link by its text (its image), or by nothing if its text is its address."""
+    warn(logger, LINK_MESSAGE, scheme, location=located(node), subtype='lien')
+    if node.parent is None:
+        return
+    text = node.astext().strip()
+    keep = [child.deepcopy() for child in node.children]
+    if not keep or text == address.strip():
+        node.parent.remove(node)
+    else:
+        node.replace_self(keep)
+
+
+def refuse_unsafe_references(document: nodes.document) -> None:
+    """Every link whose address is not allowed becomes text, with a warning."""
+    for reference in list(document.findall(nodes.reference)):
+        address = reference.get('refuri')
+        if address is None:
+            continue
+        scheme = refused_scheme(address)
+        if scheme is not None:
+            refuse_link(reference, address, scheme)
+    # A remote {download} is a link too (Sphinx reads an address with "://" as one).
+    for download in list(document.findall(addnodes.download_reference)):
+        address = download.get('refuri') or download.get('reftarget', '')
+        if '://' not in address:
+            continue
+        scheme = refused_scheme(address)
+        if scheme is not None:
+            refuse_link(download, address, scheme)
+
+
+class RefuseUnsafeLinks(SphinxTransform):
+    """Refuse links, targets and metas an issue may not carry, as the document is read."""
+
+    # Before docutils' TargetNotes (540) and ExternalTargets (640) copy a target's
+    # address into the references that name it.
+    default_priority = 530
+
+    def apply(self, **kwargs: Any) -> None:
+        self.refuse_targets()
+        refuse_unsafe_references(self.document)
+        self.refuse_myst_links()
+        self.refuse_http_equiv()
+
+    def refuse_targets(self) -> None:
+        """``.. _x: javascript:...``: the target keeps its name, loses its address."""
+        for target in list(self.document.findall(nodes.target)):
+            address = target.get('refuri')
+            if address is None:
+                continue
+            scheme = refused_scheme(address)
+            if scheme is None:
+                continue
+            del target['refuri']
+            # An embedded target (`x <uri>`_) comes with its reference, warned about.
+            if not isinstance(target.parent, nodes.TextElement):
+                warn(logger, LINK_MESSAGE, scheme, location=located(target), subtype='lien')
+
+    def refuse_myst_links(self) -> None:
+        """``[x](javascript:...)``: MyST leaves a link to an unknown scheme to be resolved."""
+        for xref in list(self.document.findall(addnodes.pending_xref)):
+            if xref.get('reftype') != 'myst':
+                continue
+            address = xref.get('reftarget', '')
+            scheme = refused_scheme(address)
+            if scheme is not None:
+                refuse_link(xref, address, scheme)
+
+    def refuse_http_equiv(self) -> None:
+        for meta in list(self.document.findall(nodes.meta)):
+            equiv = next(
+                (meta[key] for key in meta.attributes if key.lower() == 'http-equiv'), None
+            )
+            if equiv is None:
+                continue
+            line = http_equiv_line(self.env, self.env.docname, meta.line or 1)
+            warn(logger, META_MESSAGE, equiv, location=(self.env.docname, line), subtype='meta')
+            meta.parent.remove(meta)
+
+
+def http_equiv_line(env: BuildEnvironment, docname: str, start: int) -> int:
+    """The first line from ``start`` that names ``http-equiv``.
+
+    MyST's ``html_meta`` gives its metas no line, and docutils 0.22 gives a
+    ``.. meta::`` in ``{eval-rst}`` a line before its own.
+    """
+    try:
+        lines = env.doc2path(docname).read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeDecodeError):
+        return start
+    return next(
+        (
+            lineno
+            for lineno, line in enumerate(lines, start=1)
+            if lineno >= start and 'http-equiv' in line.lower()
+        ),
+        start,
+    )
+
+
+class RefuseUnsafeLinksAtWrite(SphinxPostTransform):
+    """The same allow-list on what post-transforms made, for every builder."""
+
+    default_priority = 999
+
+    def run(self, **kwargs: Any) -> None:
+        refuse_unsafe_references(self.document)
+
+
+def setup(app: Sphinx) -> None:
+    app.add_source_parser(LinksCheckedMystParser, override=True)
+    app.add_transform(RefuseUnsafeLinks)
+    app.add_post_transform(RefuseUnsafeLinksAtWrite)

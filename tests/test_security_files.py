@@ -1,0 +1,113 @@
+"""Files an issue names come from the project's folder only, in every edition.
+
+The hostile issue (``roots/test-security-files``) names a file outside the
+project with ``../``, with an absolute path and through a symbolic link inside
+the project, in ``{download}``, a Markdown link, ``csv-table`` (and a
+``:url:``), ``include`` (MyST and reST, ``:literal:`` and ``:code:``),
+``literalinclude`` and ``raw :file:``; ``archives/numeros-papier.yml`` does the
+same with back issues' PDFs. No byte of those files may reach the build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from security_helpers import build_editions, output_texts
+
+from conftest import TESTS_DIR
+from helpers import assert_epub_clean
+
+ROOT = TESTS_DIR / 'roots/test-security-files'
+MARKER = 'SECRET-HORS-PROJET-7f3a'
+PASSWD_FIRST_LINE = Path('/etc/passwd').read_text(encoding='utf-8').splitlines()[0]
+
+
+@pytest.fixture(scope='module')
+def hostile_files(tmp_path_factory):
+    """The root, beside a secret file and PDF, linked from inside the project."""
+    tmp = tmp_path_factory.mktemp('fichiers')
+    source = tmp / 'projet'
+    shutil.copytree(ROOT, source)
+    secret = tmp / 'secret.txt'
+    secret.write_text(f'{MARKER},texte\n', encoding='utf-8')
+    (tmp / 'secret.pdf').write_text(f'%PDF-1.4\n{MARKER}\n%%EOF\n', encoding='utf-8')
+    (source / 'issues/lien.txt').symlink_to(secret)
+    (source / 'archives/lien.pdf').symlink_to(tmp / 'secret.pdf')
+    for name, absolute in (
+        ('issues/020.md', '/etc/passwd'),
+        ('archives/numeros-papier.yml', str(tmp / 'secret.pdf')),
+    ):
+        path = source / name
+        path.write_text(path.read_text(encoding='utf-8').replace('ABSOLU', absolute), 'utf-8')
+    log = build_editions(source, tmp / 'build')
+    return source, tmp / 'build', log
+
+
+def test_files_outside_the_project_are_refused_with_located_warnings(hostile_files):
+    _source, _build, log = hostile_files
+    expected = [
+        (17, 'tableau refusé : le fichier ../../secret.txt est hors du dossier du projet'),
+        (21, 'tableau refusé : le fichier lien.txt est hors du dossier du projet'),
+        (25, 'tableau refusé : le fichier /etc/passwd est hors du dossier du projet'),
+        (29, 'tableau refusé : « :url: https://piege.example/table.csv » ferait télécharger'),
+        (33, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
+        (33, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
+        (34, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
+        (34, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
+        (36, 'le fichier inclus ../secret.txt est hors du dossier du projet'),
+        (39, 'le fichier lien.txt est hors du dossier du projet'),
+        (43, 'le fichier inclus ../../secret.txt est hors du dossier du projet'),
+        (46, 'le fichier inclus lien.txt est hors du dossier du projet'),
+        (49, 'contenu brut (html) non interprété'),
+    ]
+    for line, message in expected:
+        assert f'issues/020.md:{line}: WARNING: {message}' in log, (line, message, log)
+    # {download} of an absolute path means from the project's root, as in Sphinx:
+    # projet/etc/passwd, which is not there.
+    assert re.search(r'download file not readable: \S*/projet/etc/passwd', log), log
+    assert log.count('[galien.fichier]') == 8, log
+    assert log.count('[galien.include]') == 4, log
+    for line, value in ((9, '../secret.pdf'), (13, "'/"), (17, 'archives/lien.pdf')):
+        assert re.search(
+            rf'numeros-papier\.yml:{line}: WARNING: N° \d+ : « pdf » est un chemin dans le '
+            rf'dépôt.*{re.escape(value)}',
+            log,
+        ), (line, log)
+    assert 'urlopen' not in log and 'CRITICAL' not in log  # no attempt to fetch the :url:
+
+
+def test_no_outside_byte_reaches_the_build(hostile_files):
+    _source, build, _log = hostile_files
+    names = []
+    for name, data in output_texts(build):
+        names.append(name)
+        assert MARKER.encode() not in data, name
+        assert PASSWD_FIRST_LINE.encode() not in data, name
+    assert not list(build.rglob('secret*')) and not list(build.rglob('lien*'))
+    assert 'html/pdf/galien-007.pdf' in names  # the archive's own PDF is published
+    assert not (build / 'html/pdf/galien-008.pdf').exists()
+    assert not (build / 'html/pdf/galien-010.pdf').exists()
+
+
+def test_the_rest_of_the_issue_is_built(hostile_files):
+    _source, build, _log = hostile_files
+    page = BeautifulSoup(
+        (build / 'html/issues/020.html').read_text(encoding='utf-8'), 'html.parser'
+    )
+    tables = page.find_all('table')
+    assert len(tables) == 1  # the project's own table; the refused ones are left out
+    assert 'Osimertinib' in tables[0].get_text()
+    downloads = [a['href'] for a in page.select('a.download')]
+    assert len(downloads) == 1 and downloads[0].endswith('/autorisations.csv')
+    assert (build / 'html' / downloads[0].removeprefix('../')).is_file()
+    text = page.get_text()
+    for number in range(1, 6):
+        assert f'fichier {number}' in text, number
+    assert 'Le β-HCG se dose en µg/mL.' in text
+    assert 'Le β-HCG se dose en µg/mL.' in (build / 'email/galien-020.txt').read_text('utf-8')
+    assert 'Osimertinib' in (build / 'latex/galien-020.tex').read_text(encoding='utf-8')
+    assert_epub_clean(build / 'epub/galien.epub')
