@@ -18,7 +18,7 @@ from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
 from galien.core.editions import LINKED_BUILDERS
 from galien.core.i18n import _
-from galien.core.registry import issue_label
+from galien.core.registry import issue_label, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -67,7 +67,7 @@ class IssueLinks:
                 paragraph += nodes.Text(', ')
             label = f'{project} {citer.numero}' if index == 0 else str(citer.numero)
             reference = self.link(citer, label, ['galien-ref'])
-            reference['reftitle'] = f'{project} {issue_label(self.env, citer)}'
+            reference['reftitle'] = issue_title(self.env, citer)
             paragraph += reference
         return paragraph
 

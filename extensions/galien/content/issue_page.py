@@ -21,7 +21,7 @@ from galien.content.board import board
 from galien.core.dates import parse_year_month
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
-from galien.core.registry import issue_docname_number, issue_label, read_issue
+from galien.core.registry import issue_docname_number, issue_label, issue_title, read_issue
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -124,7 +124,7 @@ class IssuePageTransform(SphinxTransform):
         content = document.children[start:]
         del document[start:]
 
-        title = f'{self.config.project} {issue_label(self.env, issue)}'
+        title = issue_title(self.env, issue)
         section = nodes.section(classes=['galien-numero'])
         section['names'].append(nodes.fully_normalize_name(title))
         section += nodes.title(title, title)

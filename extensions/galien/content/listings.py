@@ -35,8 +35,8 @@ from galien.core.domain import galien_domain
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
-from galien.core.registry import issue_label
-from galien.core.urls import root_prefix, site_url
+from galien.core.registry import issue_title
+from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -116,7 +116,7 @@ class ListingMaker:
     def pdf_link(self, issue: Issue | PaperIssue) -> nodes.reference | None:
         if not self.on_site:
             return None
-        uri = site_url(self.config.galien_pdf_url, self.root, issue.numero)
+        uri = pdf_url(self.config, self.root, issue.numero)
         return self.external(uri, str(_('Download the PDF')), 'galien-lien-pdf') if uri else None
 
     def paper_pdf_link(self, issue: PaperIssue) -> nodes.reference | None:
@@ -124,7 +124,7 @@ class ListingMaker:
         return self.pdf_link(issue) if issue.pdf else None
 
     def name(self, issue: Issue | PaperIssue) -> str:
-        return f'{self.config.project} {issue_label(self.builder.env, issue)}'
+        return issue_title(self.builder.env, issue)
 
     def paper_heading(self, issue: PaperIssue, paragraph: nodes.Element) -> None:
         """A back issue's name, its mark « édition papier » and the link to its PDF."""

@@ -180,10 +180,19 @@ def read_titre(fields: dict[str, Field], warn_at: Callable[..., None]) -> str:
     return field.text.strip()
 
 
+def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
+    """``février 2018``: the month of an issue, in the letter's language."""
+    return month_name(issue.year, issue.month, env.config.language)
+
+
 def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     """``N° 20 – février 2018``: how the letter names an issue."""
-    month = month_name(issue.year, issue.month, env.config.language)
-    return f'N°\u00a0{issue.numero} – {month}'
+    return f'N°\u00a0{issue.numero} – {issue_month(env, issue)}'
+
+
+def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
+    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed."""
+    return f'{env.config.project} {issue_label(env, issue)}'
 
 
 class GalienDomain(Domain):
@@ -325,7 +334,7 @@ class GalienDomain(Domain):
         issue = self.by_numero.get(numero)
         if issue is None:
             return None
-        title = f'{env.config.project} {issue_label(env, issue)}'
+        title = issue_title(env, issue)
         return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
 
     def resolve_any_xref(

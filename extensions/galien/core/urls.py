@@ -26,6 +26,7 @@ from galien.core.report import warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,11 @@ def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
             once=True,
         )
         return ''
+
+
+def pdf_url(config: Config, baseurl: str, numero: int) -> str:
+    """Where an issue's PDF is published (``galien_pdf_url``), from ``baseurl``."""
+    return site_url(config.galien_pdf_url, baseurl, numero)
 
 
 def root_prefix(builder: Builder, docname: str) -> str:

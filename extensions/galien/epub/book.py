@@ -26,7 +26,7 @@ from galien.content.typography import typeset
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.domain import galien_domain
 from galien.core.i18n import _
-from galien.core.registry import issue_label
+from galien.core.registry import issue_month
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
@@ -67,9 +67,9 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
         return '', ''
     oldest, newest = issues[-1], issues[0]
     if oldest == newest:
-        return f'N°\u00a0{newest.numero}', issue_label(builder.env, newest).split(' – ', 1)[1]
-    first = issue_label(builder.env, oldest).split(' – ', 1)[1]
-    last = issue_label(builder.env, newest).split(' – ', 1)[1]
+        return f'N°\u00a0{newest.numero}', issue_month(builder.env, newest)
+    first = issue_month(builder.env, oldest)
+    last = issue_month(builder.env, newest)
     return (f'N°\u00a0{oldest.numero} {_("to")} {newest.numero}', f'{first} – {last}')
 
 

@@ -23,9 +23,9 @@ from sphinx.util import logging
 
 from galien.content.typography import typeset
 from galien.core.domain import galien_domain
-from galien.core.registry import issue_docname_number, issue_label
+from galien.core.registry import issue_docname_number, issue_title
 from galien.core.report import warn
-from galien.core.urls import folder_url, issue_file_stem, site_url
+from galien.core.urls import folder_url, issue_file_stem, pdf_url
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
@@ -126,9 +126,9 @@ class EmailBuilder(Builder):
         # A message has no place of its own: every link goes to the website.
         return self.get_target_uri(to, typ)
 
-    def pdf_url(self, issue: Issue) -> str:
+    def issue_pdf_url(self, issue: Issue) -> str:
         """The issue's PDF on the website; the default place if the pattern is wrong."""
-        url = site_url(self.config.galien_pdf_url, self.baseurl, issue.numero)
+        url = pdf_url(self.config, self.baseurl, issue.numero)
         return url or f'{self.baseurl}pdf/{issue_file_stem(issue.numero)}.pdf'
 
     # -- writing ---------------------------------------------------------------
@@ -160,11 +160,11 @@ class EmailBuilder(Builder):
         stem = issue_file_stem(issue.numero)
         chiffre = galien_domain(self.env).chiffres.get(docname)
         letter = Letter(
-            title=f'{self.config.project} {issue_label(self.env, issue)}',
+            title=issue_title(self.env, issue),
             language=self.config.language or 'en',
             body='',
             online_url=self.get_target_uri(docname),
-            pdf_url=self.pdf_url(issue),
+            pdf_url=self.issue_pdf_url(issue),
             preheader=preheader(chiffre, self.config),
             publisher=self.config.galien_publisher,
         )

@@ -24,7 +24,7 @@ from sphinx.util import logging
 from sphinx.util.texescape import escape
 
 from galien.core.domain import galien_domain
-from galien.core.registry import issue_label
+from galien.core.registry import issue_title
 from galien.core.report import warn
 from galien.core.urls import issue_file_stem
 from galien.print.incremental import IncrementalLaTeXBuilder
@@ -89,7 +89,7 @@ def latex_documents(
             issue.docname,
             f'{issue_file_stem(issue.numero)}.tex',
             escape(
-                f'{config.project} {issue_label(env, issue)}'.replace('\u00a0', ' '),
+                issue_title(env, issue).replace('\u00a0', ' '),
                 config.latex_engine,
             ),
             escape(config.author, config.latex_engine),

@@ -28,7 +28,7 @@ from galien.core.i18n import _
 from galien.core.paper import back_issues
 from galien.core.registry import issue_label
 from galien.core.report import warn
-from galien.core.urls import root_prefix, site_url
+from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -43,7 +43,7 @@ def add_pdf_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for node in doctree.findall(masthead):
         if node.get('numero') is None:
             continue
-        uri = site_url(app.config.galien_pdf_url, root_prefix(app.builder, docname), node['numero'])
+        uri = pdf_url(app.config, root_prefix(app.builder, docname), node['numero'])
         if not uri:
             continue
         label = str(_('Download the PDF'))
@@ -67,7 +67,7 @@ def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         issue = paper.get(node.get('numero', 0))
         if 'galien-papier' not in node['classes'] or issue is None:
             continue
-        uri = site_url(app.config.galien_pdf_url, root_prefix(app.builder, docname), issue.numero)
+        uri = pdf_url(app.config, root_prefix(app.builder, docname), issue.numero)
         if not uri:
             continue
         label = issue_label(app.env, issue)

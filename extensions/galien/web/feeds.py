@@ -26,8 +26,8 @@ from galien.core.archive import archive_of
 from galien.core.domain import galien_domain
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
-from galien.core.registry import issue_label
-from galien.core.urls import folder_url, site_url
+from galien.core.registry import issue_title
+from galien.core.urls import folder_url, pdf_url, site_url
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -103,14 +103,14 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
     for issue in archive.newest_first:
         entry = child(feed, 'entry')
         url = page_url(builder, issue.docname)
-        name = f'{config.project} {issue_label(env, issue)}'
+        name = issue_title(env, issue)
         published = issue_date(issue.year, issue.month).isoformat()
         child(entry, 'id', url)
         child(entry, 'title', typeset(config, f'{name} : {issue.titre}' if issue.titre else name))
         child(entry, 'published', published)
         child(entry, 'updated', published)
         child(entry, 'link', href=url, rel='alternate', type='text/html')
-        pdf = site_url(config.galien_pdf_url, base, issue.numero)
+        pdf = pdf_url(config, base, issue.numero)
         if pdf:
             child(
                 entry,

@@ -21,7 +21,7 @@ from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
 from galien.core.registry import issue_label
-from galien.core.urls import root_prefix, site_url
+from galien.core.urls import pdf_url, root_prefix
 
 if TYPE_CHECKING:
     from docutils.nodes import document
@@ -75,7 +75,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
 
     def entry(issue: Issue | PaperIssue) -> dict[str, Any]:
         if isinstance(issue, PaperIssue):
-            pdf = site_url(app.config.galien_pdf_url, site_root, issue.numero) if issue.pdf else ''
+            pdf = pdf_url(app.config, site_root, issue.numero) if issue.pdf else ''
             title = f'{issue_label(env, issue)} {_("(paper edition)")}'
             return {'title': title, 'href': pdf, 'current': False, 'paper': True}
         return {
