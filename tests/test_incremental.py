@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import shutil
 import sys
+import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
 
 from archive import issue_text
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import run_sphinx
+from helpers import assert_epub_clean, run_sphinx
 
 sys.path.insert(0, str(TESTS_DIR / 'tools'))
 from compare_builds import outputs
@@ -190,3 +191,29 @@ def test_every_edition_stands_alone(left_out, tmp_path):
             n for n in expected.keys() | produced.keys() if expected.get(n) != produced.get(n)
         )
         assert differ == [], f'without {left_out}: {differ}'
+
+
+def test_deleted_issue_leaves_every_edition(tmp_path):
+    """``make html latexpdf epub email``, delete N°22, again: nothing of N°22 is left anywhere."""
+    source = copy_project(tmp_path / 'src')
+    out = tmp_path / 'build'
+    build(source, out, ('html', 'latexpdf', 'epub', 'email'))
+    stale = ['html/issues/022.html', 'latex/galien-022.pdf', 'latex/galien-022.tex']
+    stale += ['email/galien-022.eml', 'email/galien-022.html', 'email/galien-022.txt']
+    assert [name for name in stale if not (out / name).is_file()] == []
+    delete_issue(source)
+    build(source, out, ('html', 'latexpdf', 'epub', 'email'))
+    assert [name for name in stale if (out / name).exists()] == []
+    assert list((out / 'html/_sources').rglob('022.*')) == []
+    with zipfile.ZipFile(out / 'epub/galien.epub') as book:
+        assert [name for name in book.namelist() if '022' in name] == []
+        manifest = book.read(
+            'EPUB/content.opf' if 'EPUB/content.opf' in book.namelist() else 'content.opf'
+        )
+    assert b'022' not in manifest
+    assert b'issues/021.xhtml' in manifest
+    # The issue that cited N°22 and the one before it no longer link to it.
+    for page in ('html/issues/021.html', 'html/issues/023.html'):
+        if (out / page).is_file():
+            assert '022.html' not in (out / page).read_text(encoding='utf-8')
+    assert_epub_clean(out / 'epub/galien.epub')
