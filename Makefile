@@ -9,6 +9,8 @@
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
+#   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
+#   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
 #
 # The first target run creates .venv from requirements.txt.
 
@@ -59,10 +61,10 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# *//'
+	@sed -n '3,15p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -137,6 +139,7 @@ system-check:
 # Before publishing: a fresh strict build of the site and the ePub (every warning
 # is an error, every reference checked), epubcheck, Ace by DAISY, and the feeds' XML.
 check: $(VENV_STAMP) system-check npm-tools
+	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-private
 	$(GALIENBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	$(GALIENBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
@@ -145,6 +148,25 @@ check: $(VENV_STAMP) system-check npm-tools
 	  || { echo "Ace by DAISY : l'ePub n'est pas accessible, voir $(BUILDDIR)/check/ace/report.html"; exit 1; }
 	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-xml "$(BUILDDIR)/check/html"
 	@echo "make check : tout est en ordre."
+
+# Send issue NUMERO to the subscribers of ABONNES= over the relay of GALIEN_SMTP_*
+# (README, « Envoyer la lettre »): TEST=adresse, SIMULATION=1, CONFIRMER=oui,
+# JOURNAL=, DEBIT= (messages per minute), DESINSCRITS=, RENVOYER=incertains.
+send: $(VENV_STAMP)
+	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
+	PYTHONPATH=extensions $(VENV)/bin/python -m galien send --numero "$(NUMERO)" \
+	  --build-dir "$(BUILDDIR)" \
+	  $(if $(ABONNES),--abonnes "$(ABONNES)") $(if $(TEST),--test "$(TEST)") \
+	  $(if $(filter-out 0 non,$(SIMULATION)),--simulation) \
+	  $(if $(CONFIRMER),--confirmer "$(CONFIRMER)") $(if $(JOURNAL),--journal "$(JOURNAL)") \
+	  $(if $(DEBIT),--debit "$(DEBIT)") $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") \
+	  $(if $(RENVOYER),--renvoyer "$(RENVOYER)")
+
+# The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
+rebonds: $(VENV_STAMP)
+	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
+	PYTHONPATH=extensions $(VENV)/bin/python -m galien rebonds "$(BOITE)" \
+	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
 bench: $(VENV_STAMP)

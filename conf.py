@@ -111,3 +111,19 @@ epub_exclude_files = ['.buildinfo.bak']
 
 # The print edition of each issue, published next to the website.
 galien_pdf_url = '{baseurl}pdf/galien-{numero:03d}.pdf'
+
+# -- Sending (make send; README, « Envoyer la lettre ») -------------------------
+
+# Who sends the letter, where replies go, and how a reader unsubscribes
+# ({adresse} is replaced by the reader's address). The SMTP relay is never
+# written here: it comes from GALIEN_SMTP_* in the environment.
+# galien_email_from = 'Galien <galien@oscarlambret.fr>'
+# galien_email_reply_to = 'cppcc@oscarlambret.fr'
+# galien_list_id = 'galien.oscarlambret.fr'
+# galien_unsubscribe = [
+#     'mailto:galien-desinscription@oscarlambret.fr?subject=desinscription',
+#     'https://galien.oscarlambret.fr/desinscription?adresse={adresse}',
+# ]
+# DKIM signing, with GALIEN_DKIM_KEY (the private key's path) in the environment:
+# galien_dkim_selector = 'galien2018'
+# galien_dkim_domain = 'oscarlambret.fr'

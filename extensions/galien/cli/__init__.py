@@ -2,20 +2,28 @@
 
 ``python -m galien new [--numero N] [--date AAAA-MM]`` starts the next issue;
 ``python -m galien check-xml DIR`` checks that the feeds and sitemap built in
-``DIR`` are well-formed XML (part of ``make check``); ``python -m galien build
--M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is ``sphinx-build -M`` as the Makefile
-runs it, ending a Ctrl-C with one line (:mod:`galien.cli.build`).
+``DIR`` are well-formed XML (part of ``make check``); ``python -m galien
+check-private`` refuses a tracked subscriber list (also ``make check``);
+``python -m galien send`` delivers an issue (``make send``, :mod:`galien.cli.send`)
+and ``python -m galien rebonds`` records the hard bounces of a mailbox;
+``python -m galien build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is
+``sphinx-build -M`` as the Makefile runs it, ending a Ctrl-C with one line
+(:mod:`galien.cli.build`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from galien.cli import build
+from galien.cli import build, send
+from galien.cli.bounces import MailboxError, record_bounces
+from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
+from galien.cli.subscribers import bounced_list_of
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +48,17 @@ def main(argv: list[str] | None = None) -> int:
         'check-xml', help="vérifie les fichiers XML d'un site construit"
     )
     check_xml.add_argument('folder', type=Path)
+    check_private = commands.add_parser(
+        'check-private', help="refuse une liste d'abonnés suivie par git"
+    )
+    check_private.add_argument('--project', type=Path, default=Path.cwd())
+    add_send_parser(commands)
+    bounces = commands.add_parser(
+        'rebonds', help='ajoute les adresses inconnues d’une boîte de rapports de non-remise'
+    )
+    bounces.add_argument('mailbox', type=Path, help='fichier mbox ou dossier Maildir')
+    bounces.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
+    bounces.add_argument('--project', type=Path, default=Path.cwd())
     commands.add_parser(
         'build', help='sphinx-build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS], pour make'
     )
@@ -47,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == 'check-xml':
         return check_xml_files(args.folder)
+    if args.command == 'check-private':
+        return check_private_files(args.project)
+    if args.command == 'send':
+        return run_send(args)
+    if args.command == 'rebonds':
+        return run_bounces(args)
     if args.command == 'build':
         parser.error('build : écrivez python -m galien build -M BUILDER SOURCEDIR BUILDDIR')
     try:
@@ -55,6 +80,80 @@ def main(argv: list[str] | None = None) -> int:
         print(f'galien new : {error}', file=sys.stderr)
         return 1
     print(f'Créé : {path.relative_to(args.project)}')
+    return 0
+
+
+def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser('send', help='envoie un numéro aux abonnés (make send)')
+    parser.add_argument('--numero', type=int, required=True)
+    parser.add_argument('--abonnes', type=Path, help='fichier CSV des abonnés')
+    parser.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
+    parser.add_argument('--journal', type=Path, help='journal des envois (SQLite)')
+    parser.add_argument('--test', default='', help='une seule copie, à cette adresse')
+    parser.add_argument('--simulation', action='store_true', help="n'envoie rien")
+    parser.add_argument('--confirmer', default='', help='« oui » : sans question')
+    parser.add_argument('--debit', type=float, default=send.DEFAULT_RATE, help='messages/minute')
+    parser.add_argument('--renvoyer', default='', choices=['', 'incertains'])
+    parser.add_argument(
+        '--attente', type=float, default=send.DEFAULT_WAIT, help='première attente (s)'
+    )
+    parser.add_argument('--project', type=Path, default=Path.cwd())
+    parser.add_argument('--build-dir', type=Path, help='dossier _build')
+
+
+def run_send(args: argparse.Namespace) -> int:
+    project = args.project.resolve()
+    options = send.Options(
+        numero=args.numero,
+        project=project,
+        build_dir=(args.build_dir or project / '_build').resolve(),
+        subscribers=args.abonnes,
+        unsubscribed=args.desinscrits,
+        journal=args.journal,
+        test=args.test.strip(),
+        simulation=args.simulation,
+        confirm=args.confirmer,
+        rate=args.debit,
+        resend=args.renvoyer,
+        wait=args.attente,
+    )
+    try:
+        return send.run(options, os.environ, sys.stdout)
+    except send.SendRefusedError as error:
+        return send.refuse(error)
+
+
+def run_bounces(args: argparse.Namespace) -> int:
+    unsubscribed = args.desinscrits or args.project / 'desinscrits.txt'
+    bounced = bounced_list_of(unsubscribed)
+    try:
+        scan, added = record_bounces(args.mailbox, bounced)
+    except MailboxError as error:
+        print(f'make rebonds : {error}', file=sys.stderr)
+        return 1
+    print(f'{scan.messages} message(s) lu(s) dans {args.mailbox}, ', end='')
+    print(f'{scan.reports} rapport(s) de non-remise')
+    print(f'Adresses inconnues (définitives) : {len(scan.permanent)}, ', end='')
+    print(f'dont {len(added)} nouvelle(s)')
+    for address in added:
+        print(f'  + {address}')
+    if scan.temporary:
+        print(f'Échecs temporaires (non retenus) : {len(scan.temporary)}')
+    print(f'Liste des rebonds : {bounced} (laissée de côté par make send)')
+    return 0
+
+
+def check_private_files(project: Path) -> int:
+    """``make check`` refuses a subscriber list, bounce list or journal tracked by git."""
+    found = private_files(project)
+    for name, reason in found:
+        print(
+            f'{name} : données personnelles suivies par git ({reason}) : git rm --cached {name}',
+            file=sys.stderr,
+        )
+    if found:
+        return 1
+    print("Aucune liste d'abonnés dans le dépôt.")
     return 0
 
 

@@ -1,0 +1,123 @@
+"""The sending journal: who has received which issue, kept through crashes and restarts.
+
+One SQLite row per (issue, recipient), committed before and after each SMTP
+transaction, so that a killed run leaves an exact record: ``sending`` is set and
+committed before the message leaves, ``sent`` (with the relay's reply and queue
+id) or ``failed`` (with the SMTP code) right after. A row still ``sending`` when
+the next run opens the journal was cut off mid-transaction: it becomes
+``uncertain`` and is not sent again unless asked. Only the address, the state
+and the relay's answer are stored.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+
+QUEUED = 'queued'
+SENDING = 'sending'
+SENT = 'sent'
+FAILED = 'failed'
+UNCERTAIN = 'uncertain'
+STATES = (QUEUED, SENDING, SENT, FAILED, UNCERTAIN)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS deliveries (
+    numero INTEGER NOT NULL,
+    address TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'uncertain')),
+    code INTEGER,
+    reply TEXT NOT NULL DEFAULT '',
+    queue_id TEXT NOT NULL DEFAULT '',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (numero, address)
+)
+"""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    address: str
+    state: str
+    code: int | None
+    reply: str
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec='seconds')
+
+
+def is_temporary(delivery: Delivery) -> bool:
+    """A failure worth trying again next run: a 4xx reply or a lost connection."""
+    return delivery.state == FAILED and (delivery.code is None or 400 <= delivery.code < 500)
+
+
+class Journal:
+    """The journal file; each change is its own committed transaction."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit: every statement below is durable when it returns.
+        self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
+        self.db.execute('PRAGMA journal_mode=WAL')
+        self.db.execute('PRAGMA synchronous=FULL')
+        self.db.execute(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def mark_interrupted(self, numero: int) -> list[str]:
+        """Rows a killed run left ``sending`` become ``uncertain``; return their addresses."""
+        with closing(self.db.cursor()) as cursor:
+            rows = cursor.execute(
+                'SELECT address FROM deliveries WHERE numero = ? AND state = ?',
+                (numero, SENDING),
+            ).fetchall()
+            cursor.execute(
+                'UPDATE deliveries SET state = ?, updated = ? WHERE numero = ? AND state = ?',
+                (UNCERTAIN, now(), numero, SENDING),
+            )
+        return [row[0] for row in rows]
+
+    def deliveries(self, numero: int) -> dict[str, Delivery]:
+        rows = self.db.execute(
+            'SELECT address, state, code, reply FROM deliveries WHERE numero = ?', (numero,)
+        ).fetchall()
+        return {row[0]: Delivery(*row) for row in rows}
+
+    def enqueue(self, numero: int, addresses: Iterable[str]) -> None:
+        """Record the run's recipients as ``queued`` (those already known keep their state)."""
+        stamp = now()
+        self.db.execute('BEGIN')
+        self.db.executemany(
+            'INSERT OR IGNORE INTO deliveries (numero, address, state, updated) '
+            'VALUES (?, ?, ?, ?)',
+            [(numero, address, QUEUED, stamp) for address in addresses],
+        )
+        self.db.execute('COMMIT')
+
+    def set_state(
+        self,
+        numero: int,
+        address: str,
+        state: str,
+        *,
+        code: int | None = None,
+        reply: str = '',
+        queue_id: str = '',
+    ) -> None:
+        attempt = 1 if state == SENDING else 0
+        self.db.execute(
+            'UPDATE deliveries SET state = ?, code = ?, reply = ?, queue_id = ?, '
+            'attempts = attempts + ?, updated = ? WHERE numero = ? AND address = ?',
+            (state, code, reply, queue_id, attempt, now(), numero, address),
+        )

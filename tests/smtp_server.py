@@ -1,0 +1,126 @@
+"""A real SMTP server for the sending tests: aiosmtpd on a free port of 127.0.0.1.
+
+It records every message it accepts and can be told, per recipient, to refuse
+(``550``), to answer a temporary error (``451``, ``421`` and hang up), to drop
+the connection in the middle of ``DATA``, or to be slow to answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import policy
+from typing import TYPE_CHECKING, Any
+
+from aiosmtpd.controller import Controller
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from email.message import EmailMessage
+
+
+@dataclass
+class Delivered:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return email.message_from_bytes(self.data, policy=policy.default)  # type: ignore[return-value]
+
+
+@dataclass
+class Handler:
+    """The server's behaviour: what to answer each recipient, and what it received."""
+
+    delivered: list[Delivered] = field(default_factory=list)
+    #: recipient -> reply to RCPT TO, every time (``550 5.1.1 …``).
+    refuse: dict[str, str] = field(default_factory=dict)
+    #: recipient -> faults at DATA, one per try: ``'451 …'``, ``'421 …'`` or ``'drop'``.
+    faults: dict[str, list[str]] = field(default_factory=dict)
+    #: recipient -> seconds to wait, after recording the message, before answering.
+    slow: dict[str, float] = field(default_factory=dict)
+    connections: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def received_by(self, address: str) -> list[Delivered]:
+        with self.lock:
+            return [d for d in self.delivered if address in d.rcpt_tos]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.delivered)
+
+    async def handle_EHLO(  # noqa: N802 (aiosmtpd's hook names)
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        with self.lock:
+            self.connections += 1
+        session.host_name = hostname
+        return responses
+
+    async def handle_RCPT(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        recipient = envelope.rcpt_tos[0]
+        pending = self.faults.get(recipient)
+        if pending:
+            fault = pending.pop(0)
+            if fault == 'drop':
+                server.transport.abort()
+                return '451 never seen'
+            if fault.startswith('421'):
+                await server.push(fault)
+                server.transport.close()
+                return fault
+            return fault
+        with self.lock:
+            self.delivered.append(
+                Delivered(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+            )
+            number = len(self.delivered)
+        if recipient in self.slow:
+            await asyncio.sleep(self.slow[recipient])
+        return f'250 2.0.0 Ok: queued as Q{number:05d}'
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return int(probe.getsockname()[1])
+
+
+class Server:
+    """An aiosmtpd controller around a :class:`Handler`, started and stopped by the test."""
+
+    def __init__(self) -> None:
+        self.handler = Handler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname='127.0.0.1', port=self.port)
+
+    def environment(self, security: str = 'none') -> dict[str, str]:
+        """The ``GALIEN_SMTP_*`` variables pointing at this server."""
+        variables = {'GALIEN_SMTP_HOST': '127.0.0.1', 'GALIEN_SMTP_PORT': str(self.port)}
+        if security:
+            variables['GALIEN_SMTP_SECURITY'] = security
+        return variables
+
+
+def running_server() -> Iterator[Server]:
+    """Start a server, yield it, stop it (the body of a fixture)."""
+    server = Server()
+    server.controller.start()
+    try:
+        yield server
+    finally:
+        server.controller.stop()
