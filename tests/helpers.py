@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
+from PIL import Image
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
@@ -215,3 +216,26 @@ def built(builder: str, source: Path) -> Iterator[SphinxTestApp]:
         yield app
     finally:
         app.cleanup()
+
+
+def page_picture(pdf: Path, png: Path, page: int = 1) -> Image.Image:
+    """Page ``page`` of ``pdf`` as a 100 dpi PNG at ``png``, checked to be a printed A4 page.
+
+    For people to look at (the test's own temporary folder holds it), and for the
+    test: an A4 page's size in pixels, ink on it (not a blank or error page), and
+    the masthead's ink in the top fifth.
+    """
+    png.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [require_tool('pdftoppm'), '-png', '-r', '100', '-f', str(page), '-l', str(page),
+         '-singlefile', str(pdf), str(png.with_suffix(''))],
+        check=True,
+    )  # fmt: skip
+    picture = Image.open(png).convert('L')
+    assert picture.size == (827, 1170), picture.size  # A4 at 100 dpi
+    inked = picture.point(lambda level: 255 if level < 128 else 0)
+    histogram = inked.histogram()
+    assert histogram[255] > 0.01 * picture.width * picture.height  # text on the page
+    masthead = inked.crop((0, 0, picture.width, picture.height // 5))
+    assert masthead.histogram()[255] > 0.01 * masthead.width * masthead.height
+    return picture

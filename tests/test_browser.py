@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from PIL import Image
 from playwright.sync_api import Browser, Page, Request, sync_playwright
 
 from bench import GALIEN_CONF, make_project
@@ -53,7 +54,6 @@ CHROMIUM_ARGS = [
     '--disable-sync',
 ]
 # Left for review, never versioned (like the e-mail's rendering in the same folder).
-REVIEW_DIR = PROJECT_DIR / '_build' / 'screenshots'
 SIZES = {'telephone': (390, 844), 'tablette': (820, 1180), 'ordinateur': (1440, 900)}
 PAGES = {
     'accueil': 'index.html',
@@ -500,15 +500,18 @@ def test_chiffre_and_board_are_structures(page: Page, base_url: str):
 
 
 @pytest.mark.parametrize('name', SIZES)
-def test_issue_20_at_each_size(browser: Browser, base_url: str, name: str):
+def test_issue_20_at_each_size(browser: Browser, base_url: str, name: str, tmp_path):
     width, height = SIZES[name]
     context = browser.new_context(viewport={'width': width, 'height': height}, locale='fr-FR')
     page = context.new_page()
     page.goto(base_url + 'issues/020.html', wait_until='networkidle')
-    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
-    png = REVIEW_DIR / f'galien-020-{width}x{height}.png'
+    png = tmp_path / f'galien-020-{width}x{height}.png'
     page.screenshot(path=str(png), full_page=True)
     assert png.stat().st_size > 10_000
+    # The page laid out at the window's width, and long enough to hold the letter.
+    picture = Image.open(png)
+    assert picture.width == width
+    assert picture.height > height
 
     widths = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
     assert widths[0] <= widths[1], f'horizontal scroll at {width}px: {widths}'
@@ -548,10 +551,9 @@ def pdf_page_sizes(pdf: Path) -> list[tuple[int, int]]:
     ]
 
 
-def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str):
+def test_printing_issue_20_gives_the_letter_alone(page: Page, base_url: str, tmp_path):
     page.goto(base_url + 'issues/020.html', wait_until='networkidle')
-    pdf = REVIEW_DIR / 'galien-020-navigateur.pdf'
-    REVIEW_DIR.mkdir(parents=True, exist_ok=True)
+    pdf = tmp_path / 'galien-020-navigateur.pdf'
     # Chromium's print dialog with its defaults: the page's own @page size, backgrounds.
     page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
     sizes = pdf_page_sizes(pdf)

@@ -22,8 +22,8 @@ from bs4 import BeautifulSoup
 from test_email import assert_mail_safe
 from test_print_edition import latexpdf, pdf_objects, pdffonts, pdfinfo
 
-from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import NBSP, require_tool, run_sphinx
+from conftest import TESTS_DIR
+from helpers import NBSP, page_picture, require_tool, run_sphinx
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 ROOT = TESTS_DIR / 'roots' / 'test-clinical'
-REVIEW_DIR = PROJECT_DIR / '_build' / 'review'
 
 # Issue 11's list, typed by hand (spaces between them are not checked).
 CLINICAL = (
@@ -285,14 +284,9 @@ def test_images_fit_the_column_and_keep_their_proportions(pdf):
 
 
 @pytest.mark.parametrize('number', [21, 22, 23])
-def test_page_one_picture_for_review(build, number):
-    """PNGs of page 1 under _build/review/, beside N°20's, for people to look at."""
-    picture = REVIEW_DIR / f'galien-0{number}-clinique-page1.png'
-    picture.parent.mkdir(parents=True, exist_ok=True)
-    pdf = build[0] / f'galien-0{number}.pdf'
-    run('pdftoppm', '-png', '-r', '100', '-f', '1', '-l', '1', '-singlefile', str(pdf),
-        str(picture.with_suffix('')))  # fmt: skip
-    assert picture.read_bytes().startswith(b'\x89PNG')
+def test_page_one_picture_for_review(build, number, tmp_path):
+    """A PNG of page 1 in the test's folder, for people to look at: a printed A4 page."""
+    page_picture(build[0] / f'galien-0{number}.pdf', tmp_path / f'galien-0{number}-page1.png')
 
 
 # -- the e-mail ---------------------------------------------------------------------

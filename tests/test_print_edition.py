@@ -20,11 +20,10 @@ from bs4 import BeautifulSoup
 
 from archive import BIB, ROOT_CONF, write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import N20_BOARD, NBSP, require_tool
+from helpers import N20_BOARD, NBSP, page_picture, require_tool
 
 pytestmark = pytest.mark.slow
 
-REVIEW_PNG = PROJECT_DIR / '_build' / 'review' / 'galien-020-page1.png'
 A4_POINTS = (595.276, 841.89)
 
 
@@ -246,23 +245,9 @@ def test_every_font_is_embedded(issue_20):
     }
 
 
-def test_page_one_picture_for_review(issue_20):
-    """A PNG of page 1 under _build/ for people to look at (never committed)."""
-    REVIEW_PNG.parent.mkdir(parents=True, exist_ok=True)
-    run_tool(
-        'pdftoppm',
-        '-png',
-        '-r',
-        '100',
-        '-f',
-        '1',
-        '-l',
-        '1',
-        '-singlefile',
-        str(issue_20),
-        str(REVIEW_PNG.with_suffix('')),
-    )
-    assert REVIEW_PNG.read_bytes().startswith(b'\x89PNG')
+def test_page_one_picture_for_review(issue_20, tmp_path):
+    """A PNG of page 1 in the test's folder, for people to look at: a printed A4 page."""
+    page_picture(issue_20, tmp_path / 'galien-020-page1.png')
 
 
 # -- generated issues -----------------------------------------------------------
