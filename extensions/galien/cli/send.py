@@ -45,8 +45,7 @@ from galien.cli.subscribers import (
     read_address_list,
     read_subscribers,
 )
-from galien.core.domain import galien_domain
-from galien.core.registry import issue_label
+from galien.core.registry import galien_domain, issue_label
 from galien.core.urls import issue_file_stem
 from galien.mail.builder import MAX_MESSAGE_BYTES
 from galien.mail.sending import Sender, dkim_sign, personal_message, sender_of

@@ -25,9 +25,9 @@ from sphinx.util.docutils import SphinxDirective
 from galien.content.bibliography import bib_entry, reference_nodes
 from galien.content.blocks import galien_block, skip_frame, visitors_for
 from galien.content.options import OptionSpec
-from galien.core.domain import galien_domain
 from galien.core.i18n import _
 from galien.core.model import Chiffre, is_web_url
+from galien.core.registry import galien_domain
 from galien.core.report import warn
 
 if TYPE_CHECKING:

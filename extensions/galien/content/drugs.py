@@ -50,7 +50,6 @@ from galien.content.issue_page import colophon
 from galien.content.options import OptionSpec
 from galien.content.typography import is_french
 from galien.core import report
-from galien.core.domain import galien_domain
 from galien.core.drugs import (
     Mention,
     Presentation,
@@ -63,7 +62,7 @@ from galien.core.drugs import (
     sort_key,
 )
 from galien.core.i18n import _
-from galien.core.registry import issue_label
+from galien.core.registry import galien_domain, issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message

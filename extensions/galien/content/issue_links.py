@@ -15,10 +15,9 @@ from docutils import nodes
 
 from galien.content.issue_page import masthead
 from galien.core.archive import archive_of
-from galien.core.domain import galien_domain
 from galien.core.editions import LINKED_BUILDERS
 from galien.core.i18n import _
-from galien.core.registry import issue_label, issue_title
+from galien.core.registry import galien_domain, issue_label, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -19,9 +19,14 @@ from sphinx.util import logging
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
 from galien.core.dates import parse_year_month
-from galien.core.domain import galien_domain
 from galien.core.i18n import _
-from galien.core.registry import issue_docname_number, issue_label, issue_title, read_issue
+from galien.core.registry import (
+    galien_domain,
+    issue_docname_number,
+    issue_label,
+    issue_title,
+    read_issue,
+)
 from galien.core.report import warn
 
 if TYPE_CHECKING:

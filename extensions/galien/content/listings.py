@@ -31,11 +31,10 @@ from sphinx.util.docutils import SphinxDirective
 from galien.content.bibliography import reference_nodes
 from galien.content.chiffre import chiffre_figure
 from galien.core.archive import archive_of
-from galien.core.domain import galien_domain
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
-from galien.core.registry import issue_title
+from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:

@@ -17,9 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from galien.core.domain import galien_domain
 from galien.core.editions import VIEW_BUILDERS
 from galien.core.paper import back_issues
+from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable

@@ -1,7 +1,8 @@
 """The ``galien`` role: ``{galien}`7``` names and links an issue of the letter.
 
-The role only validates the number and records the citation; the link is made
-by :meth:`GalienDomain.resolve_xref` once every issue has been read, so a
+The role only validates the number; the registry collects the citations from
+the pending references (:meth:`GalienDomain.process_doc`) and makes the link
+(:meth:`GalienDomain.resolve_xref`) once every issue has been read, so a
 reference to an issue added later resolves without touching the citing file.
 """
 
@@ -15,8 +16,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from galien.core.domain import galien_domain
-from galien.core.model import Citation
+from galien.core.domain import DOMAIN_NAME
 from galien.core.report import warn
 
 logger = logging.getLogger(__name__)
@@ -41,11 +41,9 @@ class IssueReferenceRole(SphinxRole):
             return [nodes.inline(self.rawtext, self.text)], []
 
         numero = int(text)
-        galien_domain(self.env).note_citation(self.env.docname, Citation(numero, self.lineno))
-
         refnode = addnodes.pending_xref(
             self.rawtext,
-            refdomain='galien',
+            refdomain=DOMAIN_NAME,
             reftype='issue',
             reftarget=str(numero),
             refdoc=self.env.docname,

@@ -1,22 +1,9 @@
-"""The registry of the current build, typed.
+"""The name of the issue registry's domain, known to every module of the core.
 
-``env.domains['galien']`` is typed as a plain :class:`~sphinx.domains.Domain`;
-:func:`galien_domain` gives the :class:`~galien.core.registry.GalienDomain`
-every module works with, without a ``# type: ignore`` at each call.
+Kept apart from the registry (``registry.py``), which the ``galien`` role
+(``crossref.py``) must not import: the registry's domain lists that role.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
-if TYPE_CHECKING:
-    from sphinx.environment import BuildEnvironment
-
-    from galien.core.registry import GalienDomain
-
 DOMAIN_NAME = 'galien'
-
-
-def galien_domain(env: BuildEnvironment) -> GalienDomain:
-    """The issue registry of ``env``'s build."""
-    return cast('GalienDomain', env.domains[DOMAIN_NAME])

@@ -28,8 +28,8 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.archive import archive_of, page_titles
-from galien.core.domain import galien_domain
 from galien.core.i18n import _
+from galien.core.registry import galien_domain
 from galien.core.report import warn
 
 if TYPE_CHECKING:

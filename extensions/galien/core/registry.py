@@ -11,8 +11,9 @@ reading, on ``env-updated``.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
 from sphinx.locale import __
 from sphinx.util import logging
@@ -20,7 +21,7 @@ from sphinx.util.nodes import make_refnode
 
 from galien.core.crossref import IssueReferenceRole
 from galien.core.dates import month_name, parse_year_month
-from galien.core.domain import DOMAIN_NAME, galien_domain
+from galien.core.domain import DOMAIN_NAME
 from galien.core.front_matter import Field, build_date, front_matter_fields
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number
@@ -236,6 +237,13 @@ class GalienDomain(Domain):
     def note_citation(self, docname: str, citation: Citation) -> None:
         self.citations.setdefault(docname, []).append(citation)
 
+    def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
+        """Note the issues ``docname`` cites: its pending ``{galien}`` references."""
+        for reference in document.findall(addnodes.pending_xref):
+            if reference.get('refdomain') == DOMAIN_NAME and reference.get('reftype') == 'issue':
+                numero = int(reference['reftarget'])
+                self.note_citation(docname, Citation(numero, reference.line or 0))
+
     def note_listing(self, docname: str, kind: str) -> None:
         """``docname`` shows a listing of the archive (``kind`` as in listings.py)."""
         self.data['listings'].setdefault(docname, []).append(kind)
@@ -354,6 +362,11 @@ class GalienDomain(Domain):
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
         for issue in self.ordered_issues():
             yield (str(issue.numero), f'Galien {issue.numero}', 'issue', issue.docname, '', 1)
+
+
+def galien_domain(env: BuildEnvironment) -> GalienDomain:
+    """The issue registry of ``env``'s build, typed (``env.domains`` holds plain Domains)."""
+    return cast('GalienDomain', env.domains[DOMAIN_NAME])
 
 
 def _citing_docs(domain: GalienDomain, numbers: Iterable[int]) -> set[str]:

@@ -24,9 +24,8 @@ from sphinx.builders.epub3 import Epub3Builder
 
 from galien.content.typography import typeset
 from galien.core.archive import LISTINGS_KEY, archive_of
-from galien.core.domain import galien_domain
 from galien.core.i18n import _
-from galien.core.registry import issue_month
+from galien.core.registry import galien_domain, issue_month
 from galien.epub import accessibility
 
 if TYPE_CHECKING:

@@ -22,8 +22,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.typography import typeset
-from galien.core.domain import galien_domain
-from galien.core.registry import issue_docname_number, issue_title
+from galien.core.registry import galien_domain, issue_docname_number, issue_title
 from galien.core.report import warn
 from galien.core.urls import folder_url, issue_file_stem, pdf_url
 from galien.mail.html import EmailHTMLTranslator, Letter, render_letter

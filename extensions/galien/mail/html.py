@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import Protocol, cast
 from urllib.parse import quote, urljoin
 
 import css_inline
@@ -24,9 +24,6 @@ from sphinx.writers.html5 import HTML5Translator
 from galien.content.blocks import galien_block
 from galien.core.i18n import _
 from galien.core.report import warn
-
-if TYPE_CHECKING:
-    from galien.mail.builder import EmailBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +48,23 @@ class Letter:
     publisher: str = ''
 
 
+class LetterBuilder(Protocol):
+    """What the translator asks of the e-mail builder (``builder.py``), beyond a Builder's."""
+
+    current_docname: str
+    imgpath: str
+    max_image_width: int
+
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str: ...
+
+
 class EmailHTMLTranslator(HTML5Translator):
     """HTML5 for mail clients: table frames, absolute links, no raw HTML."""
 
     @property
-    def letter_builder(self) -> EmailBuilder:
+    def letter_builder(self) -> LetterBuilder:
         """The e-mail builder this translator writes for (Sphinx types it as the website's)."""
-        return cast('EmailBuilder', self.builder)
+        return cast('LetterBuilder', self.builder)
 
     def _absolute(self, uri: str) -> str:
         page = self.letter_builder.get_target_uri(self.letter_builder.current_docname)

@@ -17,7 +17,8 @@ from galien.content import blocks, chiffre, images
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
-    from galien.mail.builder import EmailBuilder
+    from sphinx.builders import Builder
+
     from galien.mail.html import Letter
 
 WEB_SCHEMES = ('http://', 'https://', 'mailto:')
@@ -59,7 +60,7 @@ class EmailTextTranslator(TextTranslator):
             self.add_text(f' {self._marker(uri)}')
 
 
-def render_text(builder: EmailBuilder, doctree: nodes.document, letter: Letter) -> str:
+def render_text(builder: Builder, doctree: nodes.document, letter: Letter) -> str:
     """The issue as plain text: links to the website and the PDF, body, addresses."""
     translator = EmailTextTranslator(doctree, builder)  # type: ignore[arg-type]
     translator.links = []

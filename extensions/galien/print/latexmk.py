@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.locale import __
 
-from galien.core.domain import galien_domain
+from galien.core.registry import galien_domain
 from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:

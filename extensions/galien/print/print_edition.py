@@ -23,8 +23,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from galien.core.domain import galien_domain
-from galien.core.registry import issue_title
+from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
 from galien.core.urls import issue_file_stem
 from galien.print.incremental import IncrementalLaTeXBuilder

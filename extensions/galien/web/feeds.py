@@ -23,10 +23,9 @@ from sphinx.util import logging
 
 from galien.content.typography import typeset
 from galien.core.archive import archive_of
-from galien.core.domain import galien_domain
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
-from galien.core.registry import issue_title
+from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import folder_url, pdf_url, site_url
 
 if TYPE_CHECKING:

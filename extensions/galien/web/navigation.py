@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galien.core.archive import LISTINGS_KEY, archive_of
-from galien.core.domain import galien_domain
 from galien.core.drugs import domain_of
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
-from galien.core.registry import issue_label
+from galien.core.registry import galien_domain, issue_label
 from galien.core.urls import pdf_url, root_prefix
 
 if TYPE_CHECKING:

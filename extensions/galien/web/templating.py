@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from galien.core.domain import galien_domain
-from galien.core.registry import issue_label
+from galien.core.registry import galien_domain, issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document
