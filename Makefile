@@ -19,9 +19,11 @@ BUILDDIR    ?= _build
 SOURCEDIR   := .
 PYTHON3     ?= python3
 VENV        ?= .venv
-SPHINXBUILD := $(VENV)/bin/sphinx-build
-# sphinx-build -M, ending a Ctrl-C with one line and no traceback (extensions/galien/cli/build.py).
-GALIENBUILD := PYTHONPATH=extensions $(VENV)/bin/python -m galien build
+# python -m galien: the command line; its build is sphinx-build -M ending a Ctrl-C or a full
+# disk with one line (extensions/galien/cli/build.py). The extension first on the path, then
+# whatever the caller's PYTHONPATH holds (a test's configuration helpers).
+GALIEN      := PYTHONPATH="$(CURDIR)/extensions$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/python -m galien
+GALIENBUILD := $(GALIEN) build
 VENV_STAMP  := $(VENV)/.requirements.txt
 
 # Debian packages, by what needs them.
@@ -130,7 +132,7 @@ test: lint system-tests npm-tools
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
 new-issue: $(VENV_STAMP)
-	PYTHONPATH=extensions $(VENV)/bin/python -m galien new \
+	$(GALIEN) new \
 	  $(if $(NUMERO),--numero $(NUMERO)) $(if $(DATE),--date $(DATE))
 
 system-check:
@@ -139,14 +141,14 @@ system-check:
 # Before publishing: a fresh strict build of the site and the ePub (every warning
 # is an error, every reference checked), epubcheck, Ace by DAISY, and the feeds' XML.
 check: $(VENV_STAMP) system-check npm-tools
-	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-private
+	$(GALIEN) check-private
 	$(GALIENBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	$(GALIENBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
 	$(NPM_DIR)/node_modules/.bin/ace-cli --silent --exiterror2 --force \
 	  --outdir "$(BUILDDIR)/check/ace" "$(BUILDDIR)/check/epub/galien.epub" \
 	  || { echo "Ace by DAISY : l'ePub n'est pas accessible, voir $(BUILDDIR)/check/ace/report.html"; exit 1; }
-	PYTHONPATH=extensions $(VENV)/bin/python -m galien check-xml "$(BUILDDIR)/check/html"
+	$(GALIEN) check-xml "$(BUILDDIR)/check/html"
 	@echo "make check : tout est en ordre."
 
 # Send issue NUMERO to the subscribers of ABONNES= over the relay of GALIEN_SMTP_*
@@ -154,7 +156,7 @@ check: $(VENV_STAMP) system-check npm-tools
 # JOURNAL=, DEBIT= (messages per minute), DESINSCRITS=, RENVOYER=incertains.
 send: $(VENV_STAMP)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
-	PYTHONPATH=extensions $(VENV)/bin/python -m galien send --numero "$(NUMERO)" \
+	$(GALIEN) send --numero "$(NUMERO)" \
 	  --build-dir "$(BUILDDIR)" \
 	  $(if $(ABONNES),--abonnes "$(ABONNES)") $(if $(TEST),--test "$(TEST)") \
 	  $(if $(filter-out 0 non,$(SIMULATION)),--simulation) \
@@ -165,7 +167,7 @@ send: $(VENV_STAMP)
 # The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
 rebonds: $(VENV_STAMP)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
-	PYTHONPATH=extensions $(VENV)/bin/python -m galien rebonds "$(BOITE)" \
+	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).

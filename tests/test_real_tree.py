@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 def source_checksums() -> dict[str, str]:
     """A checksum of every file of the source tree (outputs and caches aside)."""
     skipped = {'_build', '.venv', '.git', '__pycache__', '.pytest_cache', '.hypothesis'}
+    skipped |= {'node_modules', '.galien'}  # npm's installs; make send's journal
     return {
         str(path.relative_to(PROJECT_DIR)): hashlib.sha256(path.read_bytes()).hexdigest()
         for path in sorted(PROJECT_DIR.rglob('*'))

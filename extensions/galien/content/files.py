@@ -111,7 +111,9 @@ class CSVTableInProject(CSVTable):
         value = self.options['file']
         if value.startswith('/') and not Path(value).exists():
             return self.env.srcdir / value[1:]  # Sphinx: absolute means from the sources
-        return Path(adapt_path(value, self.state.document.current_source or ''))
+        # docutils opens it beside the document (adapt_path), relative to the working
+        # directory: made absolute here, whatever that directory is.
+        return Path(adapt_path(value, self.state.document.current_source or '')).absolute()
 
 
 class IncludeInProject(Include):
