@@ -36,7 +36,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     content.setup(app)
     return {
         'version': __version__,
-        'env_version': 3,  # 3: the drug domain (core/drugs.py)
+        'env_version': 4,  # 4: drafts set aside (core/drafts.py)
         'parallel_read_safe': True,
         'parallel_write_safe': True,
     }

@@ -13,6 +13,7 @@ from galien.content import (
     board,
     caching,
     chiffre,
+    drafts,
     drugs,
     images,
     issue_links,
@@ -44,3 +45,4 @@ def setup(app: Sphinx) -> None:
     bibliography.setup(app)
     listings.setup(app)
     drugs.setup(app)
+    drafts.setup(app)
