@@ -27,6 +27,7 @@ others, listed where they will be, each page marked « Brouillon ».
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.locale import __
@@ -150,6 +151,8 @@ def set_drafts_aside(app: Sphinx, env: BuildEnvironment, docnames: list[str]) ->
         issue = domain.issue_of(docname)
         app.emit('env-purge-doc', env, docname)
         env.clear_doc(docname)
+        # Its doctree too: nothing of a draft is kept where the build's files are.
+        (Path(app.doctreedir) / f'{docname}.doctree').unlink(missing_ok=True)
         if issue is not None:
             domain.note_draft(issue)
 
