@@ -5,7 +5,9 @@
 #   make epub        the tablet edition    -> _build/epub/galien.epub
 #   make site        website + PDFs + ePub -> _build/site/, ready to deploy
 #   make email       the e-mail edition    -> _build/email/galien-NNN.{html,txt,eml}
-#   make livehtml    live preview for editors (http://127.0.0.1:8000)
+#   make livehtml    live preview for editors, drafts shown (http://127.0.0.1:8000)
+#   make html BROUILLONS=1   the website with the draft issues, marked « Brouillon »
+#   make relecture NUMERO=21 -> _build/relecture/galien-021-relecture.pdf, for the board
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
@@ -25,6 +27,9 @@ VENV        ?= .venv
 GALIEN      := PYTHONPATH="$(CURDIR)/extensions$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/python -m galien
 GALIENBUILD := $(GALIEN) build
 VENV_STAMP  := $(VENV)/.requirements.txt
+# BROUILLONS=1: show the draft issues (brouillon: oui), a preview (core/drafts.py).
+BROUILLONS  ?=
+DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(if $(filter 0 non no false,$(BROUILLONS)),-D galien_drafts=0))
 
 # Debian packages, by what needs them.
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
@@ -63,7 +68,7 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
 	@sed -n '3,15p' Makefile | sed 's/^# *//'
@@ -84,10 +89,17 @@ system-tests:
 	$(call ensure_debian,$(DEBIAN_TESTS))
 
 html dirhtml text epub email latex: $(VENV_STAMP)
-	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
 
 latexpdf: $(VENV_STAMP) system-tex
-	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(SPHINXOPTS)
+	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
+
+# The review PDF of one issue, draft or published: « BROUILLON » on every page,
+# numbered lines, in a build folder of its own (extensions/galien/print/review.py).
+relecture: $(VENV_STAMP) system-tex
+	@test -n "$(NUMERO)" || { echo "Indiquez le numéro à relire : make relecture NUMERO=21"; exit 1; }
+	$(GALIEN) relecture --numero "$(NUMERO)" \
+	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
 
 # The deployable folder: the website, the PDFs where galien_pdf_url points
 # (pdf/ by default; the html build has already put the back issues' PDFs from
@@ -103,8 +115,10 @@ site:
 	cp "$(BUILDDIR)"/latex/galien-[0-9]*.pdf "$(BUILDDIR)/site/pdf/"
 	cp "$(BUILDDIR)/epub/galien.epub" "$(BUILDDIR)/site/"
 
+# Drafts shown unless BROUILLONS=0.
 livehtml: $(VENV_STAMP)
-	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" $(SPHINXOPTS) \
+	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" \
+	  $(or $(DRAFTOPTS),-D galien_drafts=1) $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
 lint: $(VENV_STAMP)
@@ -149,6 +163,7 @@ check: $(VENV_STAMP) system-check npm-tools
 	  --outdir "$(BUILDDIR)/check/ace" "$(BUILDDIR)/check/epub/galien.epub" \
 	  || { echo "Ace by DAISY : l'ePub n'est pas accessible, voir $(BUILDDIR)/check/ace/report.html"; exit 1; }
 	$(GALIEN) check-xml "$(BUILDDIR)/check/html"
+	@$(GALIEN) brouillons --project "$(SOURCEDIR)"
 	@echo "make check : tout est en ordre."
 
 # Send issue NUMERO to the subscribers of ABONNES= over the relay of GALIEN_SMTP_*

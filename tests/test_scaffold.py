@@ -30,7 +30,7 @@ def front_matter(path: Path) -> dict:
 def test_next_issue_follows_the_latest(project):
     path = create_issue(project)
     assert path == project / 'issues/021.md'
-    assert front_matter(path) == {'numero': 21, 'date': '2018-03', 'titre': ''}
+    assert front_matter(path) == {'numero': 21, 'date': '2018-03', 'titre': '', 'brouillon': 'oui'}
     text = path.read_text(encoding='utf-8')
     assert '```{chiffre-du-mois}' in text and '```{footbibliography}' in text
     assert '- Dr M. Yilmaz (Lille)' in text  # the latest board is carried over

@@ -8,7 +8,9 @@ check-private`` refuses a tracked subscriber list (also ``make check``);
 and ``python -m galien rebonds`` records the hard bounces of a mailbox;
 ``python -m galien build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is
 ``sphinx-build -M`` as the Makefile runs it, ending a Ctrl-C with one line
-(:mod:`galien.cli.build`).
+(:mod:`galien.cli.build`);
+``python -m galien relecture --numero N`` makes the review PDF of issue N
+(:mod:`galien.cli.review`); ``python -m galien brouillons`` lists the drafts.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from galien.cli import build, send
+from galien.cli import build, review, send
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
@@ -62,7 +64,23 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         'build', help='sphinx-build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS], pour make'
     )
-    args = parser.parse_args(arguments)
+    relecture = commands.add_parser(
+        'relecture', help='PDF de relecture d’un numéro (filigrane BROUILLON, lignes numérotées)'
+    )
+    relecture.add_argument('--numero', type=int, required=True, help='numéro à relire')
+    relecture.add_argument('--builddir', type=Path, default=Path('_build'))
+    relecture.add_argument('--project', type=Path, default=Path.cwd())
+    brouillons = commands.add_parser('brouillons', help='liste les numéros en brouillon')
+    brouillons.add_argument('--project', type=Path, default=Path.cwd())
+    # Options left over are sphinx-build's, for ``relecture`` only (SPHINXOPTS).
+    args, sphinx_options = parser.parse_known_args(arguments)
+    if sphinx_options and args.command != 'relecture':
+        parser.error(f'arguments inconnus : {" ".join(sphinx_options)}')
+
+    if args.command == 'relecture':
+        return review.make_review_pdf(args.project, args.builddir, args.numero, sphinx_options)
+    if args.command == 'brouillons':
+        return review.list_drafts(args.project)
 
     if args.command == 'check-xml':
         return check_xml_files(args.folder)
@@ -79,7 +97,13 @@ def main(argv: list[str] | None = None) -> int:
     except ScaffoldError as error:
         print(f'galien new : {error}', file=sys.stderr)
         return 1
-    print(f'Créé : {path.relative_to(args.project)}')
+    print(f'Créé : {path.relative_to(args.project)}, en brouillon (brouillon: oui).')
+    print(
+        'Il est lu et vérifié, mais publié dans aucune édition. '
+        'Aperçu : make html BROUILLONS=1 (ou make livehtml) ; '
+        'PDF pour le board : make relecture NUMERO=' + path.stem.lstrip('0') + '.'
+    )
+    print('Pour le publier : écrivez « brouillon: non » dans son en-tête (ou retirez la ligne).')
     return 0
 
 

@@ -1,6 +1,7 @@
 """``python -m galien new``: start the next issue with the right front matter.
 
-The new file gets the next number, the month after the latest issue, an empty
+The new file gets the next number, the month after the latest issue, ``brouillon:
+oui`` (a draft, published by no edition until the editor says so), an empty
 chiffre du mois and the latest issue's board (boards rarely change between two
 issues). An existing file is never overwritten. The folder is ``galien_issues_dir``
 as the project's ``conf.py`` sets it.
@@ -74,6 +75,7 @@ def issue_template(numero: int, date: str, board: str) -> str:
 numero: {numero}
 date: {date}
 titre: ""
+brouillon: oui
 ---
 
 % Le chiffre tel qu'il doit s'afficher après « chiffre-du-mois », sa source, son explication.

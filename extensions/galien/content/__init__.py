@@ -13,6 +13,7 @@ from galien.content import (
     board,
     caching,
     chiffre,
+    drafts,
     drugs,
     files,
     images,
@@ -48,3 +49,4 @@ def setup(app: Sphinx) -> None:
     bibliography.setup(app)
     listings.setup(app)
     drugs.setup(app)
+    drafts.setup(app)

@@ -22,6 +22,7 @@ from docutils import nodes
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.documents import leave_out_of_build
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -32,19 +33,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
-
-
-def leave_out_of_build(env: BuildEnvironment, docname: str) -> None:
-    """Make ``docname`` absent from this build, as if its file were not there yet.
-
-    Workaround for Sphinx 9.0.4: ``env-before-read-docs`` only shortens the list
-    of documents read in this run, and no public API takes back a document that
-    the project found (``env.found_docs``); left there, it would be written, and
-    looked up in toctrees, without ever having been read. The document is taken
-    out of ``env.project.docnames``, the set ``found_docs`` is made from; the next
-    build finds it again, and reads it once it is saved in UTF-8.
-    """
-    env.project.docnames.discard(docname)
 
 
 def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from galien.core import (
     archive,
+    drafts,
     drugs,
     editions,
     failures,
@@ -30,6 +31,7 @@ def setup(app: Sphinx) -> None:
     paper.setup(app)
     failures.setup(app)
     front_matter.setup(app)
+    drafts.setup(app)
     registry.setup(app)
     archive.setup(app)
     urls.setup(app)

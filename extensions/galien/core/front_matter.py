@@ -131,3 +131,34 @@ def build_date() -> dt.date:
 
 def setup(app: Sphinx) -> None:
     app.connect('source-read', keep_front_matter)
+
+
+# -- brouillon: oui (core/drafts.py) --------------------------------------------
+
+DRAFT_KEY = 'brouillon'
+#: What editors write, in French; YAML's booleans (``true``, ``yes``, ``on``...) too.
+YES, NO = 'oui', 'non'
+_YAML_TRUE = frozenset({'true', 'yes', 'on', 'y'})
+_YAML_FALSE = frozenset({'false', 'no', 'off', 'n'})
+
+
+def parse_brouillon(field: Field) -> bool | None:
+    """``True`` for a draft, ``False`` for a published issue, ``None`` if neither is written."""
+    text = field.text.strip().lower()
+    if field.kind == 'bool':
+        if text in _YAML_TRUE:
+            return True
+        if text in _YAML_FALSE:
+            return False
+    if field.kind == 'str':
+        if text == YES:
+            return True
+        if text == NO:
+            return False
+    return None
+
+
+def is_draft(fields: dict[str, Field]) -> bool:
+    """A front matter's verdict; a value that is neither yes nor no keeps the issue private."""
+    field = fields.get(DRAFT_KEY)
+    return field is not None and parse_brouillon(field) is not False

@@ -8,13 +8,18 @@ from urllib.parse import urlsplit
 
 @dataclass(frozen=True)
 class Issue:
-    """One published issue, as its front matter declares it."""
+    """One issue, as its front matter declares it.
+
+    ``draft`` is ``brouillon: oui``: an issue no published edition carries
+    (:mod:`galien.core.drafts`); ``make send`` and the like ask it.
+    """
 
     docname: str
     numero: int
     year: int
     month: int
     titre: str = ''
+    draft: bool = False
 
     @property
     def date(self) -> str:

@@ -22,7 +22,13 @@ from sphinx.util.nodes import make_refnode
 from galien.core.crossref import IssueReferenceRole
 from galien.core.dates import month_name, parse_year_month
 from galien.core.domain import DOMAIN_NAME
-from galien.core.front_matter import Field, build_date, front_matter_fields
+from galien.core.front_matter import (
+    DRAFT_KEY,
+    Field,
+    build_date,
+    front_matter_fields,
+    parse_brouillon,
+)
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number
 from galien.core.report import warn
@@ -82,7 +88,7 @@ def written_fields(env: BuildEnvironment, docname: str) -> dict[str, Field]:
     return {
         key: fields.get(key) or Field('str', str(value), front_matter_line(env, docname, key))
         for key, value in metadata.items()
-        if key in {'numero', 'date', 'titre'}
+        if key in {'numero', 'date', 'titre', DRAFT_KEY}
     }
 
 
@@ -162,7 +168,39 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
             numero,
             numero,
         )
-    return Issue(docname, numero, year_month[0], year_month[1], read_titre(fields, warn_at))
+    return Issue(
+        docname,
+        numero,
+        year_month[0],
+        year_month[1],
+        read_titre(fields, warn_at),
+        read_brouillon(fields, warn_at),
+    )
+
+
+def read_brouillon(fields: dict[str, Field], warn_at: Callable[..., None]) -> bool:
+    """``brouillon: oui`` (or ``true``) makes a draft; ``non``, ``false`` or no line, an issue.
+
+    Anything else is said, and keeps the issue a draft: private until the editor
+    says otherwise (:func:`galien.core.drafts.is_draft` decides the same way).
+    """
+    field = fields.get(DRAFT_KEY)
+    if field is None:
+        return False
+    draft = parse_brouillon(field)
+    if draft is None:
+        written = _SHAPES.get(field.kind) or repr(field.text.strip())
+        warn_at(
+            __(
+                '« brouillon » vaut « oui » ou « non », pas %s : '
+                "le numéro reste un brouillon, publié dans aucune édition, jusqu'à ce "
+                "que l'en-tête dise « brouillon: non »"
+            ),
+            field.line,
+            written,
+        )
+        return True
+    return draft
 
 
 def read_titre(fields: dict[str, Field], warn_at: Callable[..., None]) -> str:
@@ -208,8 +246,9 @@ class GalienDomain(Domain):
         'chiffres': {},  # docname -> Chiffre
         'citations': {},  # docname -> list[Citation]
         'listings': {},  # docname -> kinds of archive listings it shows (archive.py)
+        'drafts': {},  # docname -> Issue: drafts read, then left out of the build (drafts.py)
     }
-    data_version = 3
+    data_version = 4
 
     _by_numero: dict[int, Issue] | None = None
 
@@ -243,6 +282,14 @@ class GalienDomain(Domain):
             if reference.get('refdomain') == DOMAIN_NAME and reference.get('reftype') == 'issue':
                 numero = int(reference['reftarget'])
                 self.note_citation(docname, Citation(numero, reference.line or 0))
+
+    def note_draft(self, issue: Issue) -> None:
+        """A draft read and left out of this build (:mod:`galien.core.drafts`)."""
+        self.data['drafts'][issue.docname] = issue
+
+    def forget_drafts(self) -> None:
+        """Before reading: each build finds and reads the drafts again."""
+        self.data['drafts'] = {}
 
     def note_listing(self, docname: str, kind: str) -> None:
         """``docname`` shows a listing of the archive (``kind`` as in listings.py)."""
@@ -280,6 +327,22 @@ class GalienDomain(Domain):
 
     def issue_of(self, docname: str) -> Issue | None:
         return self.issues_by_doc.get(docname)
+
+    def draft_issues(self) -> list[Issue]:
+        """Every draft read by this build, oldest first: shown (a preview) or left out."""
+        drafts = [i for i in self.issues_by_doc.values() if i.draft]
+        drafts += self.data['drafts'].values()
+        return sorted(drafts, key=lambda issue: (issue.numero, issue.docname))
+
+    def draft_of(self, numero: int) -> Issue | None:
+        """The draft numbered ``numero``, if there is one and no published issue has that number.
+
+        ``make send`` asks it to refuse a draft; ``{galien}`` to say why it links nowhere.
+        """
+        issue = self.by_numero.get(numero)
+        if issue is not None:
+            return issue if issue.draft else None
+        return next((i for i in self.draft_issues() if i.numero == numero), None)
 
     def check_consistency(self) -> None:
         """Warn about a number claimed by two files (the second one is ignored)."""
@@ -342,6 +405,8 @@ class GalienDomain(Domain):
         issue = self.by_numero.get(numero)
         if issue is None:
             return None
+        if issue.draft and citing is not None and not citing.draft:
+            warn_cited_draft(numero, node, previewed=True)
         title = issue_title(env, issue)
         return make_refnode(builder, fromdocname, issue.docname, '', contnode, title)
 
@@ -396,6 +461,27 @@ def outdate_citing_documents(
     return sorted(_citing_docs(domain, numbers) - set(removed))
 
 
+def warn_cited_draft(numero: int, node: Element, *, previewed: bool = False) -> None:
+    """A published issue citing a draft: the link would be dead once published."""
+    if previewed:
+        message = __(
+            'Galien %d est un brouillon (brouillon: oui) : cet aperçu le montre, mais '
+            "publié, le lien vers lui serait mort ; publiez-le d'abord, ou ne le citez pas"
+        )
+    else:
+        message = __(
+            'Galien %d est un brouillon (brouillon: oui), publié dans aucune édition : '
+            "le lien vers lui est laissé en texte ; publiez-le d'abord, ou ne le citez pas"
+        )
+    warn(
+        logger,
+        message,
+        numero,
+        location=node,
+        subtype='draft',
+    )
+
+
 def paper_issue(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element
 ) -> Element | None:
@@ -409,6 +495,9 @@ def paper_issue(
     if node.get('refdomain') != DOMAIN_NAME or node.get('reftype') != 'issue':
         return None
     numero = int(node['reftarget'])
+    if galien_domain(env).draft_of(numero) is not None:
+        warn_cited_draft(numero, node)
+        return contnode  # plain text: the draft has no page
     if not is_paper_number(env.config, numero):
         warn(
             logger,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import __version__
-from galien.print import fonts, latex, latex_charset, layout, print_edition, tables
+from galien.print import fonts, latex, latex_charset, layout, print_edition, review, tables
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -20,4 +20,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     tables.setup(app)
     layout.setup(app)
     print_edition.setup(app)
+    review.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

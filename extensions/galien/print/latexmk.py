@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 from sphinx.locale import __
 
 from galien.core.registry import galien_domain
-from galien.core.urls import issue_file_stem
+from galien.print.review import file_stem
 
 if TYPE_CHECKING:
     from sphinx.builders.latex import LaTeXBuilder
@@ -117,7 +117,7 @@ def append_failure_hook(builder: LaTeXBuilder) -> None:
     """
     outdir = Path(builder.outdir)
     sources = {
-        issue_file_stem(issue.numero): str(builder.env.doc2path(issue.docname))
+        file_stem(builder.config, issue.numero): str(builder.env.doc2path(issue.docname))
         for issue in galien_domain(builder.env).ordered_issues()
     }
     listing = ''.join(f'{root}\t{source}\n' for root, source in sorted(sources.items()))

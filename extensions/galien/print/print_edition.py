@@ -25,9 +25,9 @@ from sphinx.util.texescape import escape
 
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
-from galien.core.urls import issue_file_stem
 from galien.print.incremental import IncrementalLaTeXBuilder
 from galien.print.latexmk import SANDBOX_FILE, append_failure_hook
+from galien.print.review import file_stem, issues_to_print
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -86,7 +86,7 @@ def latex_documents(
     return [
         (
             issue.docname,
-            f'{issue_file_stem(issue.numero)}.tex',
+            f'{file_stem(config, issue.numero)}.tex',
             escape(
                 issue_title(env, issue).replace('\u00a0', ' '),
                 config.latex_engine,
@@ -115,15 +115,15 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
     """
 
     def init_document_data(self) -> None:
-        issues = galien_domain(self.env).ordered_issues()
-        if not issues:
+        issues = issues_to_print(self.env)
+        if not issues and not galien_domain(self.env).ordered_issues():
             warn(
                 logger,
                 __('aucun numéro dans %s/ : pas de PDF à produire'),
                 self.config.galien_issues_dir,
                 subtype='latex',
             )
-        remove_stale_outputs(Path(self.outdir), {issue_file_stem(i.numero) for i in issues})
+        remove_stale_outputs(Path(self.outdir), {file_stem(self.config, i.numero) for i in issues})
         self.titles: list[tuple[str, str]] = []
         for entry in latex_documents(self.env, issues):
             self.document_data.append(entry)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from galien import __version__
 from galien.web import (
     downloads,
+    drafts,
     drug_data,
     feeds,
     navigation,
@@ -29,4 +30,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     page_weight.setup(app)
     feeds.setup(app)
     drug_data.setup(app)
+    drafts.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

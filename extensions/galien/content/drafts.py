@@ -1,0 +1,49 @@
+"""The « Brouillon » banner on each page of a draft that a preview build shows.
+
+Published builds never see a draft (:mod:`galien.core.drafts`); a preview
+(``galien_drafts``) shows it as an issue among the others, and this banner says
+what it is, at the top of the page, in every edition made of pages. The review
+PDF (``make relecture``) has its watermark instead (:mod:`galien.print.review`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from galien.core.i18n import _
+from galien.core.registry import galien_domain
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def draft_banner() -> nodes.container:
+    banner = nodes.container(classes=['galien-brouillon'])
+    paragraph = nodes.paragraph()
+    paragraph += nodes.inline('', str(_('Draft')), classes=['galien-brouillon-etiquette'])
+    text = _(
+        'this issue is not published: no edition carries it until its front matter '
+        'says « brouillon: non ».'
+    )
+    paragraph += nodes.Text(f' : {text}')
+    banner += paragraph
+    return banner
+
+
+def mark_draft(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    issue = galien_domain(app.env).issue_of(docname)
+    if issue is None or not issue.draft or app.builder.format == 'latex':
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        doctree.insert(0, draft_banner())
+        return
+    # Under the page's title, before the masthead: the first thing a reader sees.
+    position = section.first_child_matching_class(nodes.title)
+    section.insert(0 if position is None else position + 1, draft_banner())
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('doctree-resolved', mark_draft)
