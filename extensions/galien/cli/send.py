@@ -70,7 +70,6 @@ DEFAULT_PORTS = {'starttls': 587, 'tls': 465, 'none': 25}
 USER_UNKNOWN = re.compile(r'\b5\.1\.\d{1,3}\b')
 QUEUE_ID = re.compile(r'(?:queued as|id=|queued)\s*:?\s*<?([\w.@-]+)>?', re.IGNORECASE)
 ANSI = re.compile(r'\x1b\[[0-9;]*m')
-DRAFT_VALUES = frozenset({'true', 'oui', 'yes', '1', 'brouillon'})
 
 
 class SendRefusedError(Exception):
@@ -187,22 +186,17 @@ def _build_letter(options: Options, warnings: io.StringIO) -> tuple[Letter, Send
     )
     sender = check_config(app)
     app.build()
-    issue = next(
-        (i for i in galien_domain(app.env).ordered_issues() if i.numero == options.numero), None
-    )
+    domain = galien_domain(app.env)
+    if domain.draft_of(options.numero) is not None:
+        raise SendRefusedError(
+            f'le numéro {options.numero} est un brouillon (« brouillon: oui » dans son '
+            'en-tête) : écrivez « brouillon: non » quand il est validé'
+        )
+    issue = domain.by_numero.get(options.numero)
     if issue is None:
         raise SendRefusedError(
             f"le numéro {options.numero} n'existe pas : aucun fichier "
             f'{app.config.galien_issues_dir}/{options.numero:03d}.md'
-        )
-    metadata = app.env.metadata.get(issue.docname, {})
-    if (
-        str(metadata.get('brouillon', '')).strip().lower() in DRAFT_VALUES
-        or str(metadata.get('statut', '')).strip().lower() == 'brouillon'
-    ):
-        raise SendRefusedError(
-            f'le numéro {options.numero} est un brouillon (« brouillon » dans son en-tête) : '
-            'retirez la mention quand il est validé'
         )
     source = str(app.env.doc2path(issue.docname))
     own = issue_warnings(ANSI.sub('', warnings.getvalue()), source, app)
