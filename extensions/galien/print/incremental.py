@@ -21,6 +21,12 @@ changes two things (the print edition's builder derives from it):
   changes. Since Sphinx leaves an unchanged ``.tex`` alone, make's own date
   check skips every other PDF without starting latexmk, and compiles the
   changed ones in parallel, one per core by default (``PDFJOBS``).
+* **When a PDF appears.** LaTeX writes under another job name
+  (``galien-020.part``, :data:`~galien.print.latexmk.PART_SUFFIX`), from a clean
+  slate but for the ``.aux`` of the last complete build, and the PDF is renamed
+  to its own name only when latexmk succeeded: a build killed at any moment
+  (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
+  take for up to date.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import sphinx
 from sphinx.builders.latex import LaTeXBuilder
 
 from galien import __version__
-from galien.print.latexmk import SOURCES_FILE
+from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
@@ -66,8 +72,10 @@ MAKEFILE = """\
 # An empty PDFJOBS means the default too (a bare -j would start every PDF at once).
 PDFJOBS ?=
 JOBS := $(or $(strip $(PDFJOBS)),$(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN || echo 1))
-# Options passed to LaTeX (through latexmkrc) and to latexmk.
+# Options passed to LaTeX (through latexmkrc) and to latexmk; Sphinx's latexmkrc
+# also reads XINDYOPTS (Perl warns of an undefined value without it).
 export LATEXOPTS ?=
+export XINDYOPTS ?=
 LATEXMKOPTS ?=
 
 ALLPDF = {pdfs}
@@ -77,17 +85,25 @@ all all-pdf:
 
 pdfs: $(ALLPDF)
 
-# latexmk decides how many LaTeX runs a PDF needs; the PDF is dated even when
-# latexmk found it up to date, so that make does not ask again.
+# A PDF appears only complete. LaTeX writes under another job name
+# (galien-020{part}.pdf, .aux, .log), starting from nothing that an earlier,
+# possibly killed, run left but the .aux of the last complete build; latexmk
+# decides how many LaTeX runs it needs. On success the .aux, the log and the PDF
+# are renamed (atomically) to their own names; a killed or failed run leaves
+# no galien-020.pdf, so the next `make` compiles it again.
 %.pdf: %.tex
-\tlatexmk -pdf -dvi- -ps- $(LATEXMKOPTS) '$<' && touch '$@'
+\t@rm -f '$@' '$*{part}.'*
+\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; fi
+\tlatexmk -pdf -dvi- -ps- -jobname='$*{part}' $(LATEXMKOPTS) '$<'
+\t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
+\t  && rm -f '$*{part}.'*
 
 {rules}
 clean:
 \trm -f $(ALLPDF) $(ALLPDF:.pdf=.aux) $(ALLPDF:.pdf=.log) $(ALLPDF:.pdf=.out) \\
 \t  $(ALLPDF:.pdf=.fls) $(ALLPDF:.pdf=.fdb_latexmk) $(ALLPDF:.pdf=.toc) {stamp}
+\trm -f $(ALLPDF:.pdf={part}.*)
 
-# A PDF left half-written by a failed run is deleted, so the next run tries again.
 .DELETE_ON_ERROR:
 .PHONY: all all-pdf pdfs clean
 """
@@ -137,7 +153,9 @@ def makefile(pdfs: dict[str, list[str]]) -> str:
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
     )
-    return MAKEFILE.format(pdfs=' '.join(sorted(pdfs)), rules=rules, stamp=SUPPORT_STAMP)
+    return MAKEFILE.format(
+        pdfs=' '.join(sorted(pdfs)), rules=rules, stamp=SUPPORT_STAMP, part=PART_SUFFIX
+    )
 
 
 class IncrementalLaTeXBuilder(LaTeXBuilder):
