@@ -77,6 +77,9 @@ JOBS := $(or $(strip $(PDFJOBS)),$(shell nproc 2>/dev/null || getconf _NPROCESSO
 export LATEXOPTS ?=
 export XINDYOPTS ?=
 LATEXMKOPTS ?=
+# Run on each PDF LaTeX made, before it gets its own name (the print edition's
+# PDF/A step, extensions/galien/print/pdfa.py).
+PDFSTEP ?= {pdfstep}
 
 ALLPDF = {pdfs}
 
@@ -95,6 +98,7 @@ pdfs: $(ALLPDF)
 \t@rm -f '$@' '$*{part}.'*
 \t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; fi
 \tlatexmk -pdf -dvi- -ps- -jobname='$*{part}' $(LATEXMKOPTS) '$<'
+\t@$(PDFSTEP) '$*{part}.pdf'
 \t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
 \t  && rm -f '$*{part}.'*
 
@@ -148,18 +152,29 @@ def shows_image(tex: str, name: str) -> bool:
     return f'{{{path.with_suffix("")}}}{path.suffix}}}' in tex
 
 
-def makefile(pdfs: dict[str, list[str]]) -> str:
-    """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from."""
+def makefile(pdfs: dict[str, list[str]], pdf_step: str = 'true') -> str:
+    """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
+
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added).
+    """
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
     )
     return MAKEFILE.format(
-        pdfs=' '.join(sorted(pdfs)), rules=rules, stamp=SUPPORT_STAMP, part=PART_SUFFIX
+        pdfs=' '.join(sorted(pdfs)),
+        rules=rules,
+        stamp=SUPPORT_STAMP,
+        part=PART_SUFFIX,
+        pdfstep=pdf_step,
     )
 
 
 class IncrementalLaTeXBuilder(LaTeXBuilder):
     """Sphinx's LaTeX builder, writing and compiling only the documents that changed."""
+
+    def pdf_step(self) -> str:
+        """The shell command the Makefile runs on each new PDF; none here."""
+        return 'true'
 
     def init(self) -> None:
         super().init()
@@ -246,7 +261,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
                 if shows_image(text, name) and (self.outdir / name).is_file()
             )
             makefile_sources[str(Path(target).with_suffix('.pdf'))] = [target, *shown]
-        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources))
+        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step()))
         stems = {Path(target).stem for target in documents.values()}
         self.write_support_stamp(images, stems)
 
