@@ -104,7 +104,13 @@ relecture: $(VENV_STAMP) system-tex
 # The deployable folder: the website, the PDFs where galien_pdf_url points
 # (pdf/ by default; the html build has already put the back issues' PDFs from
 # archives/ there) and the ePub at its root. One build after the other: they
-# share the doctrees.
+# share the doctrees. Reproducible: SOURCE_DATE_EPOCH (the PDFs' dates), unless
+# already set, is the date of the last commit, so that the same sources give
+# the same PDF bytes.
+SITE_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell git log -1 --format=%ct 2>/dev/null))
+ifneq ($(SITE_EPOCH),)
+site: export SOURCE_DATE_EPOCH := $(SITE_EPOCH)
+endif
 site:
 	$(MAKE) --no-print-directory html
 	$(MAKE) --no-print-directory latexpdf

@@ -12,8 +12,8 @@ up-to-date one. Here:
   reads and writes everything again (Sphinx does the same for an error);
   the parallel workers of ``-j`` end silently;
 * during the LaTeX phase of ``latexpdf``, ``make`` and latexmk are left to
-  stop on their own (``make`` deletes the PDF it was writing), then the same
-  one line, status 130.
+  stop on their own (a PDF is renamed to its own name only when complete, see
+  :mod:`galien.print.incremental`), then the same one line, status 130.
 
 A full disk is handled by the extension itself (:mod:`galien.core.failures`),
 so that it ends with one line under plain ``sphinx-build`` too. Everything

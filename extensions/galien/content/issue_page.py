@@ -9,6 +9,7 @@ issue's date, taken from ``galien_colophons`` in ``conf.py``.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -182,7 +183,38 @@ def check_colophons(app: Sphinx, config: Config) -> None:
             )
 
 
+def issn_is_valid(issn: str) -> bool:
+    """``1234-5679``: four digits, a hyphen, three digits and a check digit (0-9 or X)."""
+    if not re.fullmatch(r'\d{4}-\d{3}[\dX]', issn):
+        return False
+    digits = issn.replace('-', '')
+    total = sum(int(d) * (8 - i) for i, d in enumerate(digits[:7]))
+    check = (11 - total % 11) % 11
+    return digits[7] == ('X' if check == 10 else str(check))
+
+
+def check_issn(app: Sphinx, config: Config) -> None:
+    """An ISSN that is not one is said once and left out of every edition."""
+    issn = config.galien_issn.strip()
+    if issn and not issn_is_valid(issn):
+        warn(
+            logger,
+            __("galien_issn : %r n'est pas un ISSN (format 1234-5679, clé de contrôle juste)"),
+            issn,
+            subtype='config',
+        )
+        issn = ''
+    config.galien_issn = issn
+
+
 def setup(app: Sphinx) -> None:
+    app.add_config_value(
+        'galien_issn',
+        '',
+        'env',
+        types=frozenset({str}),
+        description='ISSN of the letter (1234-5679): in the PDF/A metadata, the ePub and the site',
+    )
     app.add_config_value(
         'galien_tagline',
         '',
@@ -213,3 +245,4 @@ def setup(app: Sphinx) -> None:
     )
     app.add_transform(IssuePageTransform)
     app.connect('config-inited', check_colophons)
+    app.connect('config-inited', check_issn)

@@ -17,6 +17,7 @@ import html
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.dom import minidom
 
 from docutils import nodes
 from PIL import Image, ImageDraw, ImageFont
@@ -207,6 +208,23 @@ def group_by_year(
     return grouped
 
 
+def add_identifier(opf: Path, identifier: str) -> None:
+    """A second ``<dc:identifier>`` (the letter's ISSN) after the book's own."""
+    document = minidom.parse(str(opf))
+    metadata = document.getElementsByTagName('metadata')[0]
+    own = document.getElementsByTagName('dc:identifier')[0]
+    element = document.createElement('dc:identifier')
+    element.appendChild(document.createTextNode(identifier))
+    following = own.nextSibling
+    if following is None:
+        metadata.appendChild(document.createTextNode('\n    '))
+        metadata.appendChild(element)
+    else:
+        metadata.insertBefore(document.createTextNode('\n    '), following)  # type: ignore[arg-type]
+        metadata.insertBefore(element, following)  # type: ignore[arg-type]
+    opf.write_bytes(document.toxml(encoding='utf-8'))
+
+
 class GalienEpubBuilder(Epub3Builder):
     """Sphinx's ePub 3 builder, with the table of contents grouped by year."""
 
@@ -256,6 +274,8 @@ class GalienEpubBuilder(Epub3Builder):
             accessibility.package_metadata(self.config),
             self.make_id(cover.replace(os.sep, '/')) if cover else '',
         )
+        if self.config.galien_issn:
+            add_identifier(Path(self.outdir) / 'content.opf', f'urn:issn:{self.config.galien_issn}')
 
     def build_navigation_doc(self) -> None:
         super().build_navigation_doc()

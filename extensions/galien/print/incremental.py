@@ -21,6 +21,12 @@ changes two things (the print edition's builder derives from it):
   changes. Since Sphinx leaves an unchanged ``.tex`` alone, make's own date
   check skips every other PDF without starting latexmk, and compiles the
   changed ones in parallel, one per core by default (``PDFJOBS``).
+* **When a PDF appears.** LaTeX writes under another job name
+  (``galien-020.part``, :data:`~galien.print.latexmk.PART_SUFFIX`), from a clean
+  slate but for the ``.aux`` of the last complete build, and the PDF is renamed
+  to its own name only when latexmk succeeded: a build killed at any moment
+  (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
+  take for up to date.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import sphinx
 from sphinx.builders.latex import LaTeXBuilder
 
 from galien import __version__
-from galien.print.latexmk import SOURCES_FILE
+from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
@@ -66,9 +72,14 @@ MAKEFILE = """\
 # An empty PDFJOBS means the default too (a bare -j would start every PDF at once).
 PDFJOBS ?=
 JOBS := $(or $(strip $(PDFJOBS)),$(shell nproc 2>/dev/null || getconf _NPROCESSORS_ONLN || echo 1))
-# Options passed to LaTeX (through latexmkrc) and to latexmk.
+# Options passed to LaTeX (through latexmkrc) and to latexmk; Sphinx's latexmkrc
+# also reads XINDYOPTS (Perl warns of an undefined value without it).
 export LATEXOPTS ?=
+export XINDYOPTS ?=
 LATEXMKOPTS ?=
+# Run on each PDF LaTeX made, before it gets its own name (the print edition's
+# PDF/A step, extensions/galien/print/pdfa.py).
+PDFSTEP ?= {pdfstep}
 
 ALLPDF = {pdfs}
 
@@ -77,17 +88,26 @@ all all-pdf:
 
 pdfs: $(ALLPDF)
 
-# latexmk decides how many LaTeX runs a PDF needs; the PDF is dated even when
-# latexmk found it up to date, so that make does not ask again.
+# A PDF appears only complete. LaTeX writes under another job name
+# (galien-020{part}.pdf, .aux, .log), starting from nothing that an earlier,
+# possibly killed, run left but the .aux of the last complete build; latexmk
+# decides how many LaTeX runs it needs. On success the .aux, the log and the PDF
+# are renamed (atomically) to their own names; a killed or failed run leaves
+# no galien-020.pdf, so the next `make` compiles it again.
 %.pdf: %.tex
-\tlatexmk -pdf -dvi- -ps- $(LATEXMKOPTS) '$<' && touch '$@'
+\t@rm -f '$@' '$*{part}.'*
+\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; fi
+\tlatexmk -pdf -dvi- -ps- -jobname='$*{part}' $(LATEXMKOPTS) '$<'
+\t@$(PDFSTEP) '$*{part}.pdf'
+\t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
+\t  && rm -f '$*{part}.'*
 
 {rules}
 clean:
 \trm -f $(ALLPDF) $(ALLPDF:.pdf=.aux) $(ALLPDF:.pdf=.log) $(ALLPDF:.pdf=.out) \\
 \t  $(ALLPDF:.pdf=.fls) $(ALLPDF:.pdf=.fdb_latexmk) $(ALLPDF:.pdf=.toc) {stamp}
+\trm -f $(ALLPDF:.pdf={part}.*)
 
-# A PDF left half-written by a failed run is deleted, so the next run tries again.
 .DELETE_ON_ERROR:
 .PHONY: all all-pdf pdfs clean
 """
@@ -132,16 +152,29 @@ def shows_image(tex: str, name: str) -> bool:
     return f'{{{path.with_suffix("")}}}{path.suffix}}}' in tex
 
 
-def makefile(pdfs: dict[str, list[str]]) -> str:
-    """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from."""
+def makefile(pdfs: dict[str, list[str]], pdf_step: str = 'true') -> str:
+    """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
+
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added).
+    """
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
     )
-    return MAKEFILE.format(pdfs=' '.join(sorted(pdfs)), rules=rules, stamp=SUPPORT_STAMP)
+    return MAKEFILE.format(
+        pdfs=' '.join(sorted(pdfs)),
+        rules=rules,
+        stamp=SUPPORT_STAMP,
+        part=PART_SUFFIX,
+        pdfstep=pdf_step,
+    )
 
 
 class IncrementalLaTeXBuilder(LaTeXBuilder):
     """Sphinx's LaTeX builder, writing and compiling only the documents that changed."""
+
+    def pdf_step(self) -> str:
+        """The shell command the Makefile runs on each new PDF; none here."""
+        return 'true'
 
     def init(self) -> None:
         super().init()
@@ -228,7 +261,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
                 if shows_image(text, name) and (self.outdir / name).is_file()
             )
             makefile_sources[str(Path(target).with_suffix('.pdf'))] = [target, *shown]
-        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources))
+        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step()))
         stems = {Path(target).stem for target in documents.values()}
         self.write_support_stamp(images, stems)
 

@@ -39,6 +39,9 @@ SANDBOX_FILE = Path(__file__).parent / 'latex' / 'galien-sandbox.lua'
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
 #: "galien-020<TAB>/path/to/issues/020.md" lines, read by latexmk only when a PDF fails.
 SOURCES_FILE = 'galien-sources.tsv'
+#: Job name suffix of a PDF being made: ``galien-020.part.pdf`` until it is complete
+#: (see the Makefile in incremental.py).
+PART_SUFFIX = '.part'
 #: Engines whose latexmk command line the Galien section sets.
 ENGINES = frozenset({'pdflatex', 'xelatex', 'lualatex'})
 
@@ -79,16 +82,19 @@ $ENV{{'openout_any'}} = 'p';
 $failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;
-  my $source = "$root.tex";
+  $root //= '';
+  # The job name of an unfinished PDF (galien-020.part) names the issue galien-020.
+  (my $name = $root) =~ s/\Q{PART_SUFFIX}\E$//;
+  my $source = "$name.tex";
   if (open(my $sources, '<:encoding(UTF-8)', {perl_string(SOURCES_FILE)})) {{
     while (my $line = <$sources>) {{
       chomp $line;
-      my ($name, $path) = split(/\t/, $line, 2);
-      if ($name eq $root) {{ $source = $path; last; }}
+      my ($key, $path) = split(/\t/, $line, 2);
+      if (defined $path && $key eq $name) {{ $source = $path; last; }}
     }}
     close($sources);
   }}
-  my ($error, $where) = ('', "$root.tex");
+  my ($error, $where) = ('', "$name.tex");
   if (open(my $log, '<', "$root.log")) {{
     while (my $line = <$log>) {{
       if ($line =~ /^(?:\S*\/)?(\S+\.tex:\d+): (.*)/) {{ ($where, $error) = ($1, $2); last; }}
@@ -98,7 +104,7 @@ sub galien_failure {{
   }}
   open(my $err, '>&', \*STDERR);
   binmode($err, ':encoding(UTF-8)');
-  print $err "$source: " . {failed} . " $root.pdf : $error ($where ; " . {details}
+  print $err "$source: " . {failed} . " $name.pdf : $error ($where ; " . {details}
     . " $root.log)\n";
   close($err);
   # Forget this run, so the next `make latexpdf` compiles again and names the file again.

@@ -16,6 +16,8 @@ nothing in a ``.tex`` may depend on the day of the build. When LaTeX fails,
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +33,7 @@ from galien.print.review import file_stem, issues_to_print
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders.latex.theming import Theme
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
@@ -99,6 +102,13 @@ def latex_documents(
     ]
 
 
+def pdf_metadata(config: Config, issue: Issue) -> str:
+    """``\\galienpdfmeta{date}{publisher}{ISSN}``: what the PDF/A metadata add (pdfa.py)."""
+    publisher = config.galien_publisher or config.author
+    values = (issue.date, publisher, config.galien_issn)
+    return r'\galienpdfmeta' + ''.join(f'{{{escape(v, config.latex_engine)}}}' for v in values)
+
+
 def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
     """Delete the .tex and .pdf of issues no longer in the tree, so no PDF outlives its file."""
     for path in outdir.glob('galien-[0-9]*.*'):
@@ -125,9 +135,29 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
             )
         remove_stale_outputs(Path(self.outdir), {file_stem(self.config, i.numero) for i in issues})
         self.titles: list[tuple[str, str]] = []
-        for entry in latex_documents(self.env, issues):
+        #: Each document's title -> its \galienpdfmeta call (see update_doc_context).
+        self.pdf_metadata: dict[str, str] = {}
+        for issue, entry in zip(issues, latex_documents(self.env, issues), strict=True):
             self.document_data.append(entry)
             self.titles.append((entry[0], entry[2]))
+            self.pdf_metadata[entry[2]] = pdf_metadata(self.config, issue)
+
+    def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
+        """The document's PDF metadata, before the PDF information (``maketitle``).
+
+        Sphinx gives this hook the document's title only; each issue's is unique.
+        """
+        super().update_doc_context(title, author, theme)
+        maketitle = self.config.latex_elements.get('maketitle', LATEX_ELEMENTS['maketitle'])
+        self.context['maketitle'] = self.pdf_metadata.get(title, '') + maketitle
+
+    def pdf_step(self) -> str:
+        """``python -m galien.print.pdfa``, with the Python and the extension running now."""
+        extensions = Path(__file__).resolve().parents[2]
+        return (
+            f'PYTHONPATH={shlex.quote(str(extensions))} '
+            f'{shlex.quote(sys.executable)} -m galien.print.pdfa'
+        )
 
     def copy_support_files(self) -> None:
         super().copy_support_files()

@@ -1,0 +1,231 @@
+"""PDF/A-2b: each issue's PDF, as LuaLaTeX made it, rewritten as an archival file.
+
+Measured with TeX Live 2022 (see the README): ``\\DocumentMetadata{pdfstandard=A-2b}``
+writes XMP extension schemas (``pdfx``, ``prism``, ``pdfaExtension``...) that
+pikepdf's validator refuses, and grows each PDF by an ICC profile and 20 % of
+LuaLaTeX time; ``pdfx`` cannot be loaded after Sphinx's hyperref. So the print
+edition's Makefile runs :func:`make_pdfa` (``python -m galien.print.pdfa FILE``) on
+each PDF LuaLaTeX has just written, before it gets its own name:
+``pikepdf.pdfa.save`` adds the sRGB output intent and the XMP metadata, writes,
+and validates what it wrote (about 0.1 s a PDF).
+
+The metadata come from the PDF itself: the class puts the title, author,
+subject and language where hyperref always does, and the issue's date, its
+publisher and the ISSN in three information entries of its own
+(:data:`INFO_KEYS`), moved here into the XMP packet. Three constructs that
+PDF/A-2b allows but that pikepdf's allow-list does not know are changed
+without changing a page: the ``/OpenAction`` that opens page 1 at full page (a
+viewer opens there anyway), bookmark titles stored as indirect objects (made
+direct), and the empty ``/Pattern`` resources and unused pattern colour space
+that PGF (tcolorbox) puts on every page; and the ``/CIDSet`` of the fallback
+fonts' subsets, optional in PDF/A-2 and not checked by pikepdf.
+
+Reproducible: the XMP dates are those of the PDF's information (LuaTeX takes
+them from ``SOURCE_DATE_EPOCH`` when it is set) and the file identifier is a
+digest of the content (``deterministic_id``, LuaTeX's own identifier dropped).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
+
+if TYPE_CHECKING:
+    import pikepdf
+
+#: Information entries the letter's class writes for this step (galienletter.cls).
+INFO_KEYS = {'date': '/GalienDate', 'publisher': '/GalienPublisher', 'issn': '/GalienISSN'}
+FLAVOUR = '2b'
+PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|([+-])(\d{2})'?(\d{2})'?)?")
+
+
+class NotArchivalError(Exception):
+    """The PDF could not be made PDF/A: the validator's first findings."""
+
+
+def xmp_date(value: str) -> str | None:
+    """A PDF date (``D:20180201000000Z``) in XMP's ISO 8601 form, or None."""
+    match = PDF_DATE.match(value)
+    if not match:
+        return None
+    zone = UTC
+    if match[8]:
+        offset = timedelta(hours=int(match[9]), minutes=int(match[10]))
+        zone = timezone(offset if match[8] == '+' else -offset)
+    year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
+    moment = datetime(year, month, day, hour, minute, second, tzinfo=zone)
+    return moment.isoformat()
+
+
+def direct_outline_titles(pdf: pikepdf.Pdf) -> None:
+    """Bookmark titles as direct strings (the bookmark package writes them as objects)."""
+    import pikepdf
+
+    outlines = pdf.Root.get('/Outlines')
+    pending = [outlines.get('/First')] if outlines is not None else []
+    seen: set[tuple[int, int]] = set()
+    while pending:
+        item = pending.pop()
+        if item is None or item.objgen in seen:
+            continue
+        seen.add(item.objgen)
+        title = item.get('/Title')
+        if title is not None and title.is_indirect:
+            item.Title = pikepdf.String(bytes(title))
+        pending += [item.get('/First'), item.get('/Next')]
+
+
+def page_contents(pdf: pikepdf.Pdf) -> bytes:
+    """Every page's content streams and every form XObject's, joined."""
+    import pikepdf
+
+    parts = []
+    for page in pdf.pages:
+        contents = page.obj.get('/Contents')
+        streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+        parts += [s.read_bytes() for s in streams if isinstance(s, pikepdf.Stream)]
+    parts += [
+        obj.read_bytes()
+        for obj in pdf.objects
+        if isinstance(obj, pikepdf.Stream) and obj.get('/Subtype') == '/Form'
+    ]
+    return b'\n'.join(parts)
+
+
+def drop_unused_patterns(pdf: pikepdf.Pdf) -> None:
+    """Remove empty ``/Pattern`` resources and pattern colour spaces no content uses."""
+    import pikepdf
+
+    drawn = page_contents(pdf)
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        res = obj.get('/Resources')
+        if not isinstance(res, pikepdf.Dictionary):
+            continue
+        patterns = res.get('/Pattern')
+        if isinstance(patterns, pikepdf.Dictionary) and not patterns.keys():
+            del res['/Pattern']
+        spaces = res.get('/ColorSpace')
+        if not isinstance(spaces, pikepdf.Dictionary):
+            continue
+        for name in list(spaces.keys()):
+            space = spaces[name]
+            pattern = isinstance(space, pikepdf.Array) and len(space) > 0 and space[0] == '/Pattern'
+            if pattern and name.encode() not in drawn:
+                del spaces[name]
+        if not spaces.keys():
+            del res['/ColorSpace']
+
+
+def drop_cidsets(pdf: pikepdf.Pdf) -> None:
+    """Remove the ``/CIDSet`` of subset CID fonts: optional in PDF/A-2, not checked by pikepdf."""
+    import pikepdf
+
+    for obj in pdf.objects:
+        if (
+            isinstance(obj, pikepdf.Dictionary)
+            and obj.get('/Type') == '/FontDescriptor'
+            and '/CIDSet' in obj
+        ):
+            del obj['/CIDSet']
+
+
+def write_xmp(pdf: pikepdf.Pdf) -> None:
+    """The XMP packet: the information dictionary, the issue's date, publisher and ISSN."""
+    info = pdf.docinfo
+    extra = {name: str(info[key]) for name, key in INFO_KEYS.items() if key in info}
+    for key in INFO_KEYS.values():
+        if key in info:
+            del info[key]
+    with (
+        warnings.catch_warnings(),  # /Trapped and pdfTeX's banner have no XMP property
+        pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta,
+    ):
+        warnings.simplefilter('ignore', UserWarning)
+        meta.load_from_docinfo(info)
+        language = str(pdf.Root.get('/Lang', ''))
+        if language:
+            meta['dc:language'] = [language]
+        if extra.get('publisher'):
+            meta['dc:publisher'] = [extra['publisher']]
+        if extra.get('date'):
+            meta['dc:date'] = [extra['date']]
+        if extra.get('issn'):
+            meta['dc:identifier'] = f'urn:issn:{extra["issn"]}'
+
+
+def date_metadata(pdf: pikepdf.Pdf) -> None:
+    """``xmp:MetadataDate`` (pikepdf's clock) set to the PDF's own date, for reproducibility."""
+    modified = xmp_date(str(pdf.docinfo.get('/ModDate', '')))
+    if modified:
+        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+            meta['xmp:MetadataDate'] = modified
+
+
+def make_pdfa(path: Path) -> None:
+    """Rewrite ``path`` as a validated PDF/A-2b file; :class:`NotArchivalError` if it cannot be."""
+    import pikepdf
+    from pikepdf import pdfa
+
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        if '/OpenAction' in pdf.Root:
+            del pdf.Root['/OpenAction']
+        direct_outline_titles(pdf)
+        drop_unused_patterns(pdf)
+        drop_cidsets(pdf)
+        write_xmp(pdf)
+        pdfa.prepare(pdf, FLAVOUR)
+        date_metadata(pdf)
+        # qpdf keeps the first half of an existing /ID (LuaTeX's, which depends on
+        # the build folder): without one, both halves are a digest of the content.
+        if '/ID' in pdf.trailer:
+            del pdf.trailer['/ID']
+        try:
+            pdfa.save(pdf, None, FLAVOUR, repair=False, deterministic_id=True)
+        except pdfa.PdfaError as error:
+            findings = '; '.join(str(f) for f in error.report.findings[:3])
+            raise NotArchivalError(findings) from None
+
+
+def issue_source(pdf: Path) -> str:
+    """The issue file a PDF of the print edition is made from, as the build listed it."""
+    name = pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
+    try:
+        listing = (pdf.parent / SOURCES_FILE).read_text(encoding='utf-8')
+    except OSError:
+        listing = ''
+    for line in listing.splitlines():
+        key, _, source = line.partition('\t')
+        if key == name and source:
+            return source
+    return f'{name}.tex'
+
+
+def main(arguments: list[str]) -> int:
+    """``python -m galien.print.pdfa PDF``: one French line naming the issue file on failure."""
+    if len(arguments) != 1:
+        print('usage : python -m galien.print.pdfa FICHIER.pdf', file=sys.stderr)
+        return 2
+    pdf = Path(arguments[0])
+    name = pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
+    try:
+        make_pdfa(pdf)
+    except (NotArchivalError, OSError, ValueError) as error:
+        print(
+            f'{issue_source(pdf)}: ERROR: {name}.pdf ne peut pas être rendu conforme '
+            f'PDF/A-2b : {error}',
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
