@@ -142,3 +142,11 @@ def test_the_website_shows_accepted_math_to_mathjax_and_refused_math_as_code(bui
     assert '\\input{/etc/passwd}' in codes
     assert any('\\immediate\\openout5' in c for c in codes)
     assert len(codes) == len(REFUSED)
+
+
+def test_a_pdf_with_formulas_is_pdfa_2b(built):
+    """Formulas bring Computer Modern Type 1 fonts, whose glyph lists the PDF/A step fixes."""
+    from pikepdf import pdfa
+
+    report = pdfa.validate_written(built[1] / 'latexpdf/latex/galien-030.pdf', '2b')
+    assert report.passed, report

@@ -17,8 +17,10 @@ PDF/A-2b allows but that pikepdf's allow-list does not know are changed
 without changing a page: the ``/OpenAction`` that opens page 1 at full page (a
 viewer opens there anyway), bookmark titles stored as indirect objects (made
 direct), and the empty ``/Pattern`` resources and unused pattern colour space
-that PGF (tcolorbox) puts on every page; and the ``/CIDSet`` of the fallback
-fonts' subsets, optional in PDF/A-2 and not checked by pikepdf.
+that PGF (tcolorbox) puts on every page; and the glyph lists of font subsets
+(``/CIDSet`` of the fallback fonts, ``/CharSet`` of the Type 1 fonts formulas
+use), optional in PDF/A-2, which pikepdf checks against the subset more
+strictly than the fonts LuaTeX writes them.
 
 Reproducible: the XMP dates are those of the PDF's information (LuaTeX takes
 them from ``SOURCE_DATE_EPOCH`` when it is set) and the file identifier is a
@@ -124,17 +126,23 @@ def drop_unused_patterns(pdf: pikepdf.Pdf) -> None:
             del res['/ColorSpace']
 
 
-def drop_cidsets(pdf: pikepdf.Pdf) -> None:
-    """Remove the ``/CIDSet`` of subset CID fonts: optional in PDF/A-2, not checked by pikepdf."""
+#: Glyph lists of a subset font that PDF/A-2 allows to leave out (ISO 19005-2, 6.2.11.4.2).
+GLYPH_LISTS = ('/CIDSet', '/CharSet')
+
+
+def drop_glyph_lists(pdf: pikepdf.Pdf) -> None:
+    """Remove the ``/CIDSet`` and ``/CharSet`` of subset fonts: optional in PDF/A-2.
+
+    LuaTeX's ``/CharSet`` for the Computer Modern Type 1 fonts of a formula lists
+    glyphs the subset does not hold (or misses some), which the validator rejects.
+    """
     import pikepdf
 
     for obj in pdf.objects:
-        if (
-            isinstance(obj, pikepdf.Dictionary)
-            and obj.get('/Type') == '/FontDescriptor'
-            and '/CIDSet' in obj
-        ):
-            del obj['/CIDSet']
+        if isinstance(obj, pikepdf.Dictionary) and obj.get('/Type') == '/FontDescriptor':
+            for key in GLYPH_LISTS:
+                if key in obj:
+                    del obj[key]
 
 
 def write_xmp(pdf: pikepdf.Pdf) -> None:
@@ -179,7 +187,7 @@ def make_pdfa(path: Path) -> None:
             del pdf.Root['/OpenAction']
         direct_outline_titles(pdf)
         drop_unused_patterns(pdf)
-        drop_cidsets(pdf)
+        drop_glyph_lists(pdf)
         write_xmp(pdf)
         pdfa.prepare(pdf, FLAVOUR)
         date_metadata(pdf)
