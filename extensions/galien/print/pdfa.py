@@ -18,7 +18,8 @@ without changing a page: the ``/OpenAction`` that opens page 1 at full page (a
 viewer opens there anyway), bookmark titles stored as indirect objects (made
 direct), and the empty ``/Pattern`` resources and unused pattern colour space
 that PGF (tcolorbox) puts on every page; and the ``/CIDSet`` of the fallback
-fonts' subsets, optional in PDF/A-2 and not checked by pikepdf.
+fonts' subsets, optional in PDF/A-2 and not checked by pikepdf; and the
+``/PTEX.*`` keys LuaTeX adds to an included PDF figure (a converted SVG).
 
 Reproducible: the XMP dates are those of the PDF's information (LuaTeX takes
 them from ``SOURCE_DATE_EPOCH`` when it is set) and the file identifier is a
@@ -137,6 +138,16 @@ def drop_cidsets(pdf: pikepdf.Pdf) -> None:
             del obj['/CIDSet']
 
 
+def drop_ptex_keys(pdf: pikepdf.Pdf) -> None:
+    """Remove LuaTeX's private ``/PTEX.*`` keys from included figures (form XObjects)."""
+    import pikepdf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get('/Subtype') == '/Form':
+            for key in [k for k in obj.keys() if k.startswith('/PTEX.')]:
+                del obj[key]
+
+
 def write_xmp(pdf: pikepdf.Pdf) -> None:
     """The XMP packet: the information dictionary, the issue's date, publisher and ISSN."""
     info = pdf.docinfo
@@ -180,6 +191,7 @@ def make_pdfa(path: Path) -> None:
         direct_outline_titles(pdf)
         drop_unused_patterns(pdf)
         drop_cidsets(pdf)
+        drop_ptex_keys(pdf)
         write_xmp(pdf)
         pdfa.prepare(pdf, FLAVOUR)
         date_metadata(pdf)
