@@ -144,7 +144,8 @@ def drop_ptex_keys(pdf: pikepdf.Pdf) -> None:
 
     for obj in pdf.objects:
         if isinstance(obj, pikepdf.Stream) and obj.get('/Subtype') == '/Form':
-            for key in [k for k in obj.keys() if k.startswith('/PTEX.')]:
+            private = [key for key in obj.keys() if key.startswith('/PTEX.')]  # noqa: SIM118
+            for key in private:
                 del obj[key]
 
 
