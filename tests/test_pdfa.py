@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from pikepdf import pdfa
 from test_print_edition import latexpdf, pdffonts
 
+from archive import write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
 from helpers import assert_epub_clean, require_tool, run_sphinx
 
@@ -216,3 +217,25 @@ def test_a_wrong_issn_is_said_and_left_out(tmp_path):
     ) in result.stderr
     assert '[galien.config]' in result.stderr
     assert 'citation_issn' not in (tmp_path / 'html/issues/020.html').read_text(encoding='utf-8')
+
+
+SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100">
+<rect x="10" y="10" width="180" height="80" fill="#1b4d89"/>
+<text x="20" y="60" font-family="DejaVu Sans" font-size="16" fill="#ffffff">Courbe</text>
+</svg>
+"""
+
+
+def test_an_issue_with_an_svg_figure_is_pdfa_2b(tmp_path):
+    """A converted SVG is an included PDF, which LuaTeX marks with keys of its own."""
+    srcdir = write_archive(tmp_path / 'src', 1)
+    (srcdir / 'issues/courbe.svg').write_text(SVG, encoding='utf-8')
+    issue = srcdir / 'issues/001.md'
+    issue.write_text(
+        issue.read_text(encoding='utf-8') + '\n```{figure} courbe.svg\n\nSurvie globale.\n```\n',
+        encoding='utf-8',
+    )
+    pdf = build(srcdir, tmp_path / 'build')['galien-001.pdf']
+    report = pdfa.validate_written(pdf, '2b')
+    assert report.passed, [str(f) for f in report.findings]
+    assert 'Courbe' in text(pdf)

@@ -12,7 +12,7 @@ and validates what it wrote (about 0.1 s a PDF).
 The metadata come from the PDF itself: the class puts the title, author,
 subject and language where hyperref always does, and the issue's date, its
 publisher and the ISSN in three information entries of its own
-(:data:`INFO_KEYS`), moved here into the XMP packet. Three constructs that
+(:data:`INFO_KEYS`), moved here into the XMP packet. Constructs that
 PDF/A-2b allows but that pikepdf's allow-list does not know are changed
 without changing a page: the ``/OpenAction`` that opens page 1 at full page (a
 viewer opens there anyway), bookmark titles stored as indirect objects (made
@@ -20,7 +20,8 @@ direct), and the empty ``/Pattern`` resources and unused pattern colour space
 that PGF (tcolorbox) puts on every page; and the glyph lists of font subsets
 (``/CIDSet`` of the fallback fonts, ``/CharSet`` of the Type 1 fonts formulas
 use), optional in PDF/A-2, which pikepdf checks against the subset more
-strictly than the fonts LuaTeX writes them.
+strictly than the fonts LuaTeX writes them; and the
+``/PTEX.*`` keys LuaTeX adds to an included PDF figure (a converted SVG).
 
 Reproducible: the XMP dates are those of the PDF's information (LuaTeX takes
 them from ``SOURCE_DATE_EPOCH`` when it is set) and the file identifier is a
@@ -145,6 +146,17 @@ def drop_glyph_lists(pdf: pikepdf.Pdf) -> None:
                     del obj[key]
 
 
+def drop_ptex_keys(pdf: pikepdf.Pdf) -> None:
+    """Remove LuaTeX's private ``/PTEX.*`` keys from included figures (form XObjects)."""
+    import pikepdf
+
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get('/Subtype') == '/Form':
+            private = [key for key in obj.keys() if key.startswith('/PTEX.')]  # noqa: SIM118
+            for key in private:
+                del obj[key]
+
+
 def write_xmp(pdf: pikepdf.Pdf) -> None:
     """The XMP packet: the information dictionary, the issue's date, publisher and ISSN."""
     info = pdf.docinfo
@@ -188,6 +200,7 @@ def make_pdfa(path: Path) -> None:
         direct_outline_titles(pdf)
         drop_unused_patterns(pdf)
         drop_glyph_lists(pdf)
+        drop_ptex_keys(pdf)
         write_xmp(pdf)
         pdfa.prepare(pdf, FLAVOUR)
         date_metadata(pdf)
