@@ -75,20 +75,21 @@ def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[s
     return result
 
 
-def run_sphinx(
+def run_module(
+    module: str,
     *arguments: str,
     cwd: Path | None = None,
     timeout: float | None = None,
     preexec_fn: Callable[[], object] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """``python -m sphinx *arguments`` with only the test roots' and the extension's paths.
+    """``python -m module *arguments`` with only the test roots' and the extension's paths.
 
     A bare environment (no user site, no other PATH entries, UTF-8) so that a build
     behaves as on a fresh machine; the result is returned for the caller to judge.
-    ``preexec_fn`` runs in the child before Sphinx starts (e.g. to limit its memory).
+    ``preexec_fn`` runs in the child before it starts (e.g. to limit its memory).
     """
     return subprocess.run(
-        [sys.executable, '-m', 'sphinx', *arguments],
+        [sys.executable, '-m', module, *arguments],
         capture_output=True,
         text=True,
         check=False,
@@ -101,6 +102,16 @@ def run_sphinx(
         timeout=timeout,
         preexec_fn=preexec_fn,
     )
+
+
+def run_sphinx(
+    *arguments: str,
+    cwd: Path | None = None,
+    timeout: float | None = None,
+    preexec_fn: Callable[[], object] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``python -m sphinx *arguments``, as :func:`run_module` runs it."""
+    return run_module('sphinx', *arguments, cwd=cwd, timeout=timeout, preexec_fn=preexec_fn)
 
 
 def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:

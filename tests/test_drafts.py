@@ -22,7 +22,7 @@ from sphinx.testing.util import SphinxTestApp
 from conftest import PROJECT_DIR, TESTS_DIR
 from galien.cli import main
 from galien.cli.scaffold import create_issue
-from helpers import page, pdftotext, require_tool, run_sphinx, warnings
+from helpers import page, pdftotext, require_tool, run_module, run_sphinx, warnings
 
 sys.path.insert(0, str(TESTS_DIR / 'tools'))
 from compare_builds import outputs
@@ -234,19 +234,7 @@ def test_publishing_and_withdrawing_a_draft_incrementally_equals_a_clean_build(t
 
 
 def galien_command(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, '-m', 'galien', *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=cwd,
-        env={
-            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
-            'LANG': 'C.UTF-8',
-        },
-        timeout=600,
-    )
+    return run_module('galien', *arguments, cwd=cwd, timeout=600)
 
 
 def pdf_words(pdf: Path) -> list[list[tuple[str, float, float]]]:

@@ -8,12 +8,11 @@ latexmk and the ``latexmkrc`` the print edition writes (no shell escape,
 
 from __future__ import annotations
 
-import re
 import subprocess
-import zlib
 from typing import TYPE_CHECKING
 
 import pytest
+from test_print_edition import pdf_objects
 
 from archive import write_archive
 from helpers import require_tool, run_sphinx
@@ -38,18 +37,6 @@ ATTACKS = {
     'embed-file': r'\immediate\pdfextension obj file {/etc/passwd}',
     'lua-embed-file': r'\directlua{pdf.immediateobj("file", "../../secret.txt")}',
 }
-
-
-def inflated(pdf: Path) -> bytes:
-    """The PDF's bytes with its compressed streams inflated."""
-    data = pdf.read_bytes()
-    parts = [data]
-    for match in re.finditer(rb'stream\r?\n(.*?)endstream', data, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(match[1]))
-        except zlib.error:
-            continue
-    return b'\n'.join(parts)
 
 
 @pytest.fixture(scope='module')
@@ -93,7 +80,7 @@ def test_tex_reads_and_writes_nothing_outside_the_build_folder(latex_dir, name):
     assert (tmp / 'src/conf.py').read_bytes() == conf
     pdf = latex_dir / f'attack-{name}.pdf'
     if pdf.exists():  # A refused read may stop the run: then there is no PDF at all.
-        data = inflated(pdf)
+        data = pdf_objects(pdf)
         assert b'root:x:0:0' not in data
         assert SECRET.encode() not in data
         text = subprocess.run(
