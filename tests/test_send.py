@@ -70,28 +70,28 @@ def write_list(path: Path, text: str, encoding: str = 'cp1252') -> Path:
     return path
 
 
+def send_arguments(project: Path, numero: int = 20) -> list[str]:
+    """``send`` for issue ``numero`` of ``project``, its build, journal and lists beside it."""
+    work = project.parent
+    return [
+        'send',
+        '--numero',
+        str(numero),
+        '--project',
+        str(project),
+        '--build-dir',
+        str(work / '_build'),
+        '--journal',
+        str(work / 'journal' / 'envois.sqlite3'),
+        '--desinscrits',
+        str(work / 'desinscrits.txt'),
+    ]
+
+
 def send(project: Path, *arguments: str, numero: int = 20) -> int:
     """``make send`` in this process, fast: no pacing, short waits before a retry."""
-    work = project.parent
     return main(
-        [
-            'send',
-            '--numero',
-            str(numero),
-            '--project',
-            str(project),
-            '--build-dir',
-            str(work / '_build'),
-            '--journal',
-            str(work / 'journal' / 'envois.sqlite3'),
-            '--desinscrits',
-            str(work / 'desinscrits.txt'),
-            '--debit',
-            '60000',
-            '--attente',
-            '0.01',
-            *arguments,
-        ]
+        [*send_arguments(project, numero), '--debit', '60000', '--attente', '0.01', *arguments]
     )
 
 

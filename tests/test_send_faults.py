@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING
 
 import pytest
-from test_send import send, write_list
+from test_send import send, send_arguments, write_list
 
 from conftest import PROJECT_DIR, TESTS_DIR
 from smtp_server import Server, running_server
@@ -129,17 +129,7 @@ def test_kill_9_in_the_middle_then_again_then_nothing(
         sys.executable,
         '-m',
         'galien',
-        'send',
-        '--numero',
-        '20',
-        '--project',
-        str(project),
-        '--build-dir',
-        str(work / '_build'),
-        '--journal',
-        str(work / 'journal' / 'envois.sqlite3'),
-        '--desinscrits',
-        str(work / 'desinscrits.txt'),
+        *send_arguments(project),
         '--abonnes',
         str(subscribers),
         '--debit',
