@@ -50,7 +50,7 @@ myst_heading_anchors = 3
 myst_footnote_sort = False
 myst_footnote_transition = False
 bibtex_bibfiles = ['references.bib']
-# References in Vancouver style, in French (galien/content/vancouver.py);
+# References in Vancouver style, in French (galien/content/vancouver/);
 # {footcite:t} reads « Ravì et al., 2017 ». Stock pybtex: 'unsrt' and 'foot'.
 bibtex_default_style = 'vancouver'
 bibtex_foot_reference_style = 'vancouver'

@@ -1,7 +1,7 @@
 """References in Vancouver style, in French, the same in every edition.
 
 The expected references are written out by hand from the rules of the NLM's
-*Citing Medicine* and the ICMJE samples (see ``galien/content/vancouver.py``),
+*Citing Medicine* and the ICMJE samples (see ``galien/content/vancouver/``),
 never produced by the style under test.
 """
 
