@@ -1,10 +1,12 @@
 """The ``email`` builder: per issue, an HTML letter, its text alternative and a draft.
 
-A plain :class:`~sphinx.builders.Builder` rather than the website's builder: an
-e-mail needs no theme, search index or static files, only one self-contained
-document per issue. Its format is ``html`` so that every node keeps the HTML
-visitors registered by extensions; only the letter's blocks are re-framed as
-tables, which Outlook and Gmail both lay out.
+Sphinx's HTML builder, for what a page of HTML needs (the translator's
+settings, highlighter, section and figure numbers, image look-up), with what
+differs overridden: an e-mail needs no theme, search index, static files,
+``_sources``, ``objects.inv`` or ``.buildinfo``, only one self-contained
+document per issue, its links absolute on the website. Every node keeps the
+HTML visitors registered by extensions; only the letter's blocks are re-framed
+as tables, which Outlook and Gmail both lay out.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import quote
 
 from docutils import frontend
 from docutils.writers import html5_polyglot
-from sphinx.builders import Builder
+from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 from sphinx.util import logging
@@ -25,7 +27,8 @@ from galien.content.typography import typeset
 from galien.core.registry import galien_domain, issue_docname_number, issue_title
 from galien.core.report import warn
 from galien.core.urls import folder_url, issue_file_stem, pdf_url
-from galien.mail.html import EmailHTMLTranslator, Letter, render_letter
+from galien.mail.html import EmailHTMLTranslator
+from galien.mail.letter import Letter, render_letter
 from galien.mail.message import build_message
 from galien.mail.text import render_text
 
@@ -39,8 +42,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Widest image the 600 px letter shows, inside its 24 px margins.
-MAX_IMAGE_WIDTH = 552
 #: Gmail cuts messages beyond about 102 KB ("[Message clipped]"): warn above 100 KB.
 MAX_MESSAGE_BYTES = 100 * 1024
 #: The files written for each issue.
@@ -63,30 +64,41 @@ def preheader(chiffre: Chiffre | None, config: Config) -> str:
     )
 
 
-class EmailBuilder(Builder):
+class EmailBuilder(StandaloneHTMLBuilder):
     """Write ``galien-NNN.html``, ``.txt`` and ``.eml`` for every issue."""
 
     name = 'email'
-    format = 'html'
     epilog = __('Les e-mails sont dans %(outdir)s.')
     default_translator_class = EmailHTMLTranslator
-    # Mail clients show no SVG (Gmail, Outlook): bitmaps only.
+    # Mail clients show no SVG (Gmail, Outlook) and no data: images: bitmap files only.
     supported_image_types = ['image/png', 'image/jpeg', 'image/gif']
-    supported_remote_images = True
-    # Attributes the HTML translator reads from its builder.
+    supported_data_uri_images = False
+    # No permalinks, downloads, source copies or links to full-size images: a
+    # message is read, not browsed.
     add_permalinks = False
     download_support = False
-    # Formulas stay as TeX text: no script runs in a mail client.
-    math_renderer_name = 'mathjax'
-    max_image_width = MAX_IMAGE_WIDTH
+    copysource = False
+    html_scaled_image_link = False
+    search = False
+    use_index = False
+    # One document after another, as the other builders of the letter's editions.
+    allow_parallel = False
+
+    @property
+    def math_renderer_name(self) -> str:
+        # Formulas stay as TeX text: no script runs in a mail client.
+        return 'mathjax'
 
     def init(self) -> None:
-        self.secnumbers: dict[str, tuple[int, ...]] = {}
+        """The HTML builder's state for the translator, without its theme and assets."""
+        self.secnumbers = {}
         self.fignumbers: dict[str, dict[str, tuple[int, ...]]] = {}
         self.current_docname = ''
         self.dlpath = ''
         self.highlighter = PygmentsBridge('html', self.config.pygments_style or 'sphinx')
-        self.link_suffix = self.config.html_link_suffix or self.config.html_file_suffix or '.html'
+        self.dark_highlighter = None
+        self.out_suffix = self.config.html_file_suffix or '.html'
+        self.link_suffix = self.config.html_link_suffix or self.out_suffix
         self.baseurl = folder_url(self.config.html_baseurl or '')
         if not self.baseurl:
             warn(
@@ -97,6 +109,7 @@ class EmailBuilder(Builder):
                 ),
                 subtype='email',
             )
+        self.imagedir = '_images'
         self.imgpath = f'{self.baseurl}_images'
 
     # -- which issues to write --------------------------------------------------
@@ -113,6 +126,8 @@ class EmailBuilder(Builder):
                 continue
             target = self.outdir / f'{issue_file_stem(issue.numero)}.html'
             source = self.env.doc2path(docname)
+            if not source.is_file():
+                continue  # deleted since the last build: the reading phase removes it
             if not target.exists() or target.stat().st_mtime < source.stat().st_mtime:
                 yield docname
 
@@ -192,5 +207,14 @@ class EmailBuilder(Builder):
                 subtype='email',
             )
 
+    def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:
+        pass  # no search index; images are chosen in write_doc
+
+    def copy_assets(self) -> None:
+        pass  # no static files, downloads or extra files: the letter links to the site
+
     def finish(self) -> None:
-        pass
+        pass  # no indices, extra pages, images, search index, inventory or build info
+
+    def cleanup(self) -> None:
+        pass  # no theme was loaded

@@ -1,73 +1,39 @@
-"""The HTML part of the e-mail: the issue's body in mail-safe markup, then the page.
+"""The HTML part of the e-mail: the issue's body in mail-safe markup.
 
 Mail clients ignore ``<style>`` (Gmail in part, Outlook's Word engine for
 most selectors), links to stylesheets and scripts. So the translator keeps to
 tables, paragraphs and lists, drops raw HTML and in-page links, and
-:func:`render_letter` inlines the whole stylesheet into ``style`` attributes.
+:func:`galien.mail.letter.render_letter` inlines the whole stylesheet into
+``style`` attributes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Protocol, cast
 from urllib.parse import quote, urljoin
 
-import css_inline
 from docutils import nodes
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sphinx.locale import __, admonitionlabels
 from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
 from galien.content.blocks import galien_block
-from galien.core.i18n import _
 from galien.core.report import warn
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).parent
-STYLESHEET = TEMPLATE_DIR / 'letter.css'
-
+#: Widest image the 600 px letter shows, inside its 24 px margins.
+MAX_IMAGE_WIDTH = 552
 
 # Admonitions framed in red rather than the letter's blue.
 ALERTS = frozenset({'warning', 'caution', 'attention', 'danger', 'error'})
 
 
-@dataclass(frozen=True)
-class Letter:
-    """What the page around the issue's body needs."""
-
-    title: str
-    language: str
-    body: str
-    online_url: str
-    pdf_url: str
-    preheader: str = ''
-    publisher: str = ''
-
-
-class LetterBuilder(Protocol):
-    """What the translator asks of the e-mail builder (``builder.py``), beyond a Builder's."""
-
-    current_docname: str
-    imgpath: str
-    max_image_width: int
-
-    def get_target_uri(self, docname: str, typ: str | None = None) -> str: ...
-
-
 class EmailHTMLTranslator(HTML5Translator):
     """HTML5 for mail clients: table frames, absolute links, no raw HTML."""
 
-    @property
-    def letter_builder(self) -> LetterBuilder:
-        """The e-mail builder this translator writes for (Sphinx types it as the website's)."""
-        return cast('LetterBuilder', self.builder)
-
     def _absolute(self, uri: str) -> str:
-        page = self.letter_builder.get_target_uri(self.letter_builder.current_docname)
+        page = self.builder.get_target_uri(self.builder.current_docname)
         return urljoin(page, uri)
 
     def dispatch_visit(self, node: nodes.Node) -> None:
@@ -248,7 +214,7 @@ class EmailHTMLTranslator(HTML5Translator):
         """``<img>`` by absolute URL, with the pixel size and alt text clients need."""
         uri = node['uri']
         if uri in self.builder.images:
-            src = f'{self.letter_builder.imgpath}/{quote(self.builder.images[uri])}'
+            src = f'{self.builder.imgpath}/{quote(self.builder.images[uri])}'
             size = get_image_size(self.builder.srcdir / uri)
         else:
             src, size = self._absolute(uri), None
@@ -258,7 +224,7 @@ class EmailHTMLTranslator(HTML5Translator):
         if (width is None or height is None) and size is not None:
             width, height = size
         if width is not None and height is not None:
-            limit = self.letter_builder.max_image_width
+            limit = MAX_IMAGE_WIDTH
             if width > limit:
                 width, height = limit, round(height * limit / width)
             attributes.update(width=str(width), height=str(height))
@@ -276,29 +242,3 @@ def _pixels(value: object) -> int | None:
     """``'120'`` or ``'120px'`` as an integer; other units are not pixels."""
     text = str(value or '').removesuffix('px')
     return int(text) if text.isdigit() else None
-
-
-def _template_environment() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=select_autoescape(default=True),
-        keep_trailing_newline=True,
-    )
-
-
-def render_letter(letter: Letter) -> str:
-    """The whole message: page template around the body, every rule inlined."""
-    template = _template_environment().get_template('letter.html')
-    page = template.render(
-        letter=letter,
-        read_online=str(_('Read online')),
-        download_pdf=str(_('Download the PDF')),
-    )
-    inliner = css_inline.CSSInliner(
-        extra_css=STYLESHEET.read_text(encoding='utf-8'),
-        load_remote_stylesheets=False,
-        keep_style_tags=False,
-        keep_link_tags=False,
-    )
-    # Ends with a newline, as the message's HTML part will.
-    return inliner.inline(page).rstrip('\n') + '\n'

@@ -19,7 +19,7 @@ from galien.core.i18n import _
 if TYPE_CHECKING:
     from sphinx.builders import Builder
 
-    from galien.mail.html import Letter
+    from galien.mail.letter import Letter
 
 WEB_SCHEMES = ('http://', 'https://', 'mailto:')
 
