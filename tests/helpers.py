@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image
+from PIL import Image, ImageChops
 from sphinx.testing.util import SphinxTestApp
 
 if TYPE_CHECKING:
@@ -229,6 +229,35 @@ def built(builder: str, source: Path) -> Iterator[SphinxTestApp]:
         app.cleanup()
 
 
+def drawn_picture(png: Path, size: tuple[int, int] | None = None) -> Image.Image:
+    """The picture at ``png`` decoded whole, checked to show a drawn page; in RGB.
+
+    ``size``: its width and height in pixels, if they are known. A blank page has
+    one colour, an error page a line of text on it; a page of the letter has text,
+    frames and pictures: many colours, none covering nearly all of it, and
+    something drawn in most of its height.
+    """
+    with Image.open(png) as image:
+        assert image.format == 'PNG', image.format
+        image.load()  # every row decoded: a truncated or corrupt file fails here
+        picture = image.convert('RGB')
+    if size is not None:
+        assert picture.size == size, picture.size
+    pixels = picture.width * picture.height
+    colours = picture.getcolors(maxcolors=pixels) or []
+    assert len(colours) >= 32, f'{len(colours)} colours: a blank or error page'
+    count, background = max(colours)
+    assert count < 0.97 * pixels, f'{count / pixels:.1%} of the page is {background}'
+    # Drawn in at least half of twenty bands across the page, top to bottom.
+    drawn = ImageChops.difference(picture, Image.new('RGB', picture.size, background))
+    band = picture.height / 20
+    bands = [
+        drawn.crop((0, round(i * band), picture.width, round((i + 1) * band))) for i in range(20)
+    ]
+    assert sum(b.getbbox() is not None for b in bands) >= 10, 'most of the page is empty'
+    return picture
+
+
 def page_picture(pdf: Path, png: Path, page: int = 1) -> Image.Image:
     """Page ``page`` of ``pdf`` as a 100 dpi PNG at ``png``, checked to be a printed A4 page.
 
@@ -242,8 +271,7 @@ def page_picture(pdf: Path, png: Path, page: int = 1) -> Image.Image:
          '-singlefile', str(pdf), str(png.with_suffix(''))],
         check=True,
     )  # fmt: skip
-    picture = Image.open(png).convert('L')
-    assert picture.size == (827, 1170), picture.size  # A4 at 100 dpi
+    picture = drawn_picture(png, (827, 1170)).convert('L')  # A4 at 100 dpi
     inked = picture.point(lambda level: 255 if level < 128 else 0)
     histogram = inked.histogram()
     assert histogram[255] > 0.01 * picture.width * picture.height  # text on the page
