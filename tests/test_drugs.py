@@ -20,7 +20,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from galien.core.drugs import drug_key, sort_key
+from galien.core.drug_vocabulary import drug_key, sort_key
 from helpers import NBSP, assert_epub_clean, built, page, pdftotext, run_sphinx, warnings
 
 TESTS_DIR = Path(__file__).resolve().parent

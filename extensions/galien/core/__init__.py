@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from galien.core import (
     archive,
     drafts,
-    drugs,
+    drug_domain,
     editions,
     failures,
     front_matter,
@@ -35,5 +35,5 @@ def setup(app: Sphinx) -> None:
     registry.setup(app)
     archive.setup(app)
     urls.setup(app)
-    drugs.setup(app)
+    drug_domain.setup(app)
     written.setup(app)

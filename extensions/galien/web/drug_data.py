@@ -17,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-from galien.content.drugs import atc_class
-from galien.core.drugs import domain_of
+from galien.content.drug_atc import atc_class
+from galien.core.drug_domain import domain_of
 from galien.core.editions import SITE_BUILDERS
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.core.drugs import DrugIndex
+    from galien.core.drug_model import DrugIndex
 
 DATA_FILE = 'medicaments.json'
 FORMAT_VERSION = 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from galien.core.archive import LISTINGS_KEY, archive_of
-from galien.core.drugs import domain_of
+from galien.core.drug_domain import domain_of
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
