@@ -8,7 +8,10 @@
 The directive leaves a placeholder and tells the drug domain that this page
 shows the index; the placeholder is filled when the page is written, from the
 index the domain derived after all issues were read, as the home page's
-listings are: nobody maintains it.
+listings are: nobody maintains it. Where pages link to one another, its links
+to the issues are ``medicament:place`` references, filled in before Sphinx
+resolves references, so that the drug domain makes them with the builder's
+addresses; elsewhere (plain text, a manual page) the index is text.
 """
 
 from __future__ import annotations

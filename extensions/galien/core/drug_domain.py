@@ -5,8 +5,10 @@ Issues mention drugs with the ``dci`` role and present them with the
 docname, so that parallel reads merge cleanly. The domain derives the index of
 drugs (``drug_model.build_index``) once every document has been read and
 merged (``env-updated``, as ``sphinxcontrib-bibtex`` does), keeps it, and
-resolves ``{dci}`` references (``pending_xref`` nodes) to the DCI's entry of
-the index page. Everything else reads the domain through its accessors.
+resolves the drug references (``pending_xref`` nodes): a ``{dci}`` (and each
+name of an issue's drug list) to the DCI's entry of the index page, and the
+index page's ``place`` references to the issues. Everything else reads the
+domain through its accessors.
 """
 
 from __future__ import annotations

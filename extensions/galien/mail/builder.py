@@ -81,7 +81,8 @@ class EmailBuilder(StandaloneHTMLBuilder):
     html_scaled_image_link = False
     search = False
     use_index = False
-    # One document after another, as the other builders of the letter's editions.
+    # Written one after another, as by Sphinx's base Builder it replaced: a build
+    # writes the month's issue or two, for which forking costs more than it saves.
     allow_parallel = False
 
     @property
@@ -96,7 +97,6 @@ class EmailBuilder(StandaloneHTMLBuilder):
         self.current_docname = ''
         self.dlpath = ''
         self.highlighter = PygmentsBridge('html', self.config.pygments_style or 'sphinx')
-        self.dark_highlighter = None
         self.out_suffix = self.config.html_file_suffix or '.html'
         self.link_suffix = self.config.html_link_suffix or self.out_suffix
         self.baseurl = folder_url(self.config.html_baseurl or '')
