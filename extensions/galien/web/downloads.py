@@ -60,7 +60,7 @@ def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     """
     if app.builder.name not in SITE_BUILDERS:
         return
-    paper = {numero: issue for numero, issue in back_issues(app.config).items() if issue.pdf}
+    paper = {numero: issue for numero, issue in back_issues(app.env).items() if issue.pdf}
     if not paper:
         return
     for node in list(doctree.findall(nodes.inline)):
