@@ -373,21 +373,22 @@ def problem_of(setting: Setting, value: Any, app: Sphinx) -> Problem | None:
 
 
 def check_settings(app: Sphinx, config: Config) -> None:
-    """Check every registered row once; a wrong value is said and replaced."""
-    lines: dict[str, int] | None = None
+    """Check every registered row once; a wrong value is replaced, and said in conf.py's order."""
+    found: list[tuple[Setting, Problem]] = []
     for setting in SETTINGS:
         if setting.name not in config:
             continue  # an edition left out of conf.py
-        value = getattr(config, setting.name)
-        problem = problem_of(setting, value, app)
+        problem = problem_of(setting, getattr(config, setting.name), app)
         if problem is None:
             continue
         instead = setting.default_value(config) if problem.instead is None else problem.instead
         setattr(config, setting.name, instead)
-        if not problem.message:
-            continue  # a value tidied up (spaces around an ISSN), nothing to say
-        if lines is None:
-            lines = assignment_lines(Path(app.confdir or '.') / 'conf.py')
+        if problem.message:  # else a value tidied up (spaces around an ISSN): nothing to say
+            found.append((setting, problem))
+    if not found:
+        return
+    lines = assignment_lines(Path(app.confdir or '.') / 'conf.py')
+    for setting, problem in sorted(found, key=lambda f: lines.get(f[0].name, len(lines) + 1)):
         warn(
             logger,
             problem.message,
