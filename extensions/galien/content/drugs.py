@@ -36,7 +36,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from babel.dates import format_date
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.locale import __
@@ -50,6 +49,7 @@ from galien.content.issue_page import colophon
 from galien.content.options import OptionSpec
 from galien.content.typography import is_french
 from galien.core import report
+from galien.core.dates import spoken_date
 from galien.core.drugs import (
     Mention,
     Presentation,
@@ -62,7 +62,7 @@ from galien.core.drugs import (
     sort_key,
 )
 from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_label
+from galien.core.registry import galien_domain, issue_number, issue_title
 
 if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
@@ -154,15 +154,10 @@ def parse_date(value: str) -> tuple[int, int, int | None] | None:
     return year, month, day
 
 
-@cache
-def spoken_date(value: str, language: str | None) -> str:
+def written_date(value: str, language: str | None) -> str:
     """``2016-02-02`` -> ``2 février 2016``, ``2016-02`` -> ``février 2016``."""
     parsed = parse_date(value)
-    if parsed is None:
-        return value
-    year, month, day = parsed
-    pattern = 'd MMMM y' if day else 'MMMM y'
-    return format_date(dt.date(year, month, day or 1), pattern, locale=language or 'en')
+    return value if parsed is None else spoken_date(*parsed, language)
 
 
 def warn(message: str, *args: object, location: str | tuple[str, int]) -> None:
@@ -315,7 +310,7 @@ class MedicamentDirective(SphinxDirective):
         language = self.config.language
         statut = record.statut
         if record.date:
-            date = spoken_date(record.date, language)
+            date = written_date(record.date, language)
             statut = f'{statut} ({date})' if statut else date
         atc = f'{record.atc} – {atc_class(record.atc)}' if atc_class(record.atc) else record.atc
         fields = (
@@ -458,16 +453,12 @@ class IndexMaker:
         """The issue's address from this page and its full name, once per issue."""
         if docname not in self._targets:
             issue = galien_domain(self.builder.env).issue_of(docname)
-            label = issue_label(self.builder.env, issue) if issue else ''
             uri = self.builder.get_relative_uri(self.docname, docname) if self.links else ''
-            self._targets[docname] = (
-                uri,
-                f'{self.builder.config.project} {label}' if label else '',
-            )
+            self._targets[docname] = (uri, issue_title(self.builder.env, issue) if issue else '')
         return self._targets[docname]
 
     def issue_link(self, place: Place) -> nodes.Node:
-        short = f'N°\u00a0{place.numero}'
+        short = issue_number(place.numero)
         uri, full = self.issue_target(place.docname)
         if self.links:
             node: nodes.Element = nodes.reference(

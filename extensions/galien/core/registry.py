@@ -224,14 +224,24 @@ def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     return month_name(issue.year, issue.month, env.config.language)
 
 
+def issue_number(numero: int) -> str:
+    """``N° 20``, with a no-break space: the number as the letter writes it."""
+    return f'N°\u00a0{numero}'
+
+
 def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     """``N° 20 – février 2018``: how the letter names an issue."""
-    return f'N°\u00a0{issue.numero} – {issue_month(env, issue)}'
+    return f'{issue_number(issue.numero)} – {issue_month(env, issue)}'
 
 
-def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed."""
-    return f'{env.config.project} {issue_label(env, issue)}'
+def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue, *, plain: bool = False) -> str:
+    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed.
+
+    ``plain``: with ordinary spaces, for what is searched or typed (PDF metadata,
+    an e-mail's subject).
+    """
+    title = f'{env.config.project} {issue_label(env, issue)}'
+    return title.replace('\u00a0', ' ') if plain else title
 
 
 class GalienDomain(Domain):
