@@ -45,7 +45,7 @@ from galien.cli.subscribers import (
     read_address_list,
     read_subscribers,
 )
-from galien.core.registry import galien_domain, issue_label
+from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import issue_file_stem
 from galien.mail.builder import MAX_MESSAGE_BYTES
 from galien.mail.sending import Sender, dkim_sign, personal_message, sender_of
@@ -215,7 +215,7 @@ def _build_letter(options: Options, warnings: io.StringIO) -> tuple[Letter, Send
             f"l'e-mail du numéro {options.numero} pèse {size // 1024} Ko, plus de "
             f'{MAX_MESSAGE_BYTES // 1024} Ko : Gmail le couperait'
         )
-    title = f'{app.config.project} {issue_label(app.env, issue)}'.replace('\u00a0', ' ')
+    title = issue_title(app.env, issue, plain=True)
     letter = Letter(
         numero=issue.numero,
         subject=title,

@@ -135,13 +135,6 @@ class BoardDirective(SphinxDirective):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_board_titles',
-        ['Pr', 'Dr', 'M.', 'Mme', 'Mlle', 'Me'],
-        'env',
-        types=frozenset({list, tuple}),
-        description='Titles a board member line may start with',
-    )
     # On paper the board runs across the page, below the two columns.
     app.add_node(
         board, override=False, **visitors_for('aside', 'galienboard', r'\galienendcolumns')

@@ -32,6 +32,7 @@ from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
@@ -102,20 +103,28 @@ class ChiffreDuMoisDirective(SphinxDirective):
         node += chiffre_figure(figure, figure)
         explanation = self.parse_content_to_nodes(allow_section_headings=False)
         node += explanation
-        if source or reference:
-            paragraph = nodes.paragraph('', str(_('Source: ')), classes=['galien-source'])
-            if reference:
-                paragraph += reference_nodes(self.env, reference)
-            else:
-                paragraph += nodes.reference(source, source, refuri=source)
-            node += paragraph
-
         summary = ' '.join(n.astext() for n in explanation if isinstance(n, nodes.paragraph))
-        domain.note_chiffre(self.env.docname, Chiffre(figure, summary, source, reference))
+        chiffre = Chiffre(figure, summary, source, reference)
+        line = source_line(self.env, chiffre)
+        if line is not None:
+            node += line
+        domain.note_chiffre(self.env.docname, chiffre)
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:
         warn(logger, message, *args, location=self.get_location(), subtype='chiffre')
+
+
+def source_line(env: BuildEnvironment, chiffre: Chiffre) -> nodes.paragraph | None:
+    """« Source : » and the chiffre's reference or address, wherever the chiffre is shown."""
+    if not chiffre.source and not chiffre.reference:
+        return None
+    paragraph = nodes.paragraph('', str(_('Source: ')), classes=['galien-source'])
+    if chiffre.reference:
+        paragraph += reference_nodes(env, chiffre.reference)
+    else:
+        paragraph += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
+    return paragraph
 
 
 def visit_figure_html(self: HTML5Translator, node: nodes.Element) -> None:

@@ -27,7 +27,7 @@ from galien.content.drug_atc import ATC_FILE, atc_class
 from galien.core.drug_domain import DOMAIN_NAME, LINKING_FORMATS, PLACE_TYPE, domain_of
 from galien.core.drug_vocabulary import sort_key
 from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_label
+from galien.core.registry import galien_domain, issue_number, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -70,12 +70,11 @@ class IndexMaker:
         """The issue's full name (« Galien N° 21 – mars 2018 »), once per issue."""
         if docname not in self._titles:
             issue = galien_domain(self.env).issue_of(docname)
-            label = issue_label(self.env, issue) if issue else ''
-            self._titles[docname] = f'{self.env.config.project} {label}' if label else ''
+            self._titles[docname] = issue_title(self.env, issue) if issue else ''
         return self._titles[docname]
 
     def issue_link(self, place: Place) -> nodes.Node:
-        short = f'N°\u00a0{place.numero}'
+        short = issue_number(place.numero)
         css = 'galien-presentation' if place.presentation else 'galien-mention'
         node: nodes.Element
         if self.links:

@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from babel.dates import format_date
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.locale import __
@@ -44,6 +42,7 @@ from galien.content.drug_atc import ATC_CODE, ATC_FILE, atc_class
 from galien.content.options import OptionSpec
 from galien.content.typography import is_french
 from galien.core import report
+from galien.core.dates import spoken_date
 from galien.core.drug_domain import DCI_ROLE, DOMAIN_NAME, domain_of
 from galien.core.drug_model import Mention, Presentation
 from galien.core.drug_vocabulary import (
@@ -110,15 +109,10 @@ def parse_date(value: str) -> tuple[int, int, int | None] | None:
     return year, month, day
 
 
-@cache
-def spoken_date(value: str, language: str | None) -> str:
+def written_date(value: str, language: str | None) -> str:
     """``2016-02-02`` -> ``2 février 2016``, ``2016-02`` -> ``février 2016``."""
     parsed = parse_date(value)
-    if parsed is None:
-        return value
-    year, month, day = parsed
-    pattern = 'd MMMM y' if day else 'MMMM y'
-    return format_date(dt.date(year, month, day or 1), pattern, locale=language or 'en')
+    return value if parsed is None else spoken_date(*parsed, language)
 
 
 def warn(message: str, *args: object, location: str | tuple[str, int]) -> None:
@@ -294,7 +288,7 @@ class MedicamentDirective(SphinxDirective):
         language = self.config.language
         statut = record.statut
         if record.date:
-            date = spoken_date(record.date, language)
+            date = written_date(record.date, language)
             statut = f'{statut} ({date})' if statut else date
         atc = f'{record.atc} – {atc_class(record.atc)}' if atc_class(record.atc) else record.atc
         fields = (

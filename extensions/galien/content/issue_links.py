@@ -15,6 +15,7 @@ from docutils import nodes
 
 from galien.content.issue_page import masthead
 from galien.core.archive import archive_of
+from galien.core.crossref import reference_label
 from galien.core.editions import LINKED_BUILDERS
 from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_label, issue_title
@@ -64,7 +65,7 @@ class IssueLinks:
         for index, citer in enumerate(citers):
             if index:
                 paragraph += nodes.Text(', ')
-            label = f'{project} {citer.numero}' if index == 0 else str(citer.numero)
+            label = reference_label(project, citer.numero) if index == 0 else str(citer.numero)
             reference = self.link(citer, label, ['galien-ref'])
             reference['reftitle'] = issue_title(self.env, citer)
             paragraph += reference

@@ -9,7 +9,6 @@ issue's date, taken from ``galien_colophons`` in ``conf.py``.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -19,7 +18,6 @@ from sphinx.util import logging
 
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
-from galien.core.dates import parse_year_month
 from galien.core.i18n import _
 from galien.core.registry import (
     galien_domain,
@@ -167,75 +165,7 @@ def visit_masthead_latex(self: LaTeXTranslator, node: masthead) -> None:
     raise nodes.SkipNode
 
 
-def check_colophons(app: Sphinx, config: Config) -> None:
-    """Each colophon period needs a ``since`` month, checked once at start-up."""
-    for period in config.galien_colophons:
-        since = str(period.get('since', '')) if isinstance(period, dict) else ''
-        if parse_year_month(since) is None:
-            warn(
-                logger,
-                __(
-                    'galien_colophons : chaque période doit avoir « since » au '
-                    'format AAAA-MM, pas %r'
-                ),
-                period,
-                subtype='config',
-            )
-
-
-def issn_is_valid(issn: str) -> bool:
-    """``1234-5679``: four digits, a hyphen, three digits and a check digit (0-9 or X)."""
-    if not re.fullmatch(r'\d{4}-\d{3}[\dX]', issn):
-        return False
-    digits = issn.replace('-', '')
-    total = sum(int(d) * (8 - i) for i, d in enumerate(digits[:7]))
-    check = (11 - total % 11) % 11
-    return digits[7] == ('X' if check == 10 else str(check))
-
-
-def check_issn(app: Sphinx, config: Config) -> None:
-    """An ISSN that is not one is said once and left out of every edition."""
-    issn = config.galien_issn.strip()
-    if issn and not issn_is_valid(issn):
-        warn(
-            logger,
-            __("galien_issn : %r n'est pas un ISSN (format 1234-5679, clé de contrôle juste)"),
-            issn,
-            subtype='config',
-        )
-        issn = ''
-    config.galien_issn = issn
-
-
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_issn',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='ISSN of the letter (1234-5679): in the PDF/A metadata, the ePub and the site',
-    )
-    app.add_config_value(
-        'galien_tagline',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='Tagline printed under the title of every issue',
-    )
-    app.add_config_value(
-        'galien_publisher',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='Publisher printed in the masthead',
-    )
-    app.add_config_value(
-        'galien_colophons',
-        [],
-        'env',
-        types=frozenset({list}),
-        description='Colophon periods: since, department, director, editors',
-    )
     app.add_event('galien-issue-read')
     masthead_visitors = visitors_for('header', 'galienmasthead')
     masthead_visitors['latex'] = (visit_masthead_latex, None)
@@ -244,5 +174,3 @@ def setup(app: Sphinx) -> None:
         colophon, override=False, **visitors_for('footer', 'galiencolophon', r'\galienendcolumns')
     )
     app.add_transform(IssuePageTransform)
-    app.connect('config-inited', check_colophons)
-    app.connect('config-inited', check_issn)

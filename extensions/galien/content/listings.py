@@ -28,8 +28,7 @@ from docutils import nodes
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from galien.content.bibliography import reference_nodes
-from galien.content.chiffre import chiffre_figure
+from galien.content.chiffre import chiffre_figure, source_line
 from galien.core.archive import archive_of
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
@@ -239,15 +238,9 @@ class ListingMaker:
             box += heading
             box += chiffre_figure('', '', nodes.Text(chiffre.figure))
             box += nodes.paragraph('', '', nodes.Text(chiffre.summary))
-            if chiffre.source or chiffre.reference:
-                source = nodes.paragraph(
-                    '', '', nodes.Text(str(_('Source: '))), classes=['galien-source']
-                )
-                if chiffre.reference:
-                    source += reference_nodes(self.builder.env, chiffre.reference)
-                else:
-                    source += nodes.reference(chiffre.source, chiffre.source, refuri=chiffre.source)
-                box += source
+            line = source_line(self.builder.env, chiffre)
+            if line is not None:
+                box += line
             entries.append(box)
         return entries
 

@@ -9,15 +9,14 @@ from typing import TYPE_CHECKING
 
 from galien.core import (
     archive,
+    config,
     drafts,
     drug_domain,
     editions,
     failures,
     front_matter,
     i18n,
-    paper,
     registry,
-    urls,
     written,
 )
 
@@ -26,14 +25,13 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> None:
+    config.setup(app)
     editions.setup(app)
     i18n.setup(app)
-    paper.setup(app)
     failures.setup(app)
     front_matter.setup(app)
     drafts.setup(app)
     registry.setup(app)
     archive.setup(app)
-    urls.setup(app)
     drug_domain.setup(app)
     written.setup(app)

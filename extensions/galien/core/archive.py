@@ -169,7 +169,7 @@ def compute_archive(app: Sphinx, env: BuildEnvironment) -> None:
     newest_first = tuple(reversed(domain.ordered_issues()))
     paper = tuple(
         issue
-        for numero, issue in sorted(back_issues(env.config).items(), reverse=True)
+        for numero, issue in sorted(back_issues(env).items(), reverse=True)
         if numero not in domain.by_numero
     )
     archive = Archive(newest_first, compute_cited_in(domain, newest_first), paper=paper)

@@ -25,6 +25,11 @@ if TYPE_CHECKING:
     from docutils.nodes import Node, system_message
 
 
+def reference_label(project: str, numero: int) -> str:
+    """``Galien 7``: how the text names an issue it cites (the full title is its tooltip)."""
+    return f'{project} {numero}'
+
+
 class IssueReferenceRole(SphinxRole):
     """``{galien}`7``` -> "Galien 7", linked to issue 7 when it is in the tree."""
 
@@ -51,6 +56,6 @@ class IssueReferenceRole(SphinxRole):
             refwarn=False,
         )
         self.set_source_info(refnode)
-        label = f'{self.config.project} {numero}'
+        label = reference_label(self.config.project, numero)
         refnode += nodes.inline(self.rawtext, label, classes=['galien-ref'])
         return [refnode], []

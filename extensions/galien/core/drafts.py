@@ -26,7 +26,6 @@ others, listed where they will be, each page marked « Brouillon ».
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,11 +51,6 @@ logger = logging.getLogger(__name__)
 def drafts_shown(config: Config) -> bool:
     """Whether this build shows the drafts: a preview, or the review PDF of one issue."""
     return bool(config.galien_drafts) or bool(config.galien_relecture)
-
-
-def pull_request_preview(config: Config) -> bool:
-    """Read the Docs builds pull requests as ``external`` versions: those preview the drafts."""
-    return os.environ.get('READTHEDOCS_VERSION_TYPE', '') == 'external'
 
 
 def is_issue_doc(env: BuildEnvironment, docname: str) -> bool:
@@ -140,20 +134,6 @@ def announce_drafts(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_drafts',
-        pull_request_preview,
-        'env',
-        types=frozenset({bool}),
-        description='Show the draft issues (brouillon: oui), marked as such: a preview',
-    )
-    app.add_config_value(
-        'galien_relecture',
-        0,
-        'env',
-        types=frozenset({int}),
-        description='Number of the issue whose review PDF make relecture builds (0: none)',
-    )
     app.connect('env-get-outdated', outdate_for_drafts)
     # After the encoding check (content/source_checks.py), which leaves out unreadable files.
     app.connect('env-before-read-docs', set_drafts_aside, priority=800)

@@ -51,8 +51,8 @@ class PaperIssue:
     ``pdf`` is the path of its PDF in the source tree (``archives/galien-007.pdf``),
     empty when the centre has none or the file is not usable. ``line`` is where the
     entry starts in the data file, for warnings; it is left out of comparisons and
-    of ``repr`` (which Sphinx compares configurations with), so that moving an
-    entry does not make Sphinx read every page again.
+    of ``repr``, so that moving an entry in the file changes no back issue
+    (:meth:`GalienDomain.note_back_issues`) and no page is read or written again.
     """
 
     numero: int

@@ -11,10 +11,12 @@ them, with as little as a number and a month::
       chiffre-texte: C'est la part des patients…
       chiffre-source: https://www.e-cancer.fr/
 
-The file is read and checked once per build, on ``config-inited``, with warnings
-located at its lines; what it declares is kept in the ``galien_paper_back_issues``
-configuration value, so that editing it makes Sphinx read the pages again exactly
-as a change in ``conf.py`` would. Numbers listed in ``galien_paper_issues`` without
+The file is read and checked once per build, before the documents are read
+(``env-get-outdated``), with warnings located at its lines; what it declares is
+kept in the registry's domain (:meth:`GalienDomain.note_back_issues`), which
+says which back issues changed since the last build: the issues citing them are
+read again, and the pages listing them (the archive's views, ``archive.py``)
+written again. Numbers listed in ``galien_paper_issues`` without
 an entry here stay what they were: citable, without a link.
 
 The scalars are read from YAML's node tree (:func:`yaml.compose`), not from the
@@ -25,23 +27,22 @@ entry keeps its line.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, cast
 
 import yaml
 from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
+from galien.core.domain import DOMAIN_NAME
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
 
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
-    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FILE = 'archives/numeros-papier.yml'
 KEYS = ('numero', 'date', 'titre', 'pdf', 'chiffre', 'chiffre-texte', 'chiffre-source')
 PDF_MAGIC = b'%PDF-'
 _NULL_TAG = 'tag:yaml.org,2002:null'
@@ -229,75 +230,32 @@ class PaperArchiveReader:
         return Chiffre(figure, ' '.join(summary.split()), source)
 
 
-def check_paper_numbers(config: Config) -> None:
-    """``galien_paper_issues`` holds numbers only; anything else would never match a citation."""
-    wrong = [
-        number
-        for number in config.galien_paper_issues
-        if not isinstance(number, int) or isinstance(number, bool) or number <= 0
-    ]
-    if wrong:
-        warn(
-            logger,
-            __(
-                'galien_paper_issues ne contient que des numéros (entiers positifs), pas %s ; '
-                'un numéro avec son mois et son PDF se déclare dans %s'
-            ),
-            ', '.join(map(repr, wrong)),
-            config.galien_paper_archive or DEFAULT_FILE,
-            subtype='config',
-        )
+class KeepsBackIssues(Protocol):
+    """What the registry's domain offers of the back issues (:class:`GalienDomain`)."""
+
+    @property
+    def back_issues(self) -> tuple[PaperIssue, ...]: ...
 
 
-def read_paper_archive(app: Sphinx, config: Config) -> None:
-    """Check ``galien_paper_issues``; read ``galien_paper_archive`` into the back issues."""
-    check_paper_numbers(config)
-    relative = config.galien_paper_archive
-    config.galien_paper_back_issues = ()
-    if not relative:
-        return
-    path = Path(app.srcdir) / relative
-    if not path.is_file():
-        if relative != DEFAULT_FILE:
-            warn(
-                logger,
-                __("galien_paper_archive : le fichier %s n'existe pas"),
-                path,
-                subtype='config',
-            )
-        return
-    config.galien_paper_back_issues = PaperArchiveReader(path, Path(app.srcdir)).read()
+def read_paper_archive(env: BuildEnvironment) -> tuple[PaperIssue, ...]:
+    """The back issues ``galien_paper_archive`` declares, warning at the lines of its mistakes.
+
+    A file named in ``conf.py`` and absent is said once, on ``config-inited``
+    (:mod:`galien.core.config`); the default one may be absent.
+    """
+    relative = env.config.galien_paper_archive
+    path = Path(env.srcdir) / relative
+    if not relative or not path.is_file():
+        return ()
+    return PaperArchiveReader(path, Path(env.srcdir)).read()
 
 
-def paper_archive_path(app: Sphinx) -> Path:
-    return Path(app.srcdir) / app.config.galien_paper_archive
+def back_issues(env: BuildEnvironment) -> dict[int, PaperIssue]:
+    """The back issues declared in the data file, by number, as this build read it."""
+    domain = cast('KeepsBackIssues', env.get_domain(DOMAIN_NAME))
+    return {issue.numero: issue for issue in domain.back_issues}
 
 
-def back_issues(config: Config) -> dict[int, PaperIssue]:
-    """The back issues declared in the data file, by number."""
-    return {issue.numero: issue for issue in config.galien_paper_back_issues}
-
-
-def is_paper_number(config: Config, numero: int) -> bool:
+def is_paper_number(env: BuildEnvironment, numero: int) -> bool:
     """Whether ``numero`` was published on paper: in the data file or in ``galien_paper_issues``."""
-    return numero in config.galien_paper_issues or any(
-        issue.numero == numero for issue in config.galien_paper_back_issues
-    )
-
-
-def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_paper_archive',
-        DEFAULT_FILE,
-        'env',
-        types=frozenset({str}),
-        description='Data file (YAML) of the back issues published on paper only',
-    )
-    app.add_config_value(
-        'galien_paper_back_issues',
-        (),
-        'env',
-        types=frozenset({tuple}),
-        description='Read from galien_paper_archive on config-inited: not to be set in conf.py',
-    )
-    app.connect('config-inited', read_paper_archive)
+    return numero in env.config.galien_paper_issues or numero in back_issues(env)

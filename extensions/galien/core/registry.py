@@ -30,7 +30,7 @@ from galien.core.front_matter import (
     parse_brouillon,
 )
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
-from galien.core.paper import back_issues, is_paper_number
+from galien.core.paper import is_paper_number, read_paper_archive
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -224,14 +224,24 @@ def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     return month_name(issue.year, issue.month, env.config.language)
 
 
+def issue_number(numero: int) -> str:
+    """``N° 20``, with a no-break space: the number as the letter writes it."""
+    return f'N°\u00a0{numero}'
+
+
 def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     """``N° 20 – février 2018``: how the letter names an issue."""
-    return f'N°\u00a0{issue.numero} – {issue_month(env, issue)}'
+    return f'{issue_number(issue.numero)} – {issue_month(env, issue)}'
 
 
-def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed."""
-    return f'{env.config.project} {issue_label(env, issue)}'
+def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue, *, plain: bool = False) -> str:
+    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed.
+
+    ``plain``: with ordinary spaces, for what is searched or typed (PDF metadata,
+    an e-mail's subject).
+    """
+    title = f'{env.config.project} {issue_label(env, issue)}'
+    return title.replace('\u00a0', ' ') if plain else title
 
 
 class GalienDomain(Domain):
@@ -241,14 +251,15 @@ class GalienDomain(Domain):
     label = 'Galien'
     object_types = {'issue': ObjType('issue', 'issue')}
     roles = {'issue': IssueReferenceRole()}
-    initial_data: ClassVar[dict[str, dict[str, Any]]] = {
+    initial_data: ClassVar[dict[str, Any]] = {
         'issues': {},  # docname -> Issue
         'chiffres': {},  # docname -> Chiffre
         'citations': {},  # docname -> list[Citation]
         'listings': {},  # docname -> kinds of archive listings it shows (archive.py)
         'drafts': {},  # docname -> Issue: drafts read, then left out of the build (drafts.py)
+        'paper': (),  # PaperIssue: the back issues of the data file (paper.py), by number
     }
-    data_version = 4
+    data_version = 5
 
     _by_numero: dict[int, Issue] | None = None
 
@@ -294,6 +305,24 @@ class GalienDomain(Domain):
     def note_listing(self, docname: str, kind: str) -> None:
         """``docname`` shows a listing of the archive (``kind`` as in listings.py)."""
         self.data['listings'].setdefault(docname, []).append(kind)
+
+    # -- read from the data file of the back issues, once per build -------------
+
+    @property
+    def back_issues(self) -> tuple[PaperIssue, ...]:
+        """The back issues published on paper only, as this build read them, by number."""
+        return self.data['paper']
+
+    def note_back_issues(self, issues: tuple[PaperIssue, ...]) -> set[int]:
+        """Keep what the data file says now; the numbers whose entry changed since the last build.
+
+        Lines are not compared (:class:`PaperIssue`): an entry moved in the file is
+        the same back issue, but the new lines are kept, for the warnings.
+        """
+        before = {issue.numero: issue for issue in self.back_issues}
+        after = {issue.numero: issue for issue in issues}
+        self.data['paper'] = issues
+        return {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
 
     def clear_doc(self, docname: str) -> None:
         for collected in self.data.values():
@@ -362,7 +391,8 @@ class GalienDomain(Domain):
     def check_paper_duplicates(self) -> None:
         """Warn about a back issue declared on paper that is also a Markdown issue."""
         config = self.env.config
-        for numero, paper in sorted(back_issues(config).items()):
+        for paper in self.back_issues:
+            numero = paper.numero
             issue = self.by_numero.get(numero)
             if issue is None:
                 continue
@@ -461,6 +491,23 @@ def outdate_citing_documents(
     return sorted(_citing_docs(domain, numbers) - set(removed))
 
 
+def read_back_issues(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: Set[str],
+    changed: Set[str],
+    removed: Set[str],
+) -> list[str]:
+    """Read the data file of the back issues; the issues citing one that changed are read again.
+
+    The pages that list the back issues (the home page, the sidebar) show the
+    archive's views, which change with them: ``archive.py`` has them written again.
+    """
+    domain = galien_domain(env)
+    numbers = domain.note_back_issues(read_paper_archive(env))
+    return sorted(_citing_docs(domain, numbers) - set(removed))
+
+
 def warn_cited_draft(numero: int, node: Element, *, previewed: bool = False) -> None:
     """A published issue citing a draft: the link would be dead once published."""
     if previewed:
@@ -498,7 +545,7 @@ def paper_issue(
     if galien_domain(env).draft_of(numero) is not None:
         warn_cited_draft(numero, node)
         return contnode  # plain text: the draft has no page
-    if not is_paper_number(env.config, numero):
+    if not is_paper_number(env, numero):
         warn(
             logger,
             __(
@@ -515,21 +562,8 @@ def paper_issue(
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_issues_dir',
-        'issues',
-        'env',
-        types=frozenset({str}),
-        description='Folder of the issue files NNN.md',
-    )
-    app.add_config_value(
-        'galien_paper_issues',
-        [],
-        'env',
-        types=frozenset({list, tuple, range}),
-        description='Numbers of back issues published on paper only, citable with {galien}',
-    )
     app.add_domain(GalienDomain)
     app.add_role('galien', IssueReferenceRole())
+    app.connect('env-get-outdated', read_back_issues)
     app.connect('env-get-outdated', outdate_citing_documents)
     app.connect('missing-reference', paper_issue)

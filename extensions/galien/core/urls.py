@@ -1,8 +1,9 @@
 """Addresses and file names of the letter's editions, made in one place.
 
 * ``galien_pdf_url``, ``galien_feed_url`` and ``galien_epub_url`` are patterns
-  with ``{baseurl}`` (and ``{numero}`` for the PDF): :func:`site_url` fills them
-  and warns once, as ``galien.config``, when a pattern names anything else.
+  with ``{baseurl}`` (and ``{numero}`` for the PDF): :func:`site_url` fills them;
+  a pattern naming anything else is said once and replaced by its default
+  (:mod:`galien.core.config`).
 * :func:`issue_file_stem` is the ``galien-020`` of every per-issue file (the
   PDF and its ``.tex``, the e-mail's three files).
 * :func:`refused_scheme` is the allow-list of addresses an issue may link to:
@@ -18,13 +19,9 @@ import re
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.core.report import warn
-
 if TYPE_CHECKING:
-    from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
 
@@ -76,18 +73,8 @@ def issue_file_stem(numero: int) -> str:
 
 
 def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:
-    """Fill a ``{baseurl}``/``{numero}`` address pattern, warning once if it is wrong."""
-    try:
-        return pattern.format(baseurl=baseurl, numero=numero)
-    except (KeyError, IndexError, ValueError):
-        warn(
-            logger,
-            __('adresse %r : seuls {baseurl} et {numero} sont connus'),
-            pattern,
-            subtype='config',
-            once=True,
-        )
-        return ''
+    """Fill a ``{baseurl}``/``{numero}`` address pattern (checked on ``config-inited``)."""
+    return pattern.format(baseurl=baseurl, numero=numero)
 
 
 def pdf_url(config: Config, baseurl: str, numero: int) -> str:
@@ -105,27 +92,3 @@ def root_prefix(builder: Builder, docname: str) -> str:
 def folder_url(url: str) -> str:
     """``url`` ending with ``/``, so that page names can follow it (empty stays empty)."""
     return url if url.endswith('/') or not url else f'{url}/'
-
-
-def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_pdf_url',
-        '{baseurl}pdf/galien-{numero:03d}.pdf',  # the PDF's name is issue_file_stem()
-        'html',
-        types=frozenset({str}),
-        description="Address of an issue's PDF: a pattern with {baseurl} and {numero}",
-    )
-    app.add_config_value(
-        'galien_feed_url',
-        '{baseurl}atom.xml',
-        'html',
-        types=frozenset({str}),
-        description='Address of the Atom feed, a pattern with {baseurl}',
-    )
-    app.add_config_value(
-        'galien_epub_url',
-        '{baseurl}galien.epub',
-        'html',
-        types=frozenset({str}),
-        description='Address of the ePub next to the website, a pattern with {baseurl}',
-    )

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from xml.dom import minidom
 
 from galien.content.typography import typeset
+from galien.core.config import EPUB, add_settings
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
@@ -125,10 +126,4 @@ def site_only_files(config: Config) -> list[str]:
 
 
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_epub_accessibility_summary',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='Accessibility summary of the ePub (schema:accessibilitySummary)',
-    )
+    add_settings(app, EPUB)

@@ -26,7 +26,7 @@ from sphinx.builders.epub3 import Epub3Builder
 from galien.content.typography import typeset
 from galien.core.archive import LISTINGS_KEY, archive_of
 from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_month
+from galien.core.registry import galien_domain, issue_month, issue_number
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
@@ -67,10 +67,10 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
         return '', ''
     oldest, newest = issues[-1], issues[0]
     if oldest == newest:
-        return f'N°\u00a0{newest.numero}', issue_month(builder.env, newest)
+        return issue_number(newest.numero), issue_month(builder.env, newest)
     first = issue_month(builder.env, oldest)
     last = issue_month(builder.env, newest)
-    return (f'N°\u00a0{oldest.numero} {_("to")} {newest.numero}', f'{first} – {last}')
+    return (f'{issue_number(oldest.numero)} {_("to")} {newest.numero}', f'{first} – {last}')
 
 
 def centred(

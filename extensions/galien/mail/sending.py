@@ -15,15 +15,14 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formatdate, getaddresses, parseaddr
+from email.utils import formatdate, parseaddr
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.core.report import warn
+from galien.core.config import MAIL, add_settings
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -179,73 +178,5 @@ def dkim_sign(data: bytes, sender: Sender, private_key: bytes) -> bytes:
     return signature + data
 
 
-# -- conf.py ------------------------------------------------------------------
-
-
-def check_sending_config(app: Sphinx, config: Config) -> None:
-    """Say at once what in ``conf.py`` would make a message wrong; ``make send`` refuses it."""
-    from_ = str(config.galien_email_from or '')
-    if from_ and not any('@' in a for _, a in getaddresses([from_])):
-        warn(
-            logger,
-            __(
-                'galien_email_from doit contenir une adresse '
-                "(ex. 'Galien <galien@exemple.fr>'), pas %r"
-            ),
-            from_,
-            subtype='config',
-        )
-    for address in config.galien_unsubscribe or ():
-        if not str(address).startswith(('mailto:', 'https:')):
-            warn(
-                logger,
-                __('galien_unsubscribe : %r doit commencer par mailto: ou https:'),
-                address,
-                subtype='config',
-            )
-
-
 def setup(app: Sphinx) -> None:
-    app.add_config_value(
-        'galien_email_from',
-        '',
-        'env',
-        types=frozenset({str}),
-        description="Sender of the sent letter, e.g. 'Galien <galien@oscarlambret.fr>'",
-    )
-    app.add_config_value(
-        'galien_email_reply_to',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='Optional Reply-To of the sent letter',
-    )
-    app.add_config_value(
-        'galien_list_id',
-        '',
-        'env',
-        types=frozenset({str}),
-        description="List-Id of the letter (default: galien.<sender's domain>)",
-    )
-    app.add_config_value(
-        'galien_unsubscribe',
-        [],
-        'env',
-        types=frozenset({list, tuple}),
-        description='Unsubscribe addresses (mailto: and/or https:); {adresse} is the reader',
-    )
-    app.add_config_value(
-        'galien_dkim_selector',
-        '',
-        'env',
-        types=frozenset({str}),
-        description='DKIM selector; signing also needs GALIEN_DKIM_KEY in the environment',
-    )
-    app.add_config_value(
-        'galien_dkim_domain',
-        '',
-        'env',
-        types=frozenset({str}),
-        description="DKIM signing domain (default: the sender's domain)",
-    )
-    app.connect('config-inited', check_sending_config)
+    add_settings(app, MAIL)

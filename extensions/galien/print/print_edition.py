@@ -90,10 +90,7 @@ def latex_documents(
         (
             issue.docname,
             f'{file_stem(config, issue.numero)}.tex',
-            escape(
-                issue_title(env, issue).replace('\u00a0', ' '),
-                config.latex_engine,
-            ),
+            escape(issue_title(env, issue, plain=True), config.latex_engine),
             escape(config.author, config.latex_engine),
             THEME,
             False,

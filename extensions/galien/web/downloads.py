@@ -26,7 +26,7 @@ from galien.core.archive import archive_of
 from galien.core.editions import SITE_BUILDERS
 from galien.core.i18n import _
 from galien.core.paper import back_issues
-from galien.core.registry import issue_label
+from galien.core.registry import issue_title
 from galien.core.report import warn
 from galien.core.urls import pdf_url, root_prefix, site_url
 
@@ -60,7 +60,7 @@ def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     """
     if app.builder.name not in SITE_BUILDERS:
         return
-    paper = {numero: issue for numero, issue in back_issues(app.config).items() if issue.pdf}
+    paper = {numero: issue for numero, issue in back_issues(app.env).items() if issue.pdf}
     if not paper:
         return
     for node in list(doctree.findall(nodes.inline)):
@@ -70,12 +70,11 @@ def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         uri = pdf_url(app.config, root_prefix(app.builder, docname), issue.numero)
         if not uri:
             continue
-        label = issue_label(app.env, issue)
         reference = nodes.reference(
             '',
             '',
             refuri=uri,
-            reftitle=f'{app.config.project} {label} ({_("PDF of the paper edition")})',
+            reftitle=f'{issue_title(app.env, issue)} ({_("PDF of the paper edition")})',
             classes=['galien-pdf-papier'],
         )
         node.replace_self(reference)
