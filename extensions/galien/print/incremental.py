@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -51,11 +52,25 @@ if TYPE_CHECKING:
 RECORD_FILE = '.galien-latex.json'
 #: Digest of the files every PDF depends on; its date changes only with its content.
 SUPPORT_STAMP = 'galien-support.sha256'
+#: The ``.aux`` a clean build starts from when the issue reads nothing else from it
+#: (see :func:`reads_only_page_count`): the page count the letter is laid out for.
+SEED_FILE = 'galien-seed.aux'
 #: Rewritten by this builder on every build, never part of a PDF.
-GENERATED = frozenset({'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'})
+GENERATED = frozenset(
+    {'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, SEED_FILE, '__LATEXSTDOUT__'}
+)
 #: What TeX and latexmk write beside a run, whatever its name (``missfont.log``).
 BY_PRODUCTS = frozenset({'.aux', '.bbl', '.blg', '.dvi', '.fdb_latexmk', '.fls', '.idx', '.ilg'})
 BY_PRODUCTS |= {'.ind', '.lof', '.log', '.lot', '.out', '.ps', '.gz', '.toc', '.xdv'}
+#: The recto-verso letter: the page count a clean build predicts.
+PREDICTED_PAGES = 2
+#: Commands of a document's body that read the ``.aux`` (labels, citations) or another
+#: file of an earlier run (table of contents, lists, index): with any of them, a clean
+#: build runs LaTeX twice as latexmk decides. ``\href`` and ``\sphinxhref`` are URLs.
+READS_EARLIER_RUN = re.compile(
+    r'\\(?!(?:sphinx)?href(?![A-Za-z@]))[A-Za-z@]*(?:ref|cite|tableofcontents|listof'
+    r'|index|glossary|bibliography|nameref)(?![A-Za-z@])'
+)
 #: Configuration that does not shape the ``.tex`` files (``latex_documents`` is
 #: made from the issues themselves, see print_edition.py).
 IGNORED_CONFIG = frozenset({'latex_documents'})
@@ -81,6 +96,12 @@ LATEXMKOPTS ?=
 # PDF/A step, extensions/galien/print/pdfa.py).
 PDFSTEP ?= {pdfstep}
 
+# yes: an issue that reads from its .aux only its page count (PAGESONLY below) starts
+# a clean build from the predicted page count and runs LaTeX again only if that
+# changed; anything else: latexmk from an empty .aux, as before (make bench compares).
+PDFONEPASS ?= yes
+ONEPASS = $(and $(filter yes,$(PDFONEPASS)),$(PAGESONLY))
+
 ALLPDF = {pdfs}
 
 all all-pdf:
@@ -91,13 +112,16 @@ pdfs: $(ALLPDF)
 # A PDF appears only complete. LaTeX writes under another job name
 # (galien-020{part}.pdf, .aux, .log), starting from nothing that an earlier,
 # possibly killed, run left but the .aux of the last complete build; latexmk
-# decides how many LaTeX runs it needs. On success the .aux, the log and the PDF
+# decides how many LaTeX runs it needs (one, from galien-seed.aux, for a clean
+# PAGESONLY issue of the predicted page count). On success the .aux, the log and the PDF
 # are renamed (atomically) to their own names; a killed or failed run leaves
 # no galien-020.pdf, so the next `make` compiles it again.
 %.pdf: %.tex
 \t@rm -f '$@' '$*{part}.'*
-\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; fi
-\tlatexmk -pdf -dvi- -ps- -jobname='$*{part}' $(LATEXMKOPTS) '$<'
+\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; \\
+\t  elif [ -n '$(ONEPASS)' ]; then cp '{seed}' '$*{part}.aux'; fi
+\t$(if $(ONEPASS),GALIEN_AUX_PAGES_ONLY=1 )latexmk -pdf -dvi- -ps- -jobname='$*{part}' \\
+\t  $(LATEXMKOPTS) '$<'
 \t@$(PDFSTEP) '$*{part}.pdf'
 \t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
 \t  && rm -f '$*{part}.'*
@@ -152,20 +176,52 @@ def shows_image(tex: str, name: str) -> bool:
     return f'{{{path.with_suffix("")}}}{path.suffix}}}' in tex
 
 
-def makefile(pdfs: dict[str, list[str]], pdf_step: str = 'true') -> str:
+def reads_only_page_count(tex: str) -> bool:
+    """Whether the document's body reads nothing from an earlier run but the page count.
+
+    The foot's « 1 / 2 » (``\\pageref*{LastPage}`` in the class) is then all that
+    a second pass changes: measured on the test roots' issues, a first pass from
+    :func:`seed_aux` gives the bytes of the second pass from an empty ``.aux`` (the
+    outline is made within the run, the other labels are only read by references).
+    """
+    body = tex.partition('\\begin{document}')[2]
+    return bool(body) and READS_EARLIER_RUN.search(body) is None
+
+
+def seed_aux(pages: int = PREDICTED_PAGES) -> str:
+    """The ``.aux`` lines that give the page count, as the ``lastpage`` package writes them.
+
+    They are also all that latexmk compares between passes for such a document
+    (``GALIEN_AUX_PAGES_ONLY``, latexmk.py).
+    """
+    return (
+        '\\relax \n'
+        f'\\newlabel{{LastPage}}{{{{}}{{{pages}}}{{}}{{page.{pages}}}{{}}}}\n'
+        f'\\xdef\\lastpage@lastpage{{{pages}}}\n'
+        f'\\xdef\\lastpage@lastpageHy{{{pages}}}\n'
+        f'\\gdef \\@abspage@last{{{pages}}}\n'
+    )
+
+
+def makefile(
+    pdfs: dict[str, list[str]], pdf_step: str = 'true', pages_only: Set[str] = frozenset()
+) -> str:
     """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
 
-    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added).
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added);
+    the PDFs in ``pages_only`` read from their ``.aux`` only the page count.
     """
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
     )
+    rules += ''.join(f'{pdf}: PAGESONLY = yes\n' for pdf in sorted(pages_only))
     return MAKEFILE.format(
         pdfs=' '.join(sorted(pdfs)),
         rules=rules,
         stamp=SUPPORT_STAMP,
         part=PART_SUFFIX,
         pdfstep=pdf_step,
+        seed=SEED_FILE,
     )
 
 
@@ -252,6 +308,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
         images = {name for _docnames, name in self.env.images.values()}
         images |= set(self.images.values())
         makefile_sources = {}
+        pages_only = set()
         for target in documents.values():
             tex = self.outdir / target
             text = tex.read_text(encoding='utf-8') if tex.is_file() else ''
@@ -260,8 +317,14 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
                 for name in images
                 if shows_image(text, name) and (self.outdir / name).is_file()
             )
-            makefile_sources[str(Path(target).with_suffix('.pdf'))] = [target, *shown]
-        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step()))
+            pdf = str(Path(target).with_suffix('.pdf'))
+            makefile_sources[pdf] = [target, *shown]
+            if reads_only_page_count(text):
+                pages_only.add(pdf)
+        write_if_changed(
+            self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step(), pages_only)
+        )
+        write_if_changed(self.outdir / SEED_FILE, seed_aux())
         stems = {Path(target).stem for target in documents.values()}
         self.write_support_stamp(images, stems)
 
