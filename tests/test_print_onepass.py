@@ -83,7 +83,7 @@ def long_issue(numero: int, count: int, pages: str) -> str:
 
 
 #: The issues that do not fill the predicted two pages (025: three or more).
-PAGES = {'galien-023': 1}
+PAGES = {'galien-023': 1, 'galien-027': 1}
 
 
 def build(srcdir: Path, build_dir: Path, tmp_path: Path, **env: str) -> dict[str, int]:
@@ -122,6 +122,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Three pages: the foot's « 1 / 3 » is not the predicted « 1 / 2 ».
     (srcdir / 'issues' / '025.md').write_text(long_issue(25, 16, 'trois'), encoding='utf-8')
     (srcdir / 'issues' / '026.md').write_text(long_issue(26, 10, 'deux'), encoding='utf-8')
+    # One page, as predicted from its length.
+    (srcdir / 'issues' / '027.md').write_text(long_issue(27, 2, 'une'), encoding='utf-8')
     return srcdir
 
 
@@ -140,6 +142,7 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 'galien-024': 2,
                 'galien-025': 2,
                 'galien-026': 1,
+                'galien-027': 1,
             },
         ),
     ],
