@@ -287,11 +287,13 @@ def latexpdf(
     *,
     onepass: bool = True,
     runs: list[int] | None = None,
+    cpu: list[float] | None = None,
 ) -> float:
     """``sphinx-build -M latexpdf``, ``jobs`` PDFs at a time (default: one per core).
 
     Not ``onepass``: as before issue 21, every PDF from an empty ``.aux``. The
-    LuaLaTeX runs latexmk started (its "Run number" lines) are added to ``runs``.
+    LuaLaTeX runs latexmk started (its "Run number" lines) are added to ``runs``, the
+    CPU seconds of the build's processes (user and system) to ``cpu``.
     """
     env = dict(os.environ)
     env.pop('MAKEFLAGS', None)  # make bench's own flags are not the build's
@@ -299,9 +301,16 @@ def latexpdf(
         env['PDFJOBS'] = str(jobs)
     env['PDFONEPASS'] = 'yes' if onepass else 'no'
     command = [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(source), str(out), '-q']
-    start = time.perf_counter()
+    start, children = time.perf_counter(), os.times()
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    elapsed = time.perf_counter() - start
+    elapsed, done = time.perf_counter() - start, os.times()
+    if cpu is not None:
+        cpu.append(
+            done.children_user
+            - children.children_user
+            + done.children_system
+            - children.children_system
+        )
     if result.returncode != 0:
         raise SystemExit(f'PDF build failed in {source}:\n{result.stderr[-4000:]}')
     if runs is not None:
@@ -363,33 +372,46 @@ def measure_print_full(workdir: Path, size: int, runs: int) -> tuple[float, floa
     return statistics.median(times[1]), statistics.median(times[None])
 
 
-def measure_onepass(workdir: Path, size: int, runs: int) -> dict[bool, tuple[float, int]]:
-    """Clean builds of ``size`` issues, one pass where enough and before: time, runs."""
+def measure_onepass(workdir: Path, size: int, runs: int) -> dict[bool, tuple[float, float, int]]:
+    """Clean builds of ``size`` issues, one pass where enough and before.
+
+    For each: the median wall and CPU seconds, and the LuaLaTeX runs.
+    """
     source = make_project(workdir / f'onepass-{size}' / 'src', size, 'galien')
     out = source.parent / 'out'
     times: dict[bool, list[float]] = {True: [], False: []}
     passes: dict[bool, list[int]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
     for _ in range(runs):
         for onepass in times:
             shutil.rmtree(out, ignore_errors=True)
-            times[onepass].append(latexpdf(source, out, onepass=onepass, runs=passes[onepass]))
+            seconds = latexpdf(source, out, onepass=onepass, runs=passes[onepass], cpu=cpu[onepass])
+            times[onepass].append(seconds)
     shutil.rmtree(out, ignore_errors=True)
-    return {onepass: (statistics.median(times[onepass]), passes[onepass][-1]) for onepass in times}
+    return {
+        onepass: (
+            statistics.median(times[onepass]),
+            statistics.median(cpu[onepass]),
+            passes[onepass][-1],
+        )
+        for onepass in times
+    }
 
 
 def onepass_section(workdir: Path, sizes: list[int], runs: int) -> None:
     print(f'\nOne LuaLaTeX pass from clean (make latexpdf), {os.cpu_count()} cores, load {load()}')
     print(
-        f'{"N":>5} {"before (s)":>11} {"runs":>5} {"after (s)":>10} {"runs":>5} '
-        f'{"after/before":>13}',
+        f'{"N":>5} {"before (s)":>11} {"CPU (s)":>8} {"runs":>5} {"after (s)":>10} '
+        f'{"CPU (s)":>8} {"runs":>5} {"after/before":>13} {"CPU":>5}',
         flush=True,
     )
     for size in sizes:
         m = measure_onepass(workdir, size, runs)
-        (before, before_runs), (after, after_runs) = m[False], m[True]
+        (before, before_cpu, before_runs), (after, after_cpu, after_runs) = m[False], m[True]
         print(
-            f'{size:>5} {before:>11.2f} {before_runs:>5} {after:>10.2f} {after_runs:>5} '
-            f'{after / before:>13.2f}   (load {load()})',
+            f'{size:>5} {before:>11.2f} {before_cpu:>8.2f} {before_runs:>5} {after:>10.2f} '
+            f'{after_cpu:>8.2f} {after_runs:>5} {after / before:>13.2f} '
+            f'{after_cpu / before_cpu:>5.2f}   (load {load()})',
             flush=True,
         )
 
