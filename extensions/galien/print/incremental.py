@@ -36,8 +36,9 @@ changes what follows (the print edition's builder derives from it):
   written for nothing (the outline is made within the run), the other labels are
   read only by references. Such a document (``PAGESONLY`` in the Makefile) starts
   a clean build from :data:`SEED_FILE` for its predicted page count
-  (:func:`predicted_pages`, from its length), and latexmk
-  compares only the lines it reads (``GALIEN_AUX_PAGES_ONLY``, latexmk.py): one
+  (:func:`predicted_pages`, from its length), and latexmk leaves out of its
+  comparison of the ``.aux`` only the lines known to be unread
+  (``GALIEN_AUX_PAGES_ONLY``, latexmk.py; any other line still counts): one
   run when the issue has the predicted page count and no table, two when the page
   count differs or longtable's widths are new; any other document runs as before.
   The PDF is the same bytes as the two-pass one (``tests/test_print_onepass.py``;
