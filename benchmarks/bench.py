@@ -22,6 +22,12 @@ The print section (``make latexpdf``, one PDF per issue, this project only):
   (``PDFJOBS=1``) and parallel (one PDF per core), and their ratio (median of
   ``--print-full-runs``).
 
+The one-pass section (issue 21): clean builds with one LuaLaTeX run where one is
+enough (the Makefile's default) against before (``PDFONEPASS=no``: the ``.aux``
+seed disabled, latexmk's two passes from an empty ``.aux``), as ratios after/before
+(median of ``--runs``): one issue's ``make latexpdf``, and the full build of each
+of ``--onepass-sizes``, with the LuaLaTeX runs counted from the logs.
+
 The machine's load average is printed beside the print figures.
 
 Timings vary with the machine: the ratios are what the README reports.
@@ -274,18 +280,41 @@ class PrintMeasure:
         return statistics.median(self.rebuilds)
 
 
-def latexpdf(source: Path, out: Path, jobs: int | None = None) -> float:
-    """``sphinx-build -M latexpdf``, ``jobs`` PDFs at a time (default: one per core)."""
+def latexpdf(
+    source: Path,
+    out: Path,
+    jobs: int | None = None,
+    *,
+    onepass: bool = True,
+    runs: list[int] | None = None,
+    cpu: list[float] | None = None,
+) -> float:
+    """``sphinx-build -M latexpdf``, ``jobs`` PDFs at a time (default: one per core).
+
+    Not ``onepass``: as before issue 21, every PDF from an empty ``.aux``. The
+    LuaLaTeX runs latexmk started (its "Run number" lines) are added to ``runs``, the
+    CPU seconds of the build's processes (user and system) to ``cpu``.
+    """
     env = dict(os.environ)
     env.pop('MAKEFLAGS', None)  # make bench's own flags are not the build's
     if jobs is not None:
         env['PDFJOBS'] = str(jobs)
+    env['PDFONEPASS'] = 'yes' if onepass else 'no'
     command = [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(source), str(out), '-q']
-    start = time.perf_counter()
+    start, children = time.perf_counter(), os.times()
     result = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
-    elapsed = time.perf_counter() - start
+    elapsed, done = time.perf_counter() - start, os.times()
+    if cpu is not None:
+        cpu.append(
+            done.children_user
+            - children.children_user
+            + done.children_system
+            - children.children_system
+        )
     if result.returncode != 0:
         raise SystemExit(f'PDF build failed in {source}:\n{result.stderr[-4000:]}')
+    if runs is not None:
+        runs.append(len(re.findall(r"Run number \d+ of rule 'pdflatex'", result.stdout)))
     return elapsed
 
 
@@ -343,6 +372,50 @@ def measure_print_full(workdir: Path, size: int, runs: int) -> tuple[float, floa
     return statistics.median(times[1]), statistics.median(times[None])
 
 
+def measure_onepass(workdir: Path, size: int, runs: int) -> dict[bool, tuple[float, float, int]]:
+    """Clean builds of ``size`` issues, one pass where enough and before.
+
+    For each: the median wall and CPU seconds, and the LuaLaTeX runs.
+    """
+    source = make_project(workdir / f'onepass-{size}' / 'src', size, 'galien')
+    out = source.parent / 'out'
+    times: dict[bool, list[float]] = {True: [], False: []}
+    passes: dict[bool, list[int]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(runs):
+        for onepass in times:
+            shutil.rmtree(out, ignore_errors=True)
+            seconds = latexpdf(source, out, onepass=onepass, runs=passes[onepass], cpu=cpu[onepass])
+            times[onepass].append(seconds)
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        onepass: (
+            statistics.median(times[onepass]),
+            statistics.median(cpu[onepass]),
+            passes[onepass][-1],
+        )
+        for onepass in times
+    }
+
+
+def onepass_section(workdir: Path, sizes: list[int], runs: int) -> None:
+    print(f'\nOne LuaLaTeX pass from clean (make latexpdf), {os.cpu_count()} cores, load {load()}')
+    print(
+        f'{"N":>5} {"before (s)":>11} {"CPU (s)":>8} {"runs":>5} {"after (s)":>10} '
+        f'{"CPU (s)":>8} {"runs":>5} {"after/before":>13} {"CPU":>5}',
+        flush=True,
+    )
+    for size in sizes:
+        m = measure_onepass(workdir, size, runs)
+        (before, before_cpu, before_runs), (after, after_cpu, after_runs) = m[False], m[True]
+        print(
+            f'{size:>5} {before:>11.2f} {before_cpu:>8.2f} {before_runs:>5} {after:>10.2f} '
+            f'{after_cpu:>8.2f} {after_runs:>5} {after / before:>13.2f} '
+            f'{after_cpu / before_cpu:>5.2f}   (load {load()})',
+            flush=True,
+        )
+
+
 def load() -> str:
     """The machine's load average over 1, 5 and 15 minutes, as ``uptime`` prints it."""
     return ', '.join(f'{value:.2f}' for value in os.getloadavg())
@@ -380,7 +453,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--runs', type=int, default=3, help='full builds per measure')
     parser.add_argument('--keep', type=Path, help='build here and keep the trees')
     parser.add_argument(
-        '--sections', nargs='+', choices=['html', 'print'], default=['html', 'print']
+        '--sections',
+        nargs='+',
+        choices=['html', 'print', 'onepass'],
+        default=['html', 'print', 'onepass'],
+    )
+    parser.add_argument(
+        '--onepass-sizes',
+        type=int,
+        nargs='+',
+        default=[1, 24, 240],
+        help='issues of the clean builds, one pass against before',
     )
     parser.add_argument('--print-sizes', type=int, nargs='+', default=[24, 240])
     parser.add_argument(
@@ -406,6 +489,8 @@ def main(argv: list[str] | None = None) -> int:
             print_section(
                 workdir, args.print_sizes, args.print_full_size, args.runs, args.print_full_runs
             )
+        if 'onepass' in args.sections:
+            onepass_section(workdir, args.onepass_sizes, args.runs)
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)

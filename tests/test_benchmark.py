@@ -77,3 +77,13 @@ def test_print_measure_rewrites_only_the_edited_issue(tmp_path):
     # The edits went to issue 3 // 2 = 1, the second replacing the first.
     tex = (tmp_path / 'print-3/src/issues/001.md').read_text(encoding='utf-8')
     assert 'Un article (version 2)' in tex and '(version 1)' not in tex
+
+
+@pytest.mark.slow
+def test_onepass_measure_counts_one_run_after_two_before(tmp_path):
+    """The one-pass section: a clean one-issue build, one LuaLaTeX run against two before."""
+    result = bench.measure_onepass(tmp_path, 1, runs=1)
+    (before, before_cpu, before_runs), (after, after_cpu, after_runs) = result[False], result[True]
+    assert (before_runs, after_runs) == (2, 1)
+    assert before > 0 and after > 0
+    assert before_cpu > after_cpu > 0  # LuaLaTeX's CPU time is the build's children's

@@ -67,6 +67,9 @@ def build_env(path: str, journal: Path) -> dict[str, str]:
         'LANG': 'C.UTF-8',
         'HOME': os.environ.get('HOME', '/root'),
         'LUALATEX_JOURNAL': str(journal),
+        # Every PDF in two runs, as from an empty .aux, so that a kill can hit a second
+        # run over a first-pass PDF (one run where one is enough: test_print_onepass.py).
+        'PDFONEPASS': 'no',
     }
 
 

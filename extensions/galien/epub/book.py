@@ -9,19 +9,28 @@
 * Pages made only for the website (the chiffres page) stay out of the book, and
   so do the website's own files (print stylesheet, sidebar icons, logo).
 * The book declares and meets EPUB Accessibility 1.1 (``accessibility.py``).
+* With ``SOURCE_DATE_EPOCH`` set, the ``.epub`` file is the same bytes from the
+  same sources wherever it is built: Sphinx already dates the package from it
+  (``dcterms:modified``, ``dc:date``) and writes its members in a fixed order,
+  but zips each with its file's date and mode; here every member is dated from
+  ``SOURCE_DATE_EPOCH`` and is ``rw-r--r--``.
 """
 
 from __future__ import annotations
 
 import html
 import os
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.dom import minidom
+from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from docutils import nodes
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.locale import __
+from sphinx.util import logging
 
 from galien.content.typography import typeset
 from galien.core.archive import LISTINGS_KEY, archive_of
@@ -50,6 +59,10 @@ SITE_ONLY_LISTINGS = frozenset({'chiffres'})
 #: An anchor at the top of every issue page: in the TOC, the year points at the
 #: start of its newest issue and that issue's own entry at this anchor.
 ISSUE_ANCHOR = 'numero'
+logger = logging.getLogger(__name__)
+
+#: The oldest date a zip member can carry.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
@@ -280,6 +293,31 @@ class GalienEpubBuilder(Epub3Builder):
     def build_navigation_doc(self) -> None:
         super().build_navigation_doc()
         accessibility.add_nav_roles(Path(self.outdir) / 'nav.xhtml')
+
+    def build_epub(self) -> None:
+        """Sphinx's ``.epub`` (members in its order), reproducible with ``SOURCE_DATE_EPOCH``."""
+        epoch = source_date()
+        if epoch is None:
+            super().build_epub()
+            return
+        outdir = Path(self.outdir)
+        logger.info(__('writing %s file...'), f'{self.config.epub_basename}.epub')
+        names = ['mimetype', 'META-INF/container.xml', 'content.opf', 'toc.ncx', *self.files]
+        with ZipFile(outdir / f'{self.config.epub_basename}.epub', 'w') as epub:
+            for name in names:
+                member = ZipInfo(name, date_time=epoch)
+                member.compress_type = ZIP_STORED if name == 'mimetype' else ZIP_DEFLATED
+                member.external_attr = 0o100644 << 16
+                epub.writestr(member, (outdir / name).read_bytes())
+
+
+def source_date() -> tuple[int, int, int, int, int, int] | None:
+    """``SOURCE_DATE_EPOCH`` as a zip member's date (UTC), or None when it is not set."""
+    value = os.environ.get('SOURCE_DATE_EPOCH', '').strip()
+    if not value.isdigit():
+        return None
+    date = time.gmtime(int(value))[:6]
+    return max(date, ZIP_EPOCH)
 
 
 def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -5,7 +5,7 @@ and the ``Makefile`` it ships runs latexmk on every ``.tex`` one after the
 other: after editing one issue of a 240-issue archive, ``make latexpdf``
 spent 30 of its 36 seconds starting latexmk 240 times to hear that a PDF was
 up to date. :class:`IncrementalLaTeXBuilder` keeps Sphinx's writer and
-changes two things (the print edition's builder derives from it):
+changes what follows (the print edition's builder derives from it):
 
 * **Which ``.tex`` files it writes.** A record in the output folder
   (:data:`RECORD_FILE`) keeps, for each issue, when its source was read the
@@ -27,12 +27,29 @@ changes two things (the print edition's builder derives from it):
   to its own name only when latexmk succeeded: a build killed at any moment
   (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
   take for up to date.
+* **How many LaTeX runs.** From a clean build there is no ``.aux``, and latexmk
+  ran LaTeX twice, only for the foot's « 1 / 2 » (``LastPage``). Measured on N° 20
+  and the test roots: of what the ``.aux`` holds, a document whose body makes no
+  reference, citation, table of contents, list or index
+  (:func:`reads_only_page_count`) reads back only the page count's lines and what
+  longtable keeps (its column widths); the outline's ``\\BKM@entry`` lines are
+  written for nothing (the outline is made within the run), the other labels are
+  read only by references. Such a document (``PAGESONLY`` in the Makefile) starts
+  a clean build from :data:`SEED_FILE` for its predicted page count
+  (:func:`predicted_pages`, from its length), and latexmk leaves out of its
+  comparison of the ``.aux`` only the lines known to be unread
+  (``GALIEN_AUX_PAGES_ONLY``, latexmk.py; any other line still counts): one
+  run when the issue has the predicted page count and no table, two when the page
+  count differs or longtable's widths are new; any other document runs as before.
+  The PDF is the same bytes as the two-pass one (``tests/test_print_onepass.py``;
+  ``PDFONEPASS=no`` makes the Makefile run as before).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +60,7 @@ from galien import __version__
 from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Set
+    from collections.abc import Iterable, Mapping, Set
 
     from sphinx.config import Config
 
@@ -51,11 +68,30 @@ if TYPE_CHECKING:
 RECORD_FILE = '.galien-latex.json'
 #: Digest of the files every PDF depends on; its date changes only with its content.
 SUPPORT_STAMP = 'galien-support.sha256'
+#: The ``.aux`` a clean build starts from when the issue reads nothing else from it
+#: (see :func:`reads_only_page_count`): the page count the letter is laid out for.
+SEED_FILE = 'galien-seed-{pages}.aux'
+#: The page counts predicted (:func:`predicted_pages`): the letter has one or two pages.
+PREDICTED = (1, 2)
 #: Rewritten by this builder on every build, never part of a PDF.
-GENERATED = frozenset({'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'})
+GENERATED = frozenset(
+    {'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'}
+    | {SEED_FILE.format(pages=pages) for pages in PREDICTED}
+)
 #: What TeX and latexmk write beside a run, whatever its name (``missfont.log``).
 BY_PRODUCTS = frozenset({'.aux', '.bbl', '.blg', '.dvi', '.fdb_latexmk', '.fls', '.idx', '.ilg'})
 BY_PRODUCTS |= {'.ind', '.lof', '.log', '.lot', '.out', '.ps', '.gz', '.toc', '.xdv'}
+#: Characters of text (commands left out) below which an issue is predicted to fit on
+#: one page: the masthead takes the top of page 1, a full page of two columns holds
+#: about 6,000 (measured: one-page issues of 1,400 to 2,600, two-page ones from 5,000).
+ONE_PAGE_CHARACTERS = 3500
+#: Commands of a document's body that read the ``.aux`` (labels, citations) or another
+#: file of an earlier run (table of contents, lists, index): with any of them, a clean
+#: build runs LaTeX twice as latexmk decides. ``\href`` and ``\sphinxhref`` are URLs.
+READS_EARLIER_RUN = re.compile(
+    r'\\(?!(?:sphinx)?href(?![A-Za-z@]))[A-Za-z@]*(?:ref|cite|tableofcontents|listof'
+    r'|index|glossary|bibliography|nameref)(?![A-Za-z@])'
+)
 #: Configuration that does not shape the ``.tex`` files (``latex_documents`` is
 #: made from the issues themselves, see print_edition.py).
 IGNORED_CONFIG = frozenset({'latex_documents'})
@@ -81,6 +117,13 @@ LATEXMKOPTS ?=
 # PDF/A step, extensions/galien/print/pdfa.py).
 PDFSTEP ?= {pdfstep}
 
+# yes: an issue that reads from its .aux only its page count (PAGESONLY below: the
+# page count predicted) starts a clean build from galien-seed-N.aux and runs LaTeX
+# again only if that changed; anything else: latexmk from an empty .aux, as before
+# (make bench compares).
+PDFONEPASS ?= yes
+ONEPASS = $(and $(filter yes,$(PDFONEPASS)),$(PAGESONLY))
+
 ALLPDF = {pdfs}
 
 all all-pdf:
@@ -91,13 +134,16 @@ pdfs: $(ALLPDF)
 # A PDF appears only complete. LaTeX writes under another job name
 # (galien-020{part}.pdf, .aux, .log), starting from nothing that an earlier,
 # possibly killed, run left but the .aux of the last complete build; latexmk
-# decides how many LaTeX runs it needs. On success the .aux, the log and the PDF
+# decides how many LaTeX runs it needs (one, from galien-seed-N.aux, for a clean
+# PAGESONLY issue of the predicted page count). On success the .aux, the log and the PDF
 # are renamed (atomically) to their own names; a killed or failed run leaves
 # no galien-020.pdf, so the next `make` compiles it again.
 %.pdf: %.tex
 \t@rm -f '$@' '$*{part}.'*
-\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; fi
-\tlatexmk -pdf -dvi- -ps- -jobname='$*{part}' $(LATEXMKOPTS) '$<'
+\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; \\
+\t  elif [ -n '$(ONEPASS)' ]; then cp 'galien-seed-$(PAGESONLY).aux' '$*{part}.aux'; fi
+\t$(if $(ONEPASS),GALIEN_AUX_PAGES_ONLY=1 )latexmk -pdf -dvi- -ps- -jobname='$*{part}' \\
+\t  $(LATEXMKOPTS) '$<'
 \t@$(PDFSTEP) '$*{part}.pdf'
 \t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
 \t  && rm -f '$*{part}.'*
@@ -152,13 +198,57 @@ def shows_image(tex: str, name: str) -> bool:
     return f'{{{path.with_suffix("")}}}{path.suffix}}}' in tex
 
 
-def makefile(pdfs: dict[str, list[str]], pdf_step: str = 'true') -> str:
+def reads_only_page_count(tex: str) -> bool:
+    """Whether the document's body reads nothing from an earlier run but the page count.
+
+    The foot's « 1 / 2 » (``\\pageref*{LastPage}`` in the class) is then all that
+    a second pass changes: measured on the test roots' issues, a first pass from
+    :func:`seed_aux` gives the bytes of the second pass from an empty ``.aux`` (the
+    outline is made within the run, the other labels are only read by references).
+    """
+    body = tex.partition('\\begin{document}')[2]
+    return bool(body) and READS_EARLIER_RUN.search(body) is None
+
+
+def predicted_pages(tex: str) -> int:
+    """The page count the document is expected to have, from the length of its text.
+
+    Only a prediction: a wrong one costs one LaTeX run, never a wrong PDF.
+    """
+    body = tex.partition('\\begin{document}')[2]
+    text = re.sub(r'\\[A-Za-z@]+\*?|[{}\[\]]', ' ', body)
+    characters = len(re.sub(r'\s+', ' ', text))
+    return PREDICTED[0] if characters < ONE_PAGE_CHARACTERS else PREDICTED[-1]
+
+
+def seed_aux(pages: int) -> str:
+    """The ``.aux`` lines that give the page count, as the ``lastpage`` package writes them.
+
+    They are also all that latexmk compares between passes for such a document
+    (``GALIEN_AUX_PAGES_ONLY``, latexmk.py).
+    """
+    return (
+        '\\relax \n'
+        f'\\newlabel{{LastPage}}{{{{}}{{{pages}}}{{}}{{page.{pages}}}{{}}}}\n'
+        f'\\xdef\\lastpage@lastpage{{{pages}}}\n'
+        f'\\xdef\\lastpage@lastpageHy{{{pages}}}\n'
+        f'\\gdef \\@abspage@last{{{pages}}}\n'
+    )
+
+
+def makefile(
+    pdfs: dict[str, list[str]], pdf_step: str = 'true', pages_only: Mapping[str, int] | None = None
+) -> str:
     """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
 
-    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added).
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added);
+    the PDFs in ``pages_only`` read from their ``.aux`` only the page count, predicted.
     """
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
+    )
+    rules += ''.join(
+        f'{pdf}: PAGESONLY = {pages}\n' for pdf, pages in sorted((pages_only or {}).items())
     )
     return MAKEFILE.format(
         pdfs=' '.join(sorted(pdfs)),
@@ -252,6 +342,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
         images = {name for _docnames, name in self.env.images.values()}
         images |= set(self.images.values())
         makefile_sources = {}
+        pages_only = {}
         for target in documents.values():
             tex = self.outdir / target
             text = tex.read_text(encoding='utf-8') if tex.is_file() else ''
@@ -260,8 +351,15 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
                 for name in images
                 if shows_image(text, name) and (self.outdir / name).is_file()
             )
-            makefile_sources[str(Path(target).with_suffix('.pdf'))] = [target, *shown]
-        write_if_changed(self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step()))
+            pdf = str(Path(target).with_suffix('.pdf'))
+            makefile_sources[pdf] = [target, *shown]
+            if reads_only_page_count(text):
+                pages_only[pdf] = predicted_pages(text)
+        write_if_changed(
+            self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step(), pages_only)
+        )
+        for pages in PREDICTED:
+            write_if_changed(self.outdir / SEED_FILE.format(pages=pages), seed_aux(pages))
         stems = {Path(target).stem for target in documents.values()}
         self.write_support_stamp(images, stems)
 

@@ -79,6 +79,19 @@ def latexmk_failure_hook(engine: str) -> str:
 {command}# TeX reads and writes only below the build folder, with no dot files.
 $ENV{{'openin_any'}} = 'p';
 $ENV{{'openout_any'}} = 'p';
+# A document that reads from its .aux only the page count (the Makefile's PAGESONLY):
+# the lines LaTeX writes there that such a document never reads back (package
+# boilerplate, the outline's entries, labels nothing refers to, table of contents
+# and lists it does not print) do not decide whether LaTeX runs again; the page
+# count's lines and anything else (longtable's widths...) do (incremental.py).
+if ($ENV{{'GALIEN_AUX_PAGES_ONLY'}}) {{
+  $hash_calc_ignore_pattern{{'aux'}} = qr/^(?:\\relax |\\providecommand|\\fi\}}$
+    |\\\@nameuse\{{bbl\@beforestart\}}|\\babel\@aux\{{
+    |\\HyperFirstAtBeginDocument|\\gdef\\HyperFirstAtBeginDocument
+    |\\global\\let\\oldnewlabel|\\gdef\\newlabel|\\let\\newlabel\\oldnewlabel
+    |\\AtEndDocument\{{\\ifx\\hyper\@anchor|\\global\\let\\hyper\@last
+    |\\BKM\@entry\{{|\\newlabel\{{(?!LastPage\}})|\\\@writefile\{{(?:toc|lot|lof)\}})/x;
+}}
 $failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;

@@ -1,0 +1,175 @@
+"""One LuaLaTeX run per issue from a clean build, two only where needed (issue 21).
+
+A wrapper in front of ``lualatex`` (first on ``PATH``) notes each run. From a
+clean build, a two-page issue that reads nothing from its ``.aux`` but the page
+count (N° 20, the clinical issues 21–23) is compiled once, from the predicted
+page count; an issue of three pages, and one with a reference to a section of
+its own, are compiled twice. Each PDF equals, in bytes, in text (``pdftotext``)
+and in page images (``pdftoppm``), the PDF of a build forced to run as before
+(``PDFONEPASS=no``: from an empty ``.aux``, latexmk's two passes).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from typing import TYPE_CHECKING
+
+import pytest
+from test_killed_builds import job_runs, spy_path
+from test_print_edition import latexpdf
+
+from conftest import PROJECT_DIR, TESTS_DIR
+from helpers import pdftotext, require_tool
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+CLINICAL = TESTS_DIR / 'roots' / 'test-clinical'
+#: 1 February 2018, 00:00 UTC.
+EPOCH = '1517443200'
+
+#: An issue whose text refers to one of its own sections (a label read from the .aux).
+REFERENCE_ISSUE = """---
+numero: 24
+date: 2018-06
+titre: Une référence interne
+---
+
+# Actualité
+
+Comme le dit la section {ref}`plus-loin`, le texte renvoie à lui-même.
+
+{paragraphs}
+
+(plus-loin)=
+## Plus loin
+
+La section citée plus haut.
+"""
+
+PARAGRAPH = (
+    'Le suivi des patients traités par thérapie ciblée demande une surveillance '
+    'clinique et biologique régulière, dont le rythme dépend de la molécule, des '
+    'antécédents et des traitements associés. '
+)
+
+LONG_ISSUE = """---
+numero: {numero}
+date: 2018-{month:02d}
+titre: Un numéro de {pages} pages
+---
+
+# Actualité
+
+{paragraphs}
+"""
+
+
+def paragraphs(count: int) -> str:
+    return '\n\n'.join(PARAGRAPH * 6 for _ in range(count))
+
+
+def long_issue(numero: int, count: int, pages: str) -> str:
+    """An issue of plain text, ``count`` paragraphs long."""
+    return LONG_ISSUE.format(
+        numero=numero,
+        month=numero - 18,
+        pages=pages,
+        paragraphs=paragraphs(count),
+    )
+
+
+#: The issues that do not fill the predicted two pages (025: three or more).
+PAGES = {'galien-023': 1, 'galien-027': 1}
+
+
+def build(srcdir: Path, build_dir: Path, tmp_path: Path, **env: str) -> dict[str, int]:
+    """A clean ``latexpdf`` build; the LuaLaTeX runs of each issue."""
+    spy = tmp_path / f'{build_dir.name}-spy'
+    spy.mkdir()
+    path, journal = spy_path(spy)
+    result = latexpdf(
+        srcdir, build_dir, path=path, LUALATEX_JOURNAL=str(journal), SOURCE_DATE_EPOCH=EPOCH, **env
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {
+        job.removesuffix('.part'): count
+        for job, count in job_runs(journal).items()
+        if job.startswith('galien-')
+    }
+
+
+def page_images(pdf: Path, folder: Path) -> list[bytes]:
+    """Each page of ``pdf`` as PPM bytes (``pdftoppm``, 72 dpi)."""
+    folder.mkdir()
+    subprocess.run(
+        [require_tool('pdftoppm'), '-r', '72', str(pdf), str(folder / 'page')], check=True
+    )
+    return [page.read_bytes() for page in sorted(folder.glob('page-*.ppm'))]
+
+
+@pytest.fixture(scope='module')
+def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The clinical root with an issue that refers to itself, one of three pages, one of two."""
+    srcdir = tmp_path_factory.mktemp('onepass') / 'src'
+    shutil.copytree(CLINICAL, srcdir)
+    # Two pages, the section referred to on the second.
+    reference = REFERENCE_ISSUE.replace('{paragraphs}', paragraphs(10))
+    (srcdir / 'issues' / '024.md').write_text(reference, encoding='utf-8')
+    # Three pages: the foot's « 1 / 3 » is not the predicted « 1 / 2 ».
+    (srcdir / 'issues' / '025.md').write_text(long_issue(25, 16, 'trois'), encoding='utf-8')
+    (srcdir / 'issues' / '026.md').write_text(long_issue(26, 10, 'deux'), encoding='utf-8')
+    # One page, as predicted from its length.
+    (srcdir / 'issues' / '027.md').write_text(long_issue(27, 2, 'une'), encoding='utf-8')
+    return srcdir
+
+
+@pytest.mark.parametrize(
+    ('project', 'expected'),
+    [
+        ('n20', {'galien-020': 1}),
+        (
+            'clinical',
+            # 021 and 022 have tables (longtable keeps its column widths in the .aux),
+            # 023 fits on one page, 024 refers to its own section, 025 needs three.
+            {
+                'galien-021': 2,
+                'galien-022': 2,
+                'galien-023': 2,
+                'galien-024': 2,
+                'galien-025': 2,
+                'galien-026': 1,
+                'galien-027': 1,
+            },
+        ),
+    ],
+)
+def test_a_clean_build_runs_lualatex_once_where_once_is_enough(
+    project, expected, sources, tmp_path
+):
+    srcdir = PROJECT_DIR if project == 'n20' else sources
+    assert build(srcdir, tmp_path / 'onepass', tmp_path) == expected
+    # As before: every issue twice, from an empty .aux.
+    assert build(srcdir, tmp_path / 'twopass', tmp_path, PDFONEPASS='no') == dict.fromkeys(
+        expected, 2
+    )
+    for job in expected:
+        onepass = tmp_path / 'onepass' / 'latex' / f'{job}.pdf'
+        twopass = tmp_path / 'twopass' / 'latex' / f'{job}.pdf'
+        assert pdftotext(onepass) == pdftotext(twopass), job
+        images = page_images(onepass, tmp_path / f'{job}-onepass')
+        assert images == page_images(twopass, tmp_path / f'{job}-twopass'), job
+        if job == 'galien-025':
+            assert len(images) >= 3
+            assert f'1/{len(images)}' in pdftotext(onepass)
+        else:
+            assert len(images) == PAGES.get(job, 2), job
+        assert onepass.read_bytes() == twopass.read_bytes(), job
+    if project == 'clinical':
+        long_text = pdftotext(tmp_path / 'onepass' / 'latex' / 'galien-025.pdf')
+        assert '/ ??' not in long_text
+        reference = pdftotext(tmp_path / 'onepass' / 'latex' / 'galien-024.pdf')
+        assert 'Plus loin' in reference and '??' not in reference
