@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
 
@@ -34,7 +35,7 @@ def draft_banner() -> nodes.container:
 
 def mark_draft(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     issue = galien_domain(app.env).issue_of(docname)
-    if issue is None or not issue.draft or app.builder.format == 'latex':
+    if issue is None or not issue.draft or edition(app.builder) is Edition.PRINT:
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
