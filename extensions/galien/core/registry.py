@@ -450,10 +450,12 @@ class GalienDomain(Domain):
                 for d in self.docs_with_listing()
             )
             # Each year links to the archive page, or without one to its newest issue.
-            heads = tuple(
-                (y, next((i.docname for i in issues if isinstance(i, Issue)), None))
-                for y, issues in run.items()
-            )
+            heads: tuple[Hashable, ...] = tuple(run)
+            if not self.docs_with_listing('archives'):
+                heads = tuple(
+                    (y, next((i.docname for i in issues if isinstance(i, Issue)), None))
+                    for y, issues in run.items()
+                )
             return heads, year, run.get(year, ()) if year is not None else (), listings
         return None
 
