@@ -1,8 +1,9 @@
 """Pages made from the archive: the latest issue, the archive by year, the chiffres.
 
 The home page and the chiffres page hold directives that leave a placeholder
-at read time; the placeholder is filled when the page is written, from the
-archive computed after all issues were read (``archive.py``), so adding
+at read time (``listing_placeholder``, input ``listing:<kind>``); the
+placeholder is filled when the page is written, in a post-transform, from the
+archive the domain derived after all issues were read, so adding
 ``issues/021.md`` changes these pages without anyone editing them.
 
 .. code-block:: markdown

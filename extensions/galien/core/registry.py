@@ -3,9 +3,11 @@
 Each issue is one document ``<galien_issues_dir>/NNN`` whose front matter gives
 ``numero``, ``date`` (``YYYY-MM``) and an optional ``titre``. The
 :class:`GalienDomain` keeps, per docname, the issue, its "chiffre du mois" and
-the back issues it cites, so that parallel reads merge cleanly. Anything derived
-from all issues (the index by number, duplicates) is recomputed once after
-reading, on ``env-updated``.
+the back issues it cites and the inputs its placeholders declare, so that
+parallel reads merge cleanly. Anything derived from all issues (the index by
+number, the archive: latest issue, previous/next, years, cité dans, the whole
+run with the back issues on paper) is computed once after reading, on
+``env-updated`` (:meth:`GalienDomain.derive`), and read through its accessors.
 """
 
 from __future__ import annotations
