@@ -465,13 +465,18 @@ class GalienDomain(Domain):
         """docname -> the value of each input its placeholders declare.
 
         What the drug feature adds to ``archive.views`` counts as one more input
-        (``''``), until it declares its own placeholders.
+        (``''``), until it declares its own placeholders; so do the page's
+        parent, previous and next pages in the toctree (``relations``), which
+        Sphinx derives and HTML pages link to in their head, but does not write
+        again when a neighbour is deleted.
         """
         views = self.archive.views
+        relations = self.env.collect_relations()
         pages: dict[str, dict[str, Hashable]] = {}
         for docname in sorted(self.env.found_docs):
             values = {name: self.input_value(name) for name in self.data['inputs'].get(docname, ())}
             values[''] = views.get(docname)
+            values['relations'] = tuple(relations.get(docname, ()))
             pages[docname] = values
         return pages
 
