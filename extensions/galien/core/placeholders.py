@@ -29,6 +29,14 @@ class derived_placeholder(nodes.General, nodes.Element):  # noqa: N801 (docutils
         return list(names)
 
 
+class paper_issue_placeholder(derived_placeholder):  # noqa: N801
+    """A ``{galien}`` citation of a back issue published on paper only, around its name.
+
+    The website makes it a link to the back issue's PDF; elsewhere only the name
+    (its child, marked ``galien-papier``) stays.
+    """
+
+
 def issue_input(numero: int) -> str:
     """The input of what an issue's page shows of its neighbours: cité dans, previous/next."""
     return f'issue:{numero}'

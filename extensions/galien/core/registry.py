@@ -34,7 +34,7 @@ from galien.core.front_matter import (
 )
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number
-from galien.core.placeholders import derived_placeholder
+from galien.core.placeholders import derived_placeholder, paper_issue_placeholder
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -626,7 +626,8 @@ def paper_issue(
     Issues published on paper only (``galien_paper_issues`` or the data file of
     ``paper.py``) are cited without a warning; any other number is a mistake the
     editor is told about. The website links a back issue to its PDF, if there is
-    one, from the number kept on the node.
+    one: the name is wrapped in a placeholder with the number, which the website
+    fills (``web/downloads.py``) and the other editions unwrap.
     """
     if node.get('refdomain') != DOMAIN_NAME or node.get('reftype') != 'issue':
         return None
@@ -647,7 +648,7 @@ def paper_issue(
         )
     contnode['classes'].append('galien-papier')
     contnode['numero'] = numero
-    return contnode
+    return paper_issue_placeholder('', contnode, numero=numero)
 
 
 def setup(app: Sphinx) -> None:

@@ -27,6 +27,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.paper import back_issues
+from galien.core.placeholders import paper_issue_placeholder
 from galien.core.registry import galien_domain, issue_label
 from galien.core.report import warn
 from galien.core.urls import pdf_url, root_prefix, site_url
@@ -59,8 +60,8 @@ class FillPdfLinks(SphinxPostTransform):
 class LinkPaperIssues(SphinxPostTransform):
     """``{galien}`7``` on a back issue published on paper only: a link to its PDF.
 
-    The registry leaves such a citation as text (``galien-papier``, with its
-    number); on the website, where the PDF is published, it becomes a link.
+    The registry leaves such a citation as text in a ``paper_issue_placeholder``
+    with its number; on the website, where the PDF is published, it becomes a link.
     """
 
     default_priority = FILL_PRIORITY
@@ -72,23 +73,21 @@ class LinkPaperIssues(SphinxPostTransform):
         if not paper:
             return
         root = root_prefix(writing_builder(self.env), self.env.docname)
-        for node in list(self.document.findall(nodes.inline)):
-            issue = paper.get(node.get('numero', 0))
-            if 'galien-papier' not in node['classes'] or issue is None:
-                continue
-            uri = pdf_url(config, root, issue.numero)
-            if not uri:
-                continue
+        for placeholder in list(self.document.findall(paper_issue_placeholder)):
+            issue = paper.get(placeholder['numero'])
+            uri = pdf_url(config, root, issue.numero) if issue is not None else ''
+            if issue is None or not uri:
+                continue  # unwrapped with the other placeholders left
             label = issue_label(self.env, issue)
             reference = nodes.reference(
                 '',
                 '',
+                *placeholder.children,
                 refuri=uri,
                 reftitle=f'{config.project} {label} ({_("PDF of the paper edition")})',
                 classes=['galien-pdf-papier'],
             )
-            node.replace_self(reference)
-            reference += node
+            placeholder.replace_self(reference)
 
 
 def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
