@@ -10,6 +10,7 @@ boundaries forgiven (``tests/tools/compare_builds.py``).
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 import zipfile
 from typing import TYPE_CHECKING
@@ -31,6 +32,9 @@ pytestmark = pytest.mark.slow
 
 #: The project's own files that make the letter, with the extension (edited by one step).
 SOURCES = ('conf.py', 'index.md', 'chiffres.md', 'medicaments.md', 'references.bib')
+#: A page that is neither an issue nor a listing, which one edit deletes.
+PAGE = '# À propos\n\nLa lettre du CPPCC, publiée chaque mois.\n'
+
 SOURCE_DIRS = ('issues', 'archives', '_static')
 EDITIONS = ('html', 'epub', 'email', 'latex')
 
@@ -46,6 +50,8 @@ def copy_project(target: Path) -> Path:
         target / 'extensions',
         ignore=shutil.ignore_patterns('__pycache__'),
     )
+    (target / 'apropos.md').write_text(PAGE, encoding='utf-8')
+    replace_in(target / 'index.md', ':hidden:\n\nchiffres\n', ':hidden:\n\nchiffres\napropos\n')
     for numero, month in ((21, 3), (22, 4)):
         (target / 'issues' / f'{numero:03d}.md').write_text(
             issue_text(numero, 2018, month), encoding='utf-8'
@@ -91,6 +97,11 @@ def mention_drug(source: Path) -> None:
         issue.write('\nVoir aussi {dci}`nivolumab`.\n')
 
 
+def delete_page(source: Path) -> None:
+    (source / 'apropos.md').unlink()
+    replace_in(source / 'index.md', 'chiffres\napropos\n', 'chiffres\n')
+
+
 def remove_drug_index(source: Path) -> None:
     (source / 'medicaments.md').unlink()
     replace_in(source / 'index.md', 'medicaments\n', '')
@@ -100,6 +111,20 @@ def remove_drug_index(source: Path) -> None:
 def remove_chiffres(source: Path) -> None:
     (source / 'chiffres.md').unlink()
     replace_in(source / 'index.md', ':hidden:\n\nchiffres\n', ':hidden:\n\n')
+
+
+def restore_drug_index(source: Path) -> None:
+    shutil.copy2(PROJECT_DIR / 'medicaments.md', source / 'medicaments.md')
+    shutil.copy2(PROJECT_DIR / 'index.md', source / 'index.md')
+    restored = (source / 'index.md').read_text(encoding='utf-8')
+    if not (source / 'chiffres.md').is_file():
+        restored = restored.replace(':hidden:\n\nchiffres\n', ':hidden:\n\n', 1)
+    (source / 'index.md').write_text(restored, encoding='utf-8')
+
+
+def restore_chiffres(source: Path) -> None:
+    shutil.copy2(PROJECT_DIR / 'chiffres.md', source / 'chiffres.md')
+    replace_in(source / 'index.md', ':hidden:\n\n', ':hidden:\n\nchiffres\n')
 
 
 def declare_back_issue(source: Path) -> None:
@@ -133,10 +158,20 @@ EDITS: tuple[Callable[[Path], None], ...] = (
     change_reference,
     declare_back_issue,
     change_colophon,
+    delete_page,
     remove_drug_index,
     remove_chiffres,
+    restore_drug_index,
+    restore_chiffres,
     change_extension_code,
 )
+#: Edits after which the PDFs are made too (``make latexpdf``), as ``make site`` does.
+PDF_EDITS = frozenset({'add_issue'})
+
+
+def page_count(pdf: Path) -> str:
+    info = subprocess.run(['pdfinfo', str(pdf)], capture_output=True, text=True, check=True)
+    return next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith('Pages:'))
 
 
 def test_incremental_build_equals_clean_build_after_each_edit(tmp_path):
@@ -152,6 +187,13 @@ def test_incremental_build_equals_clean_build_after_each_edit(tmp_path):
         clean = tmp_path / f'clean-{step}'
         build(source, clean, EDITIONS)
         differ = differences(incremental, clean)
+        if edit.__name__ in PDF_EDITS:
+            build(source, incremental, ('latexpdf',))
+            build(source, clean, ('latexpdf',))
+            for pdf in sorted((clean / 'latex').glob('galien-[0-9]*.pdf')):
+                made = incremental / 'latex' / pdf.name
+                if not made.is_file() or page_count(made) != page_count(pdf):
+                    differ.append(f'latex/{pdf.name} (PDF)')
         if differ:
             failures[edit.__name__] = differ
         shutil.rmtree(clean)

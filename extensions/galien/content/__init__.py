@@ -23,6 +23,7 @@ from galien.content import (
     listings,
     markup,
     math_guard,
+    placeholders,
     source_checks,
     stylesheet,
     typography,
@@ -50,3 +51,4 @@ def setup(app: Sphinx) -> None:
     listings.setup(app)
     drugs.setup(app)
     drafts.setup(app)
+    placeholders.setup(app)

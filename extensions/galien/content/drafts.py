@@ -8,10 +8,13 @@ PDF (``make relecture``) has its watermark instead (:mod:`galien.print.review`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from galien.content.placeholders import FILL_PRIORITY
+from galien.core.editions import Edition, builders_of
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
 
@@ -32,18 +35,25 @@ def draft_banner() -> nodes.container:
     return banner
 
 
-def mark_draft(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    issue = galien_domain(app.env).issue_of(docname)
-    if issue is None or not issue.draft or app.builder.format == 'latex':
-        return
-    section = next(iter(doctree.findall(nodes.section)), None)
-    if section is None:
-        doctree.insert(0, draft_banner())
-        return
-    # Under the page's title, before the masthead: the first thing a reader sees.
-    position = section.first_child_matching_class(nodes.title)
-    section.insert(0 if position is None else position + 1, draft_banner())
+class MarkDraft(SphinxPostTransform):
+    """The banner on a draft's page, in every edition made of pages (not the PDF)."""
+
+    default_priority = FILL_PRIORITY
+    builders = builders_of(*(e for e in Edition if e is not Edition.PRINT))
+
+    def run(self, **kwargs: Any) -> None:
+        issue = galien_domain(self.env).issue_of(self.env.docname)
+        if issue is None or not issue.draft:
+            return
+        doctree = self.document
+        section = next(iter(doctree.findall(nodes.section)), None)
+        if section is None:
+            doctree.insert(0, draft_banner())
+            return
+        # Under the page's title, before the masthead: the first thing a reader sees.
+        position = section.first_child_matching_class(nodes.title)
+        section.insert(0 if position is None else position + 1, draft_banner())
 
 
 def setup(app: Sphinx) -> None:
-    app.connect('doctree-resolved', mark_draft)
+    app.add_post_transform(MarkDraft)

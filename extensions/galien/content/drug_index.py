@@ -24,8 +24,9 @@ from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTran
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.drug_atc import ATC_FILE, atc_class
-from galien.core.drug_domain import DOMAIN_NAME, LINKING_FORMATS, PLACE_TYPE, domain_of
+from galien.core.drug_domain import DOMAIN_NAME, PLACE_TYPE, domain_of
 from galien.core.drug_vocabulary import sort_key
+from galien.core.editions import STYLED, builders_of
 from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_number, issue_title
 
@@ -179,7 +180,7 @@ class FillLinkedDrugIndex(SphinxPostTransform):
     """Where pages link to one another: the index, linked to the issues and to itself."""
 
     default_priority = ReferencesResolver.default_priority - 5  # its links are references
-    formats = tuple(LINKING_FORMATS)
+    builders = builders_of(*STYLED)
 
     def run(self, **kwargs: Any) -> None:
         fill_index(self.document, self.env, links=True)

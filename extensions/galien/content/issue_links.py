@@ -1,22 +1,25 @@
 """Links between issues on each issue's page: "Cité dans" and previous/next by number.
 
-They are added when the page is written, from the archive computed after all
-issues were read, so that issue 20 links to issue 21 as soon as it appears and
-lists every later issue that cites it. Only the outputs whose pages link to one
-another get them (the website and the ePub), not the PDF or the e-mail. Part of
-the content, not of the website: the ePub has them without ``galien.web``.
+The issue's page holds placeholders (``issue_links_placeholder``, input
+``issue:N``, put there by ``issue_page.py``); they are filled when the page is
+written, from the archive the domain derived after all issues were read, so
+that issue 20 links to issue 21 as soon as it appears and lists every later
+issue that cites it. Only the editions whose pages link to one another get them
+(the website and the ePub), not the PDF or the e-mail. Part of the content, not
+of the website: the ePub has them without ``galien.web``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from galien.content.issue_page import masthead
-from galien.core.archive import archive_of
+from galien.content.issue_page import issue_links_placeholder
+from galien.content.placeholders import FILL_PRIORITY
 from galien.core.crossref import reference_label
-from galien.core.editions import LINKED_BUILDERS
+from galien.core.editions import LINKED, builders_of, writing_builder
 from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_label, issue_title
 
@@ -26,42 +29,39 @@ if TYPE_CHECKING:
     from galien.core.model import Issue
 
 
-class IssueLinks:
+class FillIssueLinks(SphinxPostTransform):
     """ "Cité dans" under the masthead and previous/next links at the end of an issue."""
 
-    def __init__(self, app: Sphinx, docname: str) -> None:
-        self.builder, self.env, self.docname = app.builder, app.env, docname
+    default_priority = FILL_PRIORITY
+    builders = builders_of(*LINKED)
 
-    def add_to(self, doctree: nodes.document) -> None:
-        issue = galien_domain(self.env).issue_of(self.docname)
-        archive = archive_of(self.env)
-        if issue is None or archive.by_numero.get(issue.numero) != issue:
-            return
-        section = next(
-            (s for s in doctree.findall(nodes.section) if 'galien-numero' in s['classes']),
-            None,
-        )
-        if section is None:
-            return
-        citers = archive.cited_in.get(issue.numero, ())
-        if citers:
-            head = next(iter(section.findall(masthead)), None)
-            position = section.index(head) + 1 if head is not None else 1
-            section.insert(position, self.cited_in([archive.by_numero[n] for n in citers]))
-        older, newer = archive.neighbours(issue)
-        if older or newer:
-            section += self.neighbours(older, newer)
+    def run(self, **kwargs: Any) -> None:
+        domain = galien_domain(self.env)
+        for placeholder in list(self.document.findall(issue_links_placeholder)):
+            issue = domain.published_issue(self.env.docname)
+            shown: list[nodes.Node] = []
+            if issue is not None and issue.numero == placeholder['numero']:
+                if placeholder['part'] == 'cite-dans':
+                    citers = domain.cited_in(issue.numero)
+                    shown = [self.cited_in(citers)] if citers else []
+                else:
+                    older, newer = domain.neighbours(issue)
+                    shown = [self.neighbours(older, newer)] if older or newer else []
+            if shown:
+                placeholder.replace_self(shown)
+            else:
+                placeholder.parent.remove(placeholder)
 
     def link(self, target: Issue, label: str, classes: list[str]) -> nodes.reference:
-        uri = self.builder.get_relative_uri(self.docname, target.docname)
+        uri = writing_builder(self.env).get_relative_uri(self.env.docname, target.docname)
         reference = nodes.reference('', '', internal=True, refuri=uri, classes=classes)
         reference += nodes.Text(label)
         return reference
 
-    def cited_in(self, citers: list[Issue]) -> nodes.paragraph:
+    def cited_in(self, citers: tuple[Issue, ...]) -> nodes.paragraph:
         paragraph = nodes.paragraph(classes=['galien-cite-dans'])
         paragraph += nodes.Text(str(_('Cited in')) + ' ')
-        project = self.env.config.project
+        project = self.config.project
         for index, citer in enumerate(citers):
             if index:
                 paragraph += nodes.Text(', ')
@@ -86,11 +86,5 @@ class IssueLinks:
         return box
 
 
-def add_issue_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """On the pages that link to one another (website, ePub), once references are resolved."""
-    if app.builder.name in LINKED_BUILDERS:
-        IssueLinks(app, docname).add_to(doctree)
-
-
 def setup(app: Sphinx) -> None:
-    app.connect('doctree-resolved', add_issue_links)
+    app.add_post_transform(FillIssueLinks)

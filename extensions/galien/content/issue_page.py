@@ -19,6 +19,7 @@ from sphinx.util import logging
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
 from galien.core.i18n import _
+from galien.core.placeholders import derived_placeholder, issue_input
 from galien.core.registry import (
     galien_domain,
     issue_docname_number,
@@ -44,6 +45,20 @@ class masthead(galien_block):  # noqa: N801 (docutils naming)
 
 class colophon(galien_block):  # noqa: N801
     """Department, publication director and editorial committee of the issue."""
+
+
+class issue_links_placeholder(derived_placeholder):  # noqa: N801 (docutils naming)
+    """Where the page shows its issue's links to others: ``part`` is ``cite-dans``
+    (under the masthead) or ``voisins`` (previous/next, at the end); input ``issue:N``."""
+
+
+class pdf_link_placeholder(derived_placeholder):  # noqa: N801
+    """Where the website offers the issue's PDF, at the end of the masthead."""
+
+
+def issue_section(document: nodes.document) -> nodes.section | None:
+    """The section an issue's page is made of (:class:`IssuePageTransform`), if any."""
+    return next((c for c in document.children if isinstance(c, nodes.section)), None)
 
 
 def colophon_for(config: Config, issue: Issue) -> dict[str, Any] | None:
@@ -133,7 +148,11 @@ class IssuePageTransform(SphinxTransform):
         section['names'].append(nodes.fully_normalize_name(title))
         section += nodes.title(title, title)
         document.note_implicit_target(section, section)
-        section += build_masthead(self.config, issue, issue_label(self.env, issue))
+        head = build_masthead(self.config, issue, issue_label(self.env, issue))
+        head += pdf_link_placeholder(numero=issue.numero)
+        section += head
+        inputs = [issue_input(issue.numero)]
+        section += issue_links_placeholder(numero=issue.numero, part='cite-dans', inputs=inputs)
         section.extend(content)
         # The board closes the letter, whatever section the editor wrote it in.
         for board_node in list(section.findall(board)):
@@ -142,6 +161,7 @@ class IssuePageTransform(SphinxTransform):
         period = colophon_for(self.config, issue)
         if period is not None:
             section += build_colophon(period)
+        section += issue_links_placeholder(numero=issue.numero, part='voisins', inputs=inputs)
         document += section
 
 

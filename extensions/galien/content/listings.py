@@ -1,8 +1,9 @@
 """Pages made from the archive: the latest issue, the archive by year, the chiffres.
 
 The home page and the chiffres page hold directives that leave a placeholder
-at read time; the placeholder is filled when the page is written, from the
-archive computed after all issues were read (``archive.py``), so adding
+at read time (``listing_placeholder``, input ``listing:<kind>``); the
+placeholder is filled when the page is written, in a post-transform, from the
+archive the domain derived after all issues were read, so adding
 ``issues/021.md`` changes these pages without anyone editing them.
 
 .. code-block:: markdown
@@ -22,17 +23,19 @@ only, marked as such, with a link to their PDF when the centre has it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.chiffre import chiffre_figure, source_line
-from galien.core.archive import archive_of
-from galien.core.editions import SITE_BUILDERS
+from galien.content.placeholders import FILL_PRIORITY
+from galien.core.editions import Edition, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
+from galien.core.placeholders import derived_placeholder, listing_input
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
@@ -40,7 +43,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.core.archive import Archive
+    from galien.core.derived import Archive
     from galien.core.model import Chiffre, Issue
 
 logger = logging.getLogger(__name__)
@@ -48,8 +51,9 @@ logger = logging.getLogger(__name__)
 TEASER_LENGTH = 280
 
 
-class galien_listing(nodes.General, nodes.Element):  # noqa: N801 (docutils naming)
-    """Placeholder for a listing made from the archive; ``kind`` says which."""
+class listing_placeholder(derived_placeholder):  # noqa: N801 (docutils naming)
+    """Placeholder for a listing made from the archive; ``kind`` says which (input
+    ``listing:<kind>``)."""
 
 
 def teaser(text: str, length: int = TEASER_LENGTH) -> str:
@@ -67,7 +71,10 @@ class ListingDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         galien_domain(self.env).note_listing(self.env.docname, self.kind)
-        node = galien_listing(kind=self.kind, classes=[f'galien-{self.kind}'])
+        # replace_self() gives these classes to the listing's first node, when it is one.
+        node = listing_placeholder(
+            kind=self.kind, inputs=[listing_input(self.kind)], classes=[f'galien-{self.kind}']
+        )
         self.set_source_info(node)
         return [node]
 
@@ -97,7 +104,7 @@ class ListingMaker:
             chiffres,
         )
         self.config = builder.config
-        self.on_site = builder.name in SITE_BUILDERS
+        self.on_site = edition(builder) is Edition.SITE
         self.root = root_prefix(builder, docname)
 
     def link(self, issue: Issue, label: str, classes: list[str] | None = None) -> nodes.reference:
@@ -252,20 +259,25 @@ class ListingMaker:
         }[kind]()
 
 
-def fill_listings(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Replace each listing placeholder by the archive as it is at writing time."""
-    placeholders = list(doctree.findall(galien_listing))
-    if not placeholders:
-        return
-    chiffres = galien_domain(app.env).chiffres
-    maker = ListingMaker(app.builder, docname, archive_of(app.env), chiffres)
-    for placeholder in placeholders:
-        placeholder.replace_self(maker.make(placeholder['kind']))
+class FillListings(SphinxPostTransform):
+    """Replace each listing placeholder by the archive as it is at writing time, in every
+    edition (links to the PDF, the feed and the ePub on the website only)."""
+
+    default_priority = FILL_PRIORITY
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(listing_placeholder))
+        if not placeholders:
+            return
+        domain = galien_domain(self.env)
+        builder = writing_builder(self.env)
+        maker = ListingMaker(builder, self.env.docname, domain.archive, domain.chiffres)
+        for placeholder in placeholders:
+            placeholder.replace_self(maker.make(placeholder['kind']))
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(galien_listing)
     app.add_directive('galien-dernier-numero', LatestDirective)
     app.add_directive('galien-archives', ArchiveDirective)
     app.add_directive('galien-chiffres', ChiffresDirective)
-    app.connect('doctree-resolved', fill_listings)
+    app.add_post_transform(FillListings)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from galien.core.editions import STYLED, edition
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -22,8 +24,8 @@ PYGMENTS_CSS = 'pygments.css'
 
 
 def add_stylesheet(app: Sphinx) -> None:
-    # format, not name: the ePub builder is an HTML builder and wants the styles too.
-    if app.builder.format != 'html':
+    # The ePub and the e-mail are HTML too and want the styles.
+    if edition(app.builder) not in STYLED:
         return
     if str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]

@@ -23,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 from galien.core.archive import archive_of, page_titles
 from galien.core.drug_model import DrugIndex, build_index, compatible_atc
 from galien.core.drug_vocabulary import brand_key, drug_key, mention_anchor
+from galien.core.editions import STYLED, edition
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
 from galien.core.report import warn
@@ -50,9 +51,6 @@ DCI_ROLE = 'dci'
 PLACE_TYPE = 'place'
 INDEX_KEY = 'index'  # the derived DrugIndex, written by the domain only
 PER_DOC_KEYS = ('mentions', 'presentations', 'index_pages')
-#: Builder formats whose pages link to one another (site, ePub, e-mail toward the site);
-#: elsewhere (the PDF of one issue, plain text) a drug is its name.
-LINKING_FORMATS = frozenset({'html'})
 
 
 class DrugDomain(Domain):
@@ -228,7 +226,7 @@ class DrugDomain(Domain):
             return self.resolve_place(fromdocname, builder, target, node, contnode)
         entry = self.linked_entry(target) if typ == DCI_ROLE else None
         page = self.index_page
-        if entry is None or page is None or builder.format not in LINKING_FORMATS:
+        if entry is None or page is None or edition(builder) not in STYLED:
             return None
         return make_refnode(builder, fromdocname, page, entry.anchor, contnode)
 
@@ -242,7 +240,7 @@ class DrugDomain(Domain):
     ) -> nodes.reference | None:
         """The index's link to an issue: the reference keeps the classes and title given."""
         docname, _sep, anchor = target.partition('#')
-        if docname not in self.env.all_docs or builder.format not in LINKING_FORMATS:
+        if docname not in self.env.all_docs or edition(builder) not in STYLED:
             return None
         reference = make_refnode(
             builder, fromdocname, docname, anchor, contnode, node.get('reftitle')

@@ -3,9 +3,11 @@
 Each issue is one document ``<galien_issues_dir>/NNN`` whose front matter gives
 ``numero``, ``date`` (``YYYY-MM``) and an optional ``titre``. The
 :class:`GalienDomain` keeps, per docname, the issue, its "chiffre du mois" and
-the back issues it cites, so that parallel reads merge cleanly. Anything derived
-from all issues (the index by number, duplicates) is recomputed once after
-reading, on ``env-updated``.
+the back issues it cites and the inputs its placeholders declare, so that
+parallel reads merge cleanly. Anything derived from all issues (the index by
+number, the archive: latest issue, previous/next, years, cité dans, the whole
+run with the back issues on paper) is computed once after reading, on
+``env-updated`` (:meth:`GalienDomain.derive`), and read through its accessors.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sphinx.util.nodes import make_refnode
 
 from galien.core.crossref import IssueReferenceRole
 from galien.core.dates import month_name, parse_year_month
+from galien.core.derived import Archive
 from galien.core.domain import DOMAIN_NAME
 from galien.core.front_matter import (
     DRAFT_KEY,
@@ -30,11 +33,12 @@ from galien.core.front_matter import (
     parse_brouillon,
 )
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
-from galien.core.paper import is_paper_number, read_paper_archive
+from galien.core.paper import back_issues, is_paper_number, read_paper_archive
+from galien.core.placeholders import derived_placeholder, paper_issue_placeholder
 from galien.core.report import warn
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Set
+    from collections.abc import Callable, Hashable, Iterable, Iterator, Set
 
     from docutils import nodes
     from docutils.nodes import Element
@@ -255,11 +259,14 @@ class GalienDomain(Domain):
         'issues': {},  # docname -> Issue
         'chiffres': {},  # docname -> Chiffre
         'citations': {},  # docname -> list[Citation]
-        'listings': {},  # docname -> kinds of archive listings it shows (archive.py)
+        'listings': {},  # docname -> kinds of archive listings it shows (listings.py)
+        'inputs': {},  # docname -> derived inputs its placeholders declare (placeholders.py)
         'drafts': {},  # docname -> Issue: drafts read, then left out of the build (drafts.py)
         'paper': (),  # PaperIssue: the back issues of the data file (paper.py), by number
     }
     data_version = 5
+    #: Collected per document, merged from parallel readers.
+    per_doc_keys = ('issues', 'chiffres', 'citations', 'listings', 'inputs')
 
     _by_numero: dict[int, Issue] | None = None
 
@@ -288,11 +295,14 @@ class GalienDomain(Domain):
         self.citations.setdefault(docname, []).append(citation)
 
     def process_doc(self, env: BuildEnvironment, docname: str, document: nodes.document) -> None:
-        """Note the issues ``docname`` cites: its pending ``{galien}`` references."""
+        """Note the issues ``docname`` cites and the derived data its placeholders show."""
         for reference in document.findall(addnodes.pending_xref):
             if reference.get('refdomain') == DOMAIN_NAME and reference.get('reftype') == 'issue':
                 numero = int(reference['reftarget'])
                 self.note_citation(docname, Citation(numero, reference.line or 0))
+        inputs = {name for node in document.findall(derived_placeholder) for name in node.inputs}
+        if inputs:
+            self.data['inputs'][docname] = sorted(inputs)
 
     def note_draft(self, issue: Issue) -> None:
         """A draft read and left out of this build (:mod:`galien.core.drafts`)."""
@@ -331,7 +341,7 @@ class GalienDomain(Domain):
         self._by_numero = None
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
-        for key in ('issues', 'chiffres', 'citations', 'listings'):
+        for key in self.per_doc_keys:
             for docname in docnames:
                 if docname in otherdata[key]:
                     self.data[key][docname] = otherdata[key][docname]
@@ -372,6 +382,132 @@ class GalienDomain(Domain):
         if issue is not None:
             return issue if issue.draft else None
         return next((i for i in self.draft_issues() if i.numero == numero), None)
+
+    # -- derived once after reading (env-updated), read through accessors --------
+
+    def derive(self) -> None:
+        """Compute the archive from every issue read and merged; called on ``env-updated``."""
+        newest_first = tuple(reversed(self.ordered_issues()))
+        paper = tuple(
+            issue
+            for numero, issue in sorted(back_issues(self.env).items(), reverse=True)
+            if numero not in self.by_numero
+        )
+        views: dict[str, Hashable] = dict.fromkeys(sorted(self.env.found_docs), ())
+        self.data['archive'] = Archive(newest_first, self._cited_in(newest_first), views, paper)
+
+    def _cited_in(self, issues: Iterable[Issue]) -> dict[int, tuple[int, ...]]:
+        """Issue number -> numbers of the issues that cite it, oldest first."""
+        known = {issue.numero for issue in issues}
+        cited_in: dict[int, set[int]] = {}
+        for docname, citations in self.citations.items():
+            citing = self.issue_of(docname)
+            if citing is None or self.by_numero.get(citing.numero) != citing:
+                continue
+            for citation in citations:
+                if citation.numero in known and citation.numero != citing.numero:
+                    cited_in.setdefault(citation.numero, set()).add(citing.numero)
+        return {numero: tuple(sorted(citers)) for numero, citers in cited_in.items()}
+
+    @property
+    def archive(self) -> Archive:
+        """The archive derived after the last read (empty before any)."""
+        archive = self.data.get('archive')
+        return archive if isinstance(archive, Archive) else Archive()
+
+    def latest_issue(self) -> Issue | None:
+        return self.archive.latest
+
+    def published_issue(self, docname: str) -> Issue | None:
+        """The issue of ``docname`` if it is the one the archive keeps for its number."""
+        issue = self.issue_of(docname)
+        if issue is None or self.archive.by_numero.get(issue.numero) != issue:
+            return None
+        return issue
+
+    def neighbours(self, issue: Issue) -> tuple[Issue | None, Issue | None]:
+        """The previous and next issues by number (gaps in numbering are skipped)."""
+        return self.archive.neighbours(issue)
+
+    def cited_in(self, numero: int) -> tuple[Issue, ...]:
+        """The later issues citing issue ``numero``, oldest first."""
+        archive = self.archive
+        return tuple(archive.by_numero[n] for n in archive.cited_in.get(numero, ()))
+
+    def years(self) -> tuple[tuple[int, tuple[Issue, ...]], ...]:
+        """``(year, issues of that year newest first)``, newest year first."""
+        return self.archive.years()
+
+    def whole_run(self) -> tuple[tuple[int, tuple[Issue | PaperIssue, ...]], ...]:
+        """Like :meth:`years`, with the back issues published on paper only."""
+        return self.archive.whole_run()
+
+    def paper_back_issues(self) -> tuple[PaperIssue, ...]:
+        """The back issues published on paper only and not in the tree, newest first."""
+        return self.archive.paper
+
+    def current_year(self, docname: str) -> int | None:
+        """The year whose issues the sidebar shows on ``docname``: its own, else the latest."""
+        return self.archive.current_year(docname)
+
+    def docs_with_listing(self, kind: str = '') -> list[str]:
+        """Documents showing a listing of the archive of ``kind`` (of any kind if empty)."""
+        return sorted(
+            docname
+            for docname, kinds in self.data['listings'].items()
+            if (kind in kinds if kind else kinds)
+        )
+
+    def input_value(self, name: str) -> Hashable:
+        """The current value of a placeholder's input (:mod:`galien.core.placeholders`)."""
+        kind, _sep, argument = name.partition(':')
+        if kind == 'issue' and argument.isdigit():
+            issue = self.archive.by_numero.get(int(argument))
+            if issue is None:
+                return None
+            return (*self.neighbours(issue), self.cited_in(issue.numero))
+        if kind == 'listing':
+            if argument == 'dernier-numero':
+                latest = self.latest_issue()
+                return latest, self.chiffres.get(latest.docname) if latest else None
+            if argument == 'chiffres':
+                return self.whole_run(), tuple(sorted(self.chiffres.items()))
+            return self.whole_run()
+        if kind == 'sidebar':
+            year = self.current_year(argument)
+            run = dict(self.whole_run())
+            listings = tuple(
+                (d, self.env.titles[d].astext() if d in self.env.titles else '')
+                for d in self.docs_with_listing()
+            )
+            # Each year links to the archive page, or without one to its newest issue.
+            heads: tuple[Hashable, ...] = tuple(run)
+            if not self.docs_with_listing('archives'):
+                heads = tuple(
+                    (y, next((i.docname for i in issues if isinstance(i, Issue)), None))
+                    for y, issues in run.items()
+                )
+            return heads, year, run.get(year, ()) if year is not None else (), listings
+        return None
+
+    def page_inputs(self) -> dict[str, dict[str, Hashable]]:
+        """docname -> the value of each input its placeholders declare.
+
+        What the drug feature adds to ``archive.views`` counts as one more input
+        (``''``), until it declares its own placeholders; so do the page's
+        parent, previous and next pages in the toctree (``relations``), which
+        Sphinx derives and HTML pages link to in their head, but does not write
+        again when a neighbour is deleted.
+        """
+        views = self.archive.views
+        relations = self.env.collect_relations()
+        pages: dict[str, dict[str, Hashable]] = {}
+        for docname in sorted(self.env.found_docs):
+            values = {name: self.input_value(name) for name in self.data['inputs'].get(docname, ())}
+            values[''] = views.get(docname)
+            values['relations'] = tuple(relations.get(docname, ()))
+            pages[docname] = values
+        return pages
 
     def check_consistency(self) -> None:
         """Warn about a number claimed by two files (the second one is ignored)."""
@@ -537,7 +673,8 @@ def paper_issue(
     Issues published on paper only (``galien_paper_issues`` or the data file of
     ``paper.py``) are cited without a warning; any other number is a mistake the
     editor is told about. The website links a back issue to its PDF, if there is
-    one, from the number kept on the node.
+    one: the name is wrapped in a placeholder with the number, which the website
+    fills (``web/downloads.py``) and the other editions unwrap.
     """
     if node.get('refdomain') != DOMAIN_NAME or node.get('reftype') != 'issue':
         return None
@@ -558,7 +695,7 @@ def paper_issue(
         )
     contnode['classes'].append('galien-papier')
     contnode['numero'] = numero
-    return contnode
+    return paper_issue_placeholder('', contnode, numero=numero)
 
 
 def setup(app: Sphinx) -> None:

@@ -26,25 +26,28 @@ from typing import TYPE_CHECKING, Any
 from xml.dom import minidom
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
-from docutils import nodes
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.locale import __
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from galien.content.issue_page import issue_section
+from galien.content.placeholders import FILL_PRIORITY
 from galien.content.typography import typeset
-from galien.core.archive import LISTINGS_KEY, archive_of
+from galien.core.editions import Edition, builders_of, edition
 from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_month, issue_number
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
+    from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
     from sphinx.config import Config
     from sphinx.environment import BuildEnvironment
 
-    from galien.core.archive import Archive
+    from galien.core.derived import Archive
     from galien.core.model import Issue
 
 COVER_DIR = 'galien-epub'
@@ -161,7 +164,7 @@ def configure_epub(app: Sphinx, config: Config) -> None:
 
 def add_cover_folder(app: Sphinx) -> None:
     """The cover's folder is one of the ePub's static folders (not the website's)."""
-    if app.builder.name != 'epub':
+    if edition(app.builder) is not Edition.BOOK:
         return
     folder = str(cover_dir(app))
     if folder not in app.config.html_static_path:
@@ -169,20 +172,21 @@ def add_cover_folder(app: Sphinx) -> None:
 
 
 def site_only_docs(env: BuildEnvironment) -> set[str]:
-    listings = galien_domain(env).data.get(LISTINGS_KEY, {})
+    domain = galien_domain(env)
     return {
         docname
-        for docname, kinds in listings.items()
-        if SITE_ONLY_LISTINGS & set(kinds) and docname != env.config.root_doc
+        for kind in SITE_ONLY_LISTINGS
+        for docname in domain.docs_with_listing(kind)
+        if docname != env.config.root_doc
     }
 
 
 def before_writing(app: Sphinx, builder: Builder) -> None:
     """Draw the cover from the issues read."""
-    if not isinstance(builder, GalienEpubBuilder):
+    if edition(builder) is not Edition.BOOK:
         return
     config = app.config
-    archive = archive_of(app.env)
+    archive = galien_domain(app.env).archive
     numbers, months = issue_range(builder, archive)
     draw_cover(
         cover_dir(app) / COVER_FILE,
@@ -257,7 +261,7 @@ class GalienEpubBuilder(Epub3Builder):
         metadata = super().content_metadata()
         config = self.config
         if config.epub_description in {'', 'unknown'}:
-            numbers, months = issue_range(self, archive_of(self.env))
+            numbers, months = issue_range(self, galien_domain(self.env).archive)
             parts = [config.galien_tagline, numbers, months]
             metadata['description'] = html.escape(', '.join(p for p in parts if p))
         if config.epub_contributor in {'', 'unknown'} and config.galien_publisher:
@@ -271,7 +275,7 @@ class GalienEpubBuilder(Epub3Builder):
 
     def get_toc(self) -> None:
         super().get_toc()
-        archive = archive_of(self.env)
+        archive = galien_domain(self.env).archive
         root = self.config.root_doc
         issues = {
             self.get_relative_uri(root, issue.docname): issue for issue in archive.newest_first
@@ -320,15 +324,18 @@ def source_date() -> tuple[int, int, int, int, int, int] | None:
     return max(date, ZIP_EPOCH)
 
 
-def add_issue_anchor(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+class AddIssueAnchor(SphinxPostTransform):
     """The anchor that the TOC gives the newest issue of each year (see ``group_by_year``)."""
-    if app.builder.name != 'epub' or galien_domain(app.env).issue_of(docname) is None:
-        return
-    for section in doctree.findall(nodes.section):
-        if 'galien-numero' in section['classes']:
-            if ISSUE_ANCHOR not in section['ids']:
-                section['ids'].append(ISSUE_ANCHOR)
-            break
+
+    default_priority = FILL_PRIORITY
+    builders = builders_of(Edition.BOOK)
+
+    def run(self, **kwargs: Any) -> None:
+        if galien_domain(self.env).issue_of(self.env.docname) is None:
+            return
+        section = issue_section(self.document)
+        if section is not None and ISSUE_ANCHOR not in section['ids']:
+            section['ids'].append(ISSUE_ANCHOR)
 
 
 def cover_context(
@@ -338,8 +345,8 @@ def cover_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    if app.builder.name == 'epub' and templatename == COVER_TEMPLATE:
-        numbers, months = issue_range(app.builder, archive_of(app.env))
+    if edition(app.builder) is Edition.BOOK and templatename == COVER_TEMPLATE:
+        numbers, months = issue_range(app.builder, galien_domain(app.env).archive)
         context['galien_cover_alt'] = ' – '.join(
             p for p in (app.config.epub_title, numbers, months) if p
         )
@@ -351,5 +358,5 @@ def setup(app: Sphinx) -> None:
     app.connect('config-inited', configure_epub)
     app.connect('builder-inited', add_cover_folder)
     app.connect('write-started', before_writing)
-    app.connect('doctree-resolved', add_issue_anchor)
+    app.add_post_transform(AddIssueAnchor)
     app.connect('html-page-context', cover_context)

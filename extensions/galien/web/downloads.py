@@ -14,19 +14,21 @@ one, at its end, to the same place as the print edition's PDFs
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.locale import __
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
 
-from galien.content.issue_page import masthead
-from galien.core.archive import archive_of
-from galien.core.editions import SITE_BUILDERS
+from galien.content.issue_page import pdf_link_placeholder
+from galien.content.placeholders import FILL_PRIORITY
+from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.paper import back_issues
-from galien.core.registry import issue_title
+from galien.core.placeholders import paper_issue_placeholder
+from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
 from galien.core.urls import pdf_url, root_prefix, site_url
 
@@ -36,49 +38,55 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def add_pdf_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Append a "Télécharger le PDF" link to an issue's masthead, on the website only."""
-    if app.builder.name not in SITE_BUILDERS:
-        return
-    for node in doctree.findall(masthead):
-        if node.get('numero') is None:
-            continue
-        uri = pdf_url(app.config, root_prefix(app.builder, docname), node['numero'])
-        if not uri:
-            continue
-        label = str(_('Download the PDF'))
-        paragraph = nodes.paragraph(classes=['galien-telecharger'])
-        paragraph += nodes.reference(label, label, refuri=uri, classes=['galien-pdf'])
-        node += paragraph
+class FillPdfLinks(SphinxPostTransform):
+    """A "Télécharger le PDF" link at the end of an issue's masthead, on the website only."""
+
+    default_priority = FILL_PRIORITY
+    builders = builders_of(Edition.SITE)
+
+    def run(self, **kwargs: Any) -> None:
+        root = root_prefix(writing_builder(self.env), self.env.docname)
+        for placeholder in list(self.document.findall(pdf_link_placeholder)):
+            uri = pdf_url(self.config, root, placeholder['numero'])
+            if not uri:
+                placeholder.parent.remove(placeholder)
+                continue
+            label = str(_('Download the PDF'))
+            paragraph = nodes.paragraph(classes=['galien-telecharger'])
+            paragraph += nodes.reference(label, label, refuri=uri, classes=['galien-pdf'])
+            placeholder.replace_self(paragraph)
 
 
-def link_paper_issues(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+class LinkPaperIssues(SphinxPostTransform):
     """``{galien}`7``` on a back issue published on paper only: a link to its PDF.
 
-    The registry leaves such a citation as text (``galien-papier``, with its
-    number); on the website, where the PDF is published, it becomes a link.
+    The registry leaves such a citation as text in a ``paper_issue_placeholder``
+    with its number; on the website, where the PDF is published, it becomes a link.
     """
-    if app.builder.name not in SITE_BUILDERS:
-        return
-    paper = {numero: issue for numero, issue in back_issues(app.env).items() if issue.pdf}
-    if not paper:
-        return
-    for node in list(doctree.findall(nodes.inline)):
-        issue = paper.get(node.get('numero', 0))
-        if 'galien-papier' not in node['classes'] or issue is None:
-            continue
-        uri = pdf_url(app.config, root_prefix(app.builder, docname), issue.numero)
-        if not uri:
-            continue
-        reference = nodes.reference(
-            '',
-            '',
-            refuri=uri,
-            reftitle=f'{issue_title(app.env, issue)} ({_("PDF of the paper edition")})',
-            classes=['galien-pdf-papier'],
-        )
-        node.replace_self(reference)
-        reference += node
+
+    default_priority = FILL_PRIORITY
+    builders = builders_of(Edition.SITE)
+
+    def run(self, **kwargs: Any) -> None:
+        config = self.config
+        paper = {numero: issue for numero, issue in back_issues(self.env).items() if issue.pdf}
+        if not paper:
+            return
+        root = root_prefix(writing_builder(self.env), self.env.docname)
+        for placeholder in list(self.document.findall(paper_issue_placeholder)):
+            issue = paper.get(placeholder['numero'])
+            uri = pdf_url(config, root, issue.numero) if issue is not None else ''
+            if issue is None or not uri:
+                continue  # unwrapped with the other placeholders left
+            reference = nodes.reference(
+                '',
+                '',
+                *placeholder.children,
+                refuri=uri,
+                reftitle=f'{issue_title(self.env, issue)} ({_("PDF of the paper edition")})',
+                classes=['galien-pdf-papier'],
+            )
+            placeholder.replace_self(reference)
 
 
 def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
@@ -88,11 +96,11 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
     whoever publishes the print edition's PDFs there publishes these too.
     """
     pattern = app.config.galien_pdf_url
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
+    if exception is not None or edition(app.builder) is not Edition.SITE:
         return
     if not pattern.startswith('{baseurl}'):
         return
-    for issue in archive_of(app.env).paper:
+    for issue in galien_domain(app.env).paper_back_issues():
         target = site_url(pattern, '', issue.numero) if issue.pdf else ''
         if not target or target.startswith(('/', '..')):
             continue
@@ -112,6 +120,6 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.connect('doctree-resolved', add_pdf_link)
-    app.connect('doctree-resolved', link_paper_issues)
+    app.add_post_transform(FillPdfLinks)
+    app.add_post_transform(LinkPaperIssues)
     app.connect('build-finished', publish_paper_pdfs)

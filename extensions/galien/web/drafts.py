@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from galien.core.editions import SITE_BUILDERS
+from galien.core.editions import Edition, edition
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ def keep_drafts_unindexed(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: document | None
 ) -> None:
     issue = galien_domain(app.env).issue_of(pagename)
-    if app.builder.name in SITE_BUILDERS and issue is not None and issue.draft:
+    if edition(app.builder) is Edition.SITE and issue is not None and issue.draft:
         context['metatags'] = context.get('metatags', '') + NOINDEX
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from galien.content.drug_atc import atc_class
 from galien.core.drug_domain import domain_of
-from galien.core.editions import SITE_BUILDERS
+from galien.core.editions import Edition, edition
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -74,7 +74,7 @@ def write_drug_data(app: Sphinx, exception: Exception | None) -> None:
     Skipped when the index, the builder and the site's address are those of the
     file already written: editing an issue's text leaves the file alone.
     """
-    if exception is not None or app.builder.name not in SITE_BUILDERS:
+    if exception is not None or edition(app.builder) is not Edition.SITE:
         return
     domain = domain_of(app.env)
     path = app.outdir / DATA_FILE

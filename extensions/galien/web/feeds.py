@@ -22,8 +22,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.typography import typeset
-from galien.core.archive import archive_of
-from galien.core.editions import SITE_BUILDERS
+from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import folder_url, pdf_url, site_url
@@ -129,7 +128,7 @@ def atom_feed(builder: Builder, archive: Archive) -> bytes:
 
 def sitemap(builder: Builder) -> bytes:
     """Every page of the site, with the issue's month as its last change."""
-    archive = archive_of(builder.env)
+    archive = galien_domain(builder.env).archive
     months = {issue.docname: issue for issue in archive.newest_first}
     urlset = ElementTree.Element('urlset', {'xmlns': SITEMAP_NS})
     for docname in sorted(builder.env.found_docs):
@@ -149,7 +148,7 @@ def write_if_changed(path: Path, content: bytes) -> None:
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """After a website build, write ``atom.xml`` and ``sitemap.xml`` next to the pages."""
     builder = app.builder
-    if exception is not None or builder.name not in SITE_BUILDERS:
+    if exception is not None or edition(builder) is not Edition.SITE:
         return
     if not base_url(builder):
         # Not a mistake (a preview build needs no feed), so no warning to fail -W.
@@ -160,7 +159,7 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
             )
         )
         return
-    write_if_changed(app.outdir / FEED_FILE, atom_feed(builder, archive_of(app.env)))
+    write_if_changed(app.outdir / FEED_FILE, atom_feed(builder, galien_domain(app.env).archive))
     write_if_changed(app.outdir / SITEMAP_FILE, sitemap(builder))
 
 
@@ -172,7 +171,7 @@ def announce_feed(
     doctree: nodes.document | None,
 ) -> None:
     """``<link rel="alternate">`` in every page's head, so feed readers find the feed."""
-    if app.builder.name not in SITE_BUILDERS or not base_url(app.builder):
+    if edition(app.builder) is not Edition.SITE or not base_url(app.builder):
         return
     href = html.escape(site_url(app.config.galien_feed_url, base_url(app.builder)))
     title = html.escape(app.config.project)

@@ -14,11 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from galien.core.archive import LISTINGS_KEY, archive_of
+from sphinx.transforms import SphinxTransform
+
 from galien.core.drug_domain import domain_of
-from galien.core.editions import SITE_BUILDERS
+from galien.core.editions import Edition, edition
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
+from galien.core.placeholders import derived_placeholder
 from galien.core.registry import galien_domain, issue_label
 from galien.core.urls import pdf_url, root_prefix
 
@@ -36,15 +38,27 @@ THEME_SIDEBARS = ('sbt-sidebar-nav.html', 'sidebar-nav-bs.html')
 BOOK_SIDEBARS = ('navbar-logo.html', 'icon-links.html', 'search-button-field.html', SIDEBAR)
 
 
-def docs_with_listing(app: Sphinx, kind: str) -> list[str]:
-    listings = galien_domain(app.env).data.get(LISTINGS_KEY, {})
-    return sorted(docname for docname, kinds in listings.items() if kind in kinds)
+class sidebar_placeholder(derived_placeholder):  # noqa: N801 (docutils naming)
+    """Every page of the site shows the sidebar: input ``sidebar:<docname>`` (its year).
+
+    Nothing fills it: the sidebar is drawn from the template's context. It only
+    declares what the page shows, and is dropped like any unfilled placeholder.
+    """
+
+
+class DeclareSidebar(SphinxTransform):
+    """Each page declares, as it is read, that it shows the sidebar."""
+
+    default_priority = 520  # before the domains collect the placeholders (850)
+
+    def apply(self, **kwargs: Any) -> None:
+        self.document += sidebar_placeholder(inputs=[f'sidebar:{self.env.docname}'])
 
 
 def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
     """Links of the sidebar for ``pagename``, relative to it."""
     env, builder = app.env, app.builder
-    archive = archive_of(env)
+    domain = galien_domain(env)
 
     def href(docname: str, anchor: str = '') -> str:
         uri = builder.get_relative_uri(pagename, docname)
@@ -58,7 +72,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
             'current': pagename == root,
         }
     ]
-    for docname in [*docs_with_listing(app, 'chiffres'), *domain_of(env).index_pages]:
+    for docname in [*domain.docs_with_listing('chiffres'), *domain_of(env).index_pages]:
         if docname != root and docname in env.titles:
             pages.append(
                 {
@@ -68,8 +82,8 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
                 }
             )
 
-    archive_page = next(iter(docs_with_listing(app, 'archives')), None)
-    current_year = archive.current_year(pagename)
+    archive_page = next(iter(domain.docs_with_listing('archives')), None)
+    current_year = domain.current_year(pagename)
     site_root = root_prefix(builder, pagename)
 
     def entry(issue: Issue | PaperIssue) -> dict[str, Any]:
@@ -84,7 +98,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
         }
 
     years = []
-    for year, issues in archive.whole_run():
+    for year, issues in domain.whole_run():
         if archive_page:
             target = href(archive_page, f'annee-{year}')
         else:
@@ -100,7 +114,7 @@ def sidebar_context(app: Sphinx, pagename: str) -> dict[str, Any]:
 def add_sidebar_context(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: document | None
 ) -> None:
-    if app.builder.name in SITE_BUILDERS:
+    if edition(app.builder) is Edition.SITE:
         context['galien_nav'] = sidebar_context(app, pagename)
 
 
@@ -123,5 +137,6 @@ def use_sidebar(app: Sphinx, config: Config) -> None:
 def setup(app: Sphinx) -> None:
     # French for the theme's words its own catalog lacks (locale/fr/.../sphinx.po).
     app.add_message_catalog('sphinx', str(LOCALE_DIR))
+    app.add_transform(DeclareSidebar)
     app.connect('config-inited', use_sidebar)
     app.connect('html-page-context', add_sidebar_context)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from galien.core.editions import STYLED, Edition, edition
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -16,7 +18,7 @@ STATIC_DIR = Path(__file__).parent / 'static'
 
 def add_print_stylesheet(app: Sphinx) -> None:
     # The ePub leaves the print stylesheet out (epub/accessibility.py).
-    if app.builder.format != 'html' or app.builder.name == 'epub':
+    if edition(app.builder) not in STYLED - {Edition.BOOK}:
         return
     if str(STATIC_DIR) not in app.config.html_static_path:
         app.config.html_static_path = [*app.config.html_static_path, str(STATIC_DIR)]

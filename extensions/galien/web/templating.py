@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
-from galien.core.editions import SITE_BUILDERS
+from galien.core.editions import Edition, edition
 from galien.core.registry import galien_domain, issue_label
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def add_issue_context(
     context['galien_chiffre'] = domain.chiffres.get(pagename)
     issn = app.config.galien_issn
     context['galien_issn'] = issn
-    if issn and issue is not None and app.builder.name in SITE_BUILDERS:
+    if issn and issue is not None and edition(app.builder) is Edition.SITE:
         # The serial's ISSN, where indexes (Google Scholar, Zotero) look for it.
         context['metatags'] = context.get('metatags', '') + (
             f'\n<meta name="citation_issn" content="{html.escape(issn)}" />'

@@ -1,0 +1,108 @@
+"""Pages declare the derived data they show; exactly the pages whose data changed are written.
+
+A page that shows data derived from all issues holds a typed placeholder in its
+pickled doctree, naming its input; after an issue is added, the website writes
+again the previous issue (its « numéro suivant »), the listing page and the
+pages whose sidebar lists the new issue's year, and leaves the others alone.
+"""
+
+from __future__ import annotations
+
+import pickle
+import time
+from typing import TYPE_CHECKING
+
+from sphinx.testing.util import SphinxTestApp
+
+from galien.content.issue_page import issue_links_placeholder, pdf_link_placeholder
+from galien.content.listings import listing_placeholder
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+CONF = 'from rootconf import *  # noqa: F403\n'
+INDEX = """# Galien
+
+```{galien-dernier-numero}
+```
+
+```{galien-archives}
+```
+"""
+
+
+def issue(numero: int, year: int, month: int) -> str:
+    return (
+        f'---\nnumero: {numero}\ndate: {year}-{month:02d}\n---\n\n'
+        f'# Article\n\nLe numéro {numero} parle de biosimilaires.\n'
+    )
+
+
+def project(tmp_path: Path) -> Path:
+    source = tmp_path / 'src'
+    (source / 'issues').mkdir(parents=True)
+    (source / 'conf.py').write_text(CONF, encoding='utf-8')
+    (source / 'refs.bib').write_text('', encoding='utf-8')
+    (source / 'index.md').write_text(INDEX, encoding='utf-8')
+    (source / 'apropos.md').write_text('# À propos\n\nLa lettre du centre.\n', encoding='utf-8')
+    for numero, year, month in ((18, 2017, 11), (19, 2017, 12), (20, 2018, 1)):
+        (source / 'issues' / f'{numero:03d}.md').write_text(
+            issue(numero, year, month), encoding='utf-8'
+        )
+    return source
+
+
+def build(source: Path) -> SphinxTestApp:
+    """A website build; no toctree, whose change would make Sphinx write every page."""
+    app = SphinxTestApp('html', srcdir=source, builddir=source.parent / 'build')
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app
+
+
+def pages(app: SphinxTestApp) -> dict[str, int]:
+    return {
+        path.relative_to(app.outdir).with_suffix('').as_posix(): path.stat().st_mtime_ns
+        for path in app.outdir.rglob('*.html')
+        if path.name not in {'genindex.html', 'search.html'}
+    }
+
+
+def doctree(app: SphinxTestApp, docname: str) -> object:
+    return pickle.loads((app.doctreedir / f'{docname}.doctree').read_bytes())
+
+
+def test_pages_hold_placeholders_naming_their_input(tmp_path: Path) -> None:
+    app = build(project(tmp_path))
+    issue_page = doctree(app, 'issues/020')
+    links = list(issue_page.findall(issue_links_placeholder))  # type: ignore[attr-defined]
+    assert [(n['part'], n['inputs']) for n in links] == [
+        ('cite-dans', ['issue:20']),
+        ('voisins', ['issue:20']),
+    ]
+    assert [n['numero'] for n in issue_page.findall(pdf_link_placeholder)] == [20]  # type: ignore[attr-defined]
+    listings = list(doctree(app, 'index').findall(listing_placeholder))  # type: ignore[attr-defined]
+    assert [(n['kind'], n['inputs']) for n in listings] == [
+        ('dernier-numero', ['listing:dernier-numero']),
+        ('archives', ['listing:archives']),
+    ]
+    # Filled when written: the page shows the links, not the placeholder.
+    html = (app.outdir / 'issues' / '020.html').read_text(encoding='utf-8')
+    assert 'galien-precedent' in html and 'placeholder' not in html
+
+
+def test_adding_an_issue_writes_again_exactly_the_pages_it_changes(tmp_path: Path) -> None:
+    source = project(tmp_path)
+    before = pages(build(source))
+    time.sleep(0.05)
+    (source / 'issues' / '021.md').write_text(issue(21, 2018, 2), encoding='utf-8')
+    app = build(source)
+    after = pages(app)
+    rewritten = {name for name, mtime in after.items() if before.get(name) != mtime}
+    # 020 gains its « numéro suivant »; the home page lists 021; every page outside
+    # 2017 shows 2018's issues in its sidebar. 2017's issues show nothing new.
+    assert rewritten == {'issues/021', 'issues/020', 'index', 'apropos'}
+    html = (app.outdir / 'issues' / '020.html').read_text(encoding='utf-8')
+    assert '021.html' in html.split('galien-precedent-suivant', 1)[1]
