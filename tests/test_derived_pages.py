@@ -106,3 +106,31 @@ def test_adding_an_issue_writes_again_exactly_the_pages_it_changes(tmp_path: Pat
     assert rewritten == {'issues/021', 'issues/020', 'index', 'apropos'}
     html = (app.outdir / 'issues' / '020.html').read_text(encoding='utf-8')
     assert '021.html' in html.split('galien-precedent-suivant', 1)[1]
+
+
+def test_a_drug_mentioned_writes_again_the_index_and_the_mentioning_page(tmp_path: Path) -> None:
+    """The drug domain's inputs: the index page, and the pages whose drugs gain a link."""
+    source = project(tmp_path)
+    (source / 'medicaments.md').write_text(
+        '# Index des médicaments\n\n```{galien-medicaments}\n```\n', encoding='utf-8'
+    )
+    with (source / 'issues' / '019.md').open('a', encoding='utf-8') as text:
+        text.write('\nL\'{dci}`osimertinib` reste le standard.\n')
+    with (source / 'apropos.md').open('a', encoding='utf-8') as text:
+        text.write('\nLe {dci}`nivolumab`, cité ici, ne l\'est dans aucun numéro.\n')
+    before = pages(build(source))
+    assert '#dci-nivolumab' not in (build_dir(source) / 'apropos.html').read_text(encoding='utf-8')
+    time.sleep(0.05)
+    with (source / 'issues' / '018.md').open('a', encoding='utf-8') as text:
+        text.write('\nLe {dci}`nivolumab` et l\'{dci}`osimertinib`.\n')
+    app = build(source)
+    after = pages(app)
+    rewritten = {name for name, mtime in after.items() if before.get(name) != mtime}
+    # 018 is read again; the index shows nivolumab; « À propos » gains its link to
+    # nivolumab's new entry. 019's osimertinib was linked already: 019 is left alone.
+    assert rewritten == {'issues/018', 'medicaments', 'apropos'}
+    assert '#dci-nivolumab' in (app.outdir / 'apropos.html').read_text(encoding='utf-8')
+
+
+def build_dir(source: Path) -> Path:
+    return source.parent / 'build' / 'html'

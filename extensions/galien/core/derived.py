@@ -15,8 +15,6 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
-
     from galien.core.model import Issue, PaperIssue
 
 
@@ -27,14 +25,10 @@ class Archive:
     ``newest_first`` holds the issues written in Markdown, the ones with pages;
     ``paper`` the back issues published on paper only (``paper.py``), newest first,
     for the listings of the website that show the whole run of the letter.
-    ``views`` is where the drug feature (``core/drugs.py``) still adds what its
-    pages show, by docname, until it declares placeholders of its own: the
-    domain counts it among each page's inputs.
     """
 
     newest_first: tuple[Issue, ...] = ()
     cited_in: dict[int, tuple[int, ...]] = field(default_factory=dict)
-    views: dict[str, Hashable] = field(default_factory=dict)
     paper: tuple[PaperIssue, ...] = ()
 
     @property

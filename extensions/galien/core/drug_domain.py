@@ -20,16 +20,15 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
-from galien.core.archive import archive_of, page_titles
 from galien.core.drug_model import DrugIndex, build_index, compatible_atc
 from galien.core.drug_vocabulary import brand_key, drug_key, mention_anchor
 from galien.core.editions import STYLED, edition
 from galien.core.i18n import _
-from galien.core.registry import galien_domain
+from galien.core.registry import PAGE_INPUTS_EVENT, galien_domain
 from galien.core.report import warn
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Set
+    from collections.abc import Hashable, Iterator, Set
 
     from docutils import nodes
     from docutils.nodes import Element
@@ -279,25 +278,31 @@ def domain_of(env: BuildEnvironment) -> DrugDomain:
 def derive_index(app: Sphinx, env: BuildEnvironment) -> None:
     """Once every document has been read and merged: the domain derives its index."""
     domain_of(env).derive()
-    add_drugs_to_views(env)
 
 
-def add_drugs_to_views(env: BuildEnvironment) -> None:
-    """What each page shows of the drugs, added to its view of the archive (``archive.py``).
+def page_inputs(app: Sphinx, docname: str) -> dict[str, Hashable]:
+    """What ``docname`` shows of the drugs, as inputs of the page (``galien-page-inputs``).
 
-    Every page names the index page in its sidebar, and its drugs link to it
-    (when their DCI is in the index); the index page shows the whole index. A
-    page is written again, and only then, when that changes. One function, to
-    be plugged into the pages' declared inputs when views give way to them.
+    Every page names the index pages in its sidebar (``medicament:pages``), its
+    drugs link to the index when their DCI has an entry (``medicament:links``),
+    and an index page shows the whole index (``medicament:index``): the page is
+    written again, and only then, when one of them changes.
     """
-    domain = domain_of(env)
+    domain = domain_of(app.env)
     index = domain.index
-    views = archive_of(env).views
-    index_pages = page_titles(env, domain.index_pages)
-    for docname, view in views.items():
-        shown = index if docname in domain.index_pages else None
-        linked = tuple(sorted(k for k in domain.drugs_of(docname) if index.entry(k) is not None))
-        views[docname] = (view, index_pages, shown, linked)
+    titles = app.env.titles
+    inputs: dict[str, Hashable] = {
+        'medicament:pages': tuple(
+            (page, titles[page].astext() if page in titles else '')
+            for page in sorted(domain.index_pages)
+        ),
+        'medicament:links': tuple(
+            sorted(key for key in domain.drugs_of(docname) if index.entry(key) is not None)
+        ),
+    }
+    if docname in domain.index_pages:
+        inputs['medicament:index'] = index
+    return inputs
 
 
 def ignore_unlinked_drug(app: Sphinx, domain: Domain | None, node: pending_xref) -> bool | None:
@@ -307,6 +312,6 @@ def ignore_unlinked_drug(app: Sphinx, domain: Domain | None, node: pending_xref)
 
 def setup(app: Sphinx) -> None:
     app.add_domain(DrugDomain)
-    # After the archive and its views (archive.py, default priority).
-    app.connect('env-updated', derive_index, priority=600)
+    app.connect('env-updated', derive_index)
+    app.connect(PAGE_INPUTS_EVENT, page_inputs)
     app.connect('warn-missing-reference', ignore_unlinked_drug)

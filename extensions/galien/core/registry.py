@@ -248,6 +248,10 @@ def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue, *, plain: bool
     return title.replace('\u00a0', ' ') if plain else title
 
 
+#: ``(app, docname) -> dict[str, Hashable]``: the inputs another domain derives for a page.
+PAGE_INPUTS_EVENT = 'galien-page-inputs'
+
+
 class GalienDomain(Domain):
     """Issues of the letter, their chiffres du mois, and references between them."""
 
@@ -393,8 +397,7 @@ class GalienDomain(Domain):
             for numero, issue in sorted(back_issues(self.env).items(), reverse=True)
             if numero not in self.by_numero
         )
-        views: dict[str, Hashable] = dict.fromkeys(sorted(self.env.found_docs), ())
-        self.data['archive'] = Archive(newest_first, self._cited_in(newest_first), views, paper)
+        self.data['archive'] = Archive(newest_first, self._cited_in(newest_first), paper=paper)
 
     def _cited_in(self, issues: Iterable[Issue]) -> dict[int, tuple[int, ...]]:
         """Issue number -> numbers of the issues that cite it, oldest first."""
@@ -493,18 +496,18 @@ class GalienDomain(Domain):
     def page_inputs(self) -> dict[str, dict[str, Hashable]]:
         """docname -> the value of each input its placeholders declare.
 
-        What the drug feature adds to ``archive.views`` counts as one more input
-        (``''``), until it declares its own placeholders; so do the page's
-        parent, previous and next pages in the toctree (``relations``), which
-        Sphinx derives and HTML pages link to in their head, but does not write
-        again when a neighbour is deleted.
+        Other domains add the inputs of what they derive on the page (the drug
+        domain: its index, the links to it) through the ``galien-page-inputs``
+        event; so do the page's parent, previous and next pages in the toctree
+        (``relations``), which Sphinx derives and HTML pages link to in their
+        head, but does not write again when a neighbour is deleted.
         """
-        views = self.archive.views
         relations = self.env.collect_relations()
         pages: dict[str, dict[str, Hashable]] = {}
         for docname in sorted(self.env.found_docs):
             values = {name: self.input_value(name) for name in self.data['inputs'].get(docname, ())}
-            values[''] = views.get(docname)
+            for inputs in self.env.events.emit(PAGE_INPUTS_EVENT, docname):
+                values.update(inputs)
             values['relations'] = tuple(relations.get(docname, ()))
             pages[docname] = values
         return pages
@@ -637,7 +640,7 @@ def read_back_issues(
     """Read the data file of the back issues; the issues citing one that changed are read again.
 
     The pages that list the back issues (the home page, the sidebar) show the
-    archive's views, which change with them: ``archive.py`` has them written again.
+    archive, whose inputs change with them: ``archive.py`` has them written again.
     """
     domain = galien_domain(env)
     numbers = domain.note_back_issues(read_paper_archive(env))
@@ -699,6 +702,7 @@ def paper_issue(
 
 
 def setup(app: Sphinx) -> None:
+    app.add_event(PAGE_INPUTS_EVENT)
     app.add_domain(GalienDomain)
     app.add_role('galien', IssueReferenceRole())
     app.connect('env-get-outdated', read_back_issues)
