@@ -115,14 +115,14 @@ def test_a_drug_mentioned_writes_again_the_index_and_the_mentioning_page(tmp_pat
         '# Index des médicaments\n\n```{galien-medicaments}\n```\n', encoding='utf-8'
     )
     with (source / 'issues' / '019.md').open('a', encoding='utf-8') as text:
-        text.write('\nL\'{dci}`osimertinib` reste le standard.\n')
+        text.write("\nL'{dci}`osimertinib` reste le standard.\n")
     with (source / 'apropos.md').open('a', encoding='utf-8') as text:
-        text.write('\nLe {dci}`nivolumab`, cité ici, ne l\'est dans aucun numéro.\n')
+        text.write("\nLe {dci}`nivolumab`, cité ici, ne l'est dans aucun numéro.\n")
     before = pages(build(source))
     assert '#dci-nivolumab' not in (build_dir(source) / 'apropos.html').read_text(encoding='utf-8')
     time.sleep(0.05)
     with (source / 'issues' / '018.md').open('a', encoding='utf-8') as text:
-        text.write('\nLe {dci}`nivolumab` et l\'{dci}`osimertinib`.\n')
+        text.write("\nLe {dci}`nivolumab` et l'{dci}`osimertinib`.\n")
     app = build(source)
     after = pages(app)
     rewritten = {name for name, mtime in after.items() if before.get(name) != mtime}
