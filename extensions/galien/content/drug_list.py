@@ -16,14 +16,9 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTransform
 
-from galien.content.blocks import galien_block, latex_visitors, skip_frame, visit_text
+from galien.content.blocks import galien_block
 from galien.content.board import board
-from galien.content.drug_markup import (
-    depart_section_html,
-    visit_label_man,
-    visit_label_texinfo,
-    visit_medicament_html,
-)
+from galien.content.drug_markup import drug_frame_visitors
 from galien.content.issue_page import colophon
 from galien.core.drug_domain import DCI_ROLE, DOMAIN_NAME, domain_of
 from galien.core.drug_vocabulary import brand_key, sort_key
@@ -101,12 +96,5 @@ class IssueDrugList(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_node(
-        drug_list,
-        html=(visit_medicament_html, depart_section_html),
-        latex=latex_visitors('galienmedicaments'),
-        text=(visit_text, skip_frame),
-        man=(visit_label_man, skip_frame),
-        texinfo=(visit_label_texinfo, skip_frame),
-    )
+    app.add_node(drug_list, override=False, **drug_frame_visitors('galienmedicaments'))
     app.add_post_transform(IssueDrugList)

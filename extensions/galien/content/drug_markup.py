@@ -62,6 +62,8 @@ if TYPE_CHECKING:
     from sphinx.writers.manpage import ManualPageTranslator
     from sphinx.writers.texinfo import TexinfoTranslator
 
+    from galien.content.blocks import VisitorPair
+
 logger = logging.getLogger(__name__)
 
 DATE = re.compile(r'(\d{4})-(\d{2})(?:-(\d{2}))?')
@@ -348,15 +350,22 @@ def visit_label_texinfo(self: TexinfoTranslator, node: nodes.Element) -> None:
     self.body.append(f'\n@noindent\n@strong{{{self.escape(node["label"])}}}\n\n')
 
 
+def drug_frame_visitors(environment: str) -> dict[str, VisitorPair]:
+    """The ``app.add_node`` arguments of a drug frame, ``environment`` its LaTeX one.
+
+    Shared by the ``{medicament}`` block and the issue's drug list.
+    """
+    return {
+        'html': (visit_medicament_html, depart_section_html),
+        'latex': latex_visitors(environment),
+        'text': (visit_text, skip_frame),
+        'man': (visit_label_man, skip_frame),
+        'texinfo': (visit_label_texinfo, skip_frame),
+    }
+
+
 def setup(app: Sphinx) -> None:
     app.add_role_to_domain(DOMAIN_NAME, DCI_ROLE, DciRole())
     app.add_role(DCI_ROLE, DciRole())
     app.add_directive('medicament', MedicamentDirective)
-    app.add_node(
-        medicament,
-        html=(visit_medicament_html, depart_section_html),
-        latex=latex_visitors('galienmedicament'),
-        text=(visit_text, skip_frame),
-        man=(visit_label_man, skip_frame),
-        texinfo=(visit_label_texinfo, skip_frame),
-    )
+    app.add_node(medicament, override=False, **drug_frame_visitors('galienmedicament'))
