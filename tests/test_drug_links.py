@@ -85,22 +85,18 @@ def test_the_domain_resolves_a_dci_to_its_entry_of_the_index(site):
 
 def test_the_index_links_to_issues_through_the_domain(site):
     domain = site.env.get_domain('medicament')
-    node = pending_xref(
-        '', refdomain='medicament', reftype='place', reftitle='Galien N° 21', classes=['x']
+    entry = next(e for e in domain.index.entries if e.dci == 'osimertinib')
+    place = next(p for p in entry.places if p.docname == 'issues/021')
+    reference = domain.place_reference(
+        'medicaments', site.builder, place, nodes.Text('N° 21'), 'Galien N° 21', ['x']
     )
-    text = nodes.Text('N° 21')
-    reference = domain.resolve_xref(
-        site.env,
-        'medicaments',
-        site.builder,
-        'place',
-        'issues/021#medicament-osimertinib',
-        node,
-        text,
-    )
-    assert reference['refuri'] == 'issues/021.html#medicament-osimertinib'
+    assert reference['refuri'] == f'issues/021.html#{place.anchor}'
     assert reference['reftitle'] == 'Galien N° 21'
     assert reference['classes'] == ['x']
+    # The page shows the link the domain makes.
+    links = page(site, 'medicaments').select(f'a[href="issues/021.html#{place.anchor}"]')
+    assert links
+    assert links[0]['title'] == 'Galien N°\xa021 – mars 2018'
 
 
 def test_each_mention_links_to_its_entry_of_the_index(site):

@@ -8,9 +8,8 @@
 The directive leaves a placeholder and tells the drug domain that this page
 shows the index; the placeholder is filled when the page is written, from the
 index the domain derived after all issues were read, as the home page's
-listings are: nobody maintains it. Where pages link to one another, its links
-to the issues are ``medicament:place`` references, filled in before Sphinx
-resolves references, so that the drug domain makes them with the builder's
+listings are: nobody maintains it. Where pages link to one another, the drug
+domain makes its links to the issues (``place_reference``) with the builder's
 addresses; elsewhere (plain text, a manual page) the index is text.
 """
 
@@ -19,19 +18,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.addnodes import pending_xref
-from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.drug_atc import ATC_FILE, atc_class
-from galien.core.drug_domain import DOMAIN_NAME, PLACE_TYPE, domain_of
+from galien.content.placeholders import FILL_PRIORITY
+from galien.core.drug_domain import domain_of
 from galien.core.drug_vocabulary import sort_key
-from galien.core.editions import STYLED, builders_of
+from galien.core.editions import STYLED, builders_of, writing_builder
 from galien.core.i18n import _
+from galien.core.placeholders import derived_placeholder, placeholders_in
 from galien.core.registry import galien_domain, issue_number, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
     from galien.core.drug_model import Entry, Place
@@ -39,8 +40,12 @@ if TYPE_CHECKING:
 LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
 
 
-class drug_index(nodes.General, nodes.Element):  # noqa: N801
-    """Placeholder for the index of drugs, filled when the page is written."""
+class drug_index(derived_placeholder):  # noqa: N801
+    """Placeholder for the index of drugs, filled when the page is written.
+
+    Its input, the whole index (``medicament:index``), is given by the drug
+    domain (:func:`galien.core.drug_domain.page_inputs`).
+    """
 
 
 class DrugIndexDirective(SphinxDirective):
@@ -62,9 +67,10 @@ def first_letter(name: str) -> str:
 class IndexMaker:
     """The nodes of the index for one page, linked or not."""
 
-    def __init__(self, env: BuildEnvironment, docname: str, links: bool) -> None:
-        self.env, self.docname, self.links = env, docname, links
-        self.index = domain_of(env).index
+    def __init__(self, env: BuildEnvironment, builder: Builder, *, links: bool) -> None:
+        self.env, self.builder, self.docname, self.links = env, builder, env.docname, links
+        self.domain = domain_of(env)
+        self.index = self.domain.index
         self._titles: dict[str, str] = {}
 
     def issue_title(self, docname: str) -> str:
@@ -77,22 +83,13 @@ class IndexMaker:
     def issue_link(self, place: Place) -> nodes.Node:
         short = issue_number(place.numero)
         css = 'galien-presentation' if place.presentation else 'galien-mention'
-        node: nodes.Element
+        node: nodes.Node = nodes.inline('', short, classes=[css])
         if self.links:
-            # Resolved by the drug domain, which knows the builder's addresses.
-            node = pending_xref(
-                '',
-                nodes.Text(short),
-                refdoc=self.docname,
-                refdomain=DOMAIN_NAME,
-                reftype=PLACE_TYPE,
-                reftarget=f'{place.docname}#{place.anchor}',
-                reftitle=self.issue_title(place.docname) or short,
-                refwarn=False,
-                classes=[css],
+            title = self.issue_title(place.docname) or short
+            reference = self.domain.place_reference(
+                self.docname, self.builder, place, nodes.Text(short), title, [css]
             )
-        else:
-            node = nodes.inline('', short, classes=[css])
+            node = nodes.Text(short) if reference is None else reference
         return nodes.strong('', '', node) if place.presentation else node
 
     def dci_entry(self, entry: Entry) -> nodes.list_item:
@@ -179,7 +176,7 @@ class IndexMaker:
 class FillLinkedDrugIndex(SphinxPostTransform):
     """Where pages link to one another: the index, linked to the issues and to itself."""
 
-    default_priority = ReferencesResolver.default_priority - 5  # its links are references
+    default_priority = FILL_PRIORITY
     builders = builders_of(*STYLED)
 
     def run(self, **kwargs: Any) -> None:
@@ -189,7 +186,7 @@ class FillLinkedDrugIndex(SphinxPostTransform):
 class FillDrugIndex(SphinxPostTransform):
     """Elsewhere (plain text, a manual page): the index as text."""
 
-    default_priority = FillLinkedDrugIndex.default_priority + 1
+    default_priority = FILL_PRIORITY + 1  # finds nothing left where the linked index is made
 
     def run(self, **kwargs: Any) -> None:
         fill_index(self.document, self.env, links=False)
@@ -197,10 +194,10 @@ class FillDrugIndex(SphinxPostTransform):
 
 def fill_index(document: nodes.document, env: BuildEnvironment, *, links: bool) -> None:
     """Replace the placeholders by the index as the domain derived it for this build."""
-    placeholders = list(document.findall(drug_index))
+    placeholders = placeholders_in(document, drug_index)
     if not placeholders:
         return
-    maker = IndexMaker(env, env.current_document.docname, links)
+    maker = IndexMaker(env, writing_builder(env), links=links)
     for placeholder in placeholders:
         placeholder.replace_self(maker.make())
 

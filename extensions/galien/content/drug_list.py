@@ -2,10 +2,11 @@
 
 Added when the page is written, from the issue's own records in the drug
 domain: the issue's doctree stays as small as its text (every read-time
-transform and the pickled doctree would otherwise carry the list too). Each
-name is a ``medicament:dci`` reference, inserted before Sphinx resolves
-references, so that the domain links it to its entry of the index where pages
-link to one another, as it does the ``{dci}`` of the text.
+transform and the pickled doctree would otherwise carry the list too). It is
+added with the other derived content (``FILL_PRIORITY``), after Sphinx's
+transforms of the page, which so walk only the text; each name is linked by
+the drug domain's ``resolve_xref``, as a ``{dci}`` of the text is, to its entry
+of the index where pages link to one another.
 """
 
 from __future__ import annotations
@@ -14,29 +15,36 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
-from sphinx.transforms.post_transforms import ReferencesResolver, SphinxPostTransform
+from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from galien.content.blocks import galien_block
 from galien.content.board import board
 from galien.content.drug_markup import drug_frame_visitors
 from galien.content.issue_page import colophon
+from galien.content.placeholders import FILL_PRIORITY
 from galien.core.drug_domain import DCI_ROLE, DOMAIN_NAME, domain_of
 from galien.core.drug_vocabulary import brand_key, sort_key
+from galien.core.editions import writing_builder
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 
 class drug_list(galien_block):  # noqa: N801
     """« Médicaments cités dans ce numéro », at the end of an issue."""
 
 
-def dci_reference(docname: str, key: str, dci: str) -> pending_xref:
-    """A reference to the DCI's entry of the index, resolved by the drug domain."""
-    reference = pending_xref(
+def dci_reference(env: BuildEnvironment, builder: Builder, key: str, dci: str) -> nodes.Element:
+    """The DCI, linked by the drug domain as the ``{dci}`` of the text are (or its name alone)."""
+    docname = env.docname
+    name = nodes.inline('', dci.lower(), classes=['galien-dci'])
+    xref = pending_xref(
         '',
+        name,
         refdoc=docname,
         refdomain=DOMAIN_NAME,
         reftype=DCI_ROLE,
@@ -44,11 +52,13 @@ def dci_reference(docname: str, key: str, dci: str) -> pending_xref:
         refexplicit=True,
         refwarn=False,
     )
-    reference += nodes.inline('', dci.lower(), classes=['galien-dci'])
-    return reference
+    link = domain_of(env).resolve_xref(env, docname, builder, DCI_ROLE, key, xref, name)
+    return name if link is None else link
 
 
-def issue_drug_list(docname: str, spellings: dict[str, tuple[str, list[str]]]) -> drug_list:
+def issue_drug_list(
+    env: BuildEnvironment, builder: Builder, spellings: dict[str, tuple[str, list[str]]]
+) -> drug_list:
     """The block: each DCI in French order, with the brands the issue names."""
     block = drug_list(
         label=str(_('Drugs cited in this issue')),
@@ -60,7 +70,7 @@ def issue_drug_list(docname: str, spellings: dict[str, tuple[str, list[str]]]) -
     for index, (key, (dci, brands)) in enumerate(ordered):
         if index:
             paragraph += nodes.Text(', ')
-        paragraph += dci_reference(docname, key, dci)
+        paragraph += dci_reference(env, builder, key, dci)
         unique = {brand_key(b): b for b in brands}
         if unique:
             paragraph += nodes.Text(f' ({", ".join(sorted(unique.values(), key=sort_key))})')
@@ -71,7 +81,7 @@ def issue_drug_list(docname: str, spellings: dict[str, tuple[str, list[str]]]) -
 class IssueDrugList(SphinxPostTransform):
     """Under the sources, before the board: the drugs the issue presents or mentions."""
 
-    default_priority = ReferencesResolver.default_priority - 5  # its links are references
+    default_priority = FILL_PRIORITY
 
     def run(self, **kwargs: Any) -> None:
         docname = self.env.current_document.docname
@@ -92,7 +102,7 @@ class IssueDrugList(SphinxPostTransform):
             (i for i, child in enumerate(section) if isinstance(child, (board, colophon))),
             len(section),
         )
-        section.insert(position, issue_drug_list(docname, spellings))
+        section.insert(position, issue_drug_list(self.env, writing_builder(self.env), spellings))
 
 
 def setup(app: Sphinx) -> None:

@@ -21,6 +21,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.crossref import reference_label
 from galien.core.editions import LINKED, builders_of, writing_builder
 from galien.core.i18n import _
+from galien.core.placeholders import placeholders_in
 from galien.core.registry import galien_domain, issue_label, issue_title
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class FillIssueLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         domain = galien_domain(self.env)
-        for placeholder in list(self.document.findall(issue_links_placeholder)):
+        for placeholder in placeholders_in(self.document, issue_links_placeholder):
             issue = domain.published_issue(self.env.docname)
             shown: list[nodes.Node] = []
             if issue is not None and issue.numero == placeholder['numero']:

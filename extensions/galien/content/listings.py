@@ -35,7 +35,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
-from galien.core.placeholders import derived_placeholder, listing_input
+from galien.core.placeholders import derived_placeholder, listing_input, placeholders_in
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
@@ -266,7 +266,7 @@ class FillListings(SphinxPostTransform):
     default_priority = FILL_PRIORITY
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(listing_placeholder))
+        placeholders = placeholders_in(self.document, listing_placeholder)
         if not placeholders:
             return
         domain = galien_domain(self.env)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
-from galien.core.placeholders import derived_placeholder
+from galien.core.placeholders import derived_placeholder, placeholders_in
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -28,7 +28,7 @@ class DropPlaceholders(SphinxPostTransform):
     default_priority = FILL_PRIORITY + 90
 
     def run(self, **kwargs: Any) -> None:
-        for node in list(self.document.findall(derived_placeholder)):
+        for node in placeholders_in(self.document, derived_placeholder):
             if node.children:
                 node.replace_self(node.children)
             else:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from sphinx.builders import Builder
     from sphinx.environment import BuildEnvironment
 
-    from galien.core.drug_model import Entry, Mention, Presentation
+    from galien.core.drug_model import Entry, Mention, Place, Presentation
     from galien.core.model import Issue
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,6 @@ DOMAIN_NAME = 'medicament'
 DCI_ROLE = 'dci'
 #: A reference from the index page to an issue, at the place it discusses a drug
 #: (target ``docname#anchor``); made by the index page, not by editors.
-PLACE_TYPE = 'place'
 INDEX_KEY = 'index'  # the derived DrugIndex, written by the domain only
 PER_DOC_KEYS = ('mentions', 'presentations', 'index_pages')
 
@@ -221,30 +220,26 @@ class DrugDomain(Domain):
         reference is its text, without a warning even with ``-n``: the index
         is optional (``ignore_unlinked_drug``).
         """
-        if typ == PLACE_TYPE:
-            return self.resolve_place(fromdocname, builder, target, node, contnode)
         entry = self.linked_entry(target) if typ == DCI_ROLE else None
         page = self.index_page
         if entry is None or page is None or edition(builder) not in STYLED:
             return None
         return make_refnode(builder, fromdocname, page, entry.anchor, contnode)
 
-    def resolve_place(
+    def place_reference(
         self,
         fromdocname: str,
         builder: Builder,
-        target: str,
-        node: pending_xref,
-        contnode: Element,
+        place: Place,
+        contnode: nodes.Node,
+        title: str,
+        classes: list[str],
     ) -> nodes.reference | None:
-        """The index's link to an issue: the reference keeps the classes and title given."""
-        docname, _sep, anchor = target.partition('#')
-        if docname not in self.env.all_docs or edition(builder) not in STYLED:
+        """The index's link to where an issue discusses the drug, with the builder's addresses."""
+        if place.docname not in self.env.all_docs or edition(builder) not in STYLED:
             return None
-        reference = make_refnode(
-            builder, fromdocname, docname, anchor, contnode, node.get('reftitle')
-        )
-        reference['classes'].extend(node['classes'])
+        reference = make_refnode(builder, fromdocname, place.docname, place.anchor, contnode, title)
+        reference['classes'].extend(classes)
         return reference
 
     def resolve_any_xref(

@@ -13,6 +13,9 @@ model.
 
 from __future__ import annotations
 
+from typing import TypeVar
+from weakref import WeakKeyDictionary
+
 from docutils import nodes
 
 
@@ -35,6 +38,40 @@ class paper_issue_placeholder(derived_placeholder):  # noqa: N801
     The website makes it a link to the back issue's PDF; elsewhere only the name
     (its child, marked ``galien-papier``) stays.
     """
+
+
+Placeholder = TypeVar('Placeholder', bound=derived_placeholder)
+
+#: The placeholders of each document being written, found by one walk of the page.
+_found: WeakKeyDictionary[nodes.document, list[derived_placeholder]] = WeakKeyDictionary()
+
+
+def placeholders_in(document: nodes.document, kind: type[Placeholder]) -> list[Placeholder]:
+    """The placeholders of ``kind`` still in ``document``, in document order.
+
+    Each edition's transform asks for its own kind; the page is walked once, by
+    the first to ask, rather than once per transform (a walk visits every node
+    of the page, and a site has a page per issue). Placeholders are made while
+    reading and while references are resolved, before the transforms that fill
+    them (``FILL_PRIORITY``), which only replace or remove them: one filled or
+    dropped by an earlier transform is left out.
+    """
+    found = _found.get(document)
+    if found is None:
+        found = _found[document] = list(document.findall(derived_placeholder))
+    return [node for node in found if isinstance(node, kind) and _still_placed(node)]
+
+
+def _still_placed(node: nodes.Element) -> bool:
+    """Whether no transform replaced or removed ``node``: it is still among its parent's children.
+
+    Only its own parent is asked: docutils keeps a removed node's ``parent``, and
+    the trees Sphinx assembles from several documents (manual page, Texinfo) keep
+    stale parents of whole sections. No placeholder holds another, so none is
+    left in a part of the page already taken out.
+    """
+    parent = node.parent
+    return parent is not None and any(child is node for child in parent.children)
 
 
 def issue_input(numero: int) -> str:

@@ -27,7 +27,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.paper import back_issues
-from galien.core.placeholders import paper_issue_placeholder
+from galien.core.placeholders import paper_issue_placeholder, placeholders_in
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
 from galien.core.urls import pdf_url, root_prefix, site_url
@@ -46,7 +46,7 @@ class FillPdfLinks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         root = root_prefix(writing_builder(self.env), self.env.docname)
-        for placeholder in list(self.document.findall(pdf_link_placeholder)):
+        for placeholder in placeholders_in(self.document, pdf_link_placeholder):
             uri = pdf_url(self.config, root, placeholder['numero'])
             if not uri:
                 placeholder.parent.remove(placeholder)
@@ -73,7 +73,7 @@ class LinkPaperIssues(SphinxPostTransform):
         if not paper:
             return
         root = root_prefix(writing_builder(self.env), self.env.docname)
-        for placeholder in list(self.document.findall(paper_issue_placeholder)):
+        for placeholder in placeholders_in(self.document, paper_issue_placeholder):
             issue = paper.get(placeholder['numero'])
             uri = pdf_url(config, root, issue.numero) if issue is not None else ''
             if issue is None or not uri:
