@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
+
 import pytest
 
 import bench
@@ -87,3 +90,14 @@ def test_onepass_measure_counts_one_run_after_two_before(tmp_path):
     assert (before_runs, after_runs) == (2, 1)
     assert before > 0 and after > 0
     assert before_cpu > after_cpu > 0  # LuaLaTeX's CPU time is the build's children's
+
+
+def test_builds_are_dated_as_of_the_archive_s_last_issue(monkeypatch):
+    """A 240-issue archive runs to 2037: built as of today, 200 issues would be warned about."""
+    monkeypatch.delenv('SOURCE_DATE_EPOCH', raising=False)
+    bench.build_as_of_last_issue(240)
+    built = datetime.fromtimestamp(int(os.environ['SOURCE_DATE_EPOCH']), UTC)
+    assert (built.year, built.month) == (2037, 12)
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', '1517443200')
+    bench.build_as_of_last_issue(240)
+    assert os.environ['SOURCE_DATE_EPOCH'] == '1517443200'
