@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 import zipfile
 from typing import TYPE_CHECKING
 
@@ -164,6 +165,31 @@ def test_the_pdfa_step_changes_nothing_a_reader_sees(clinical, tmp_path):
         assert [f['name'] for f in pdffonts(archival) if f['emb'] != 'yes'] == []
     links = reader_view(clinical['first']['galien-021.pdf'])['links']
     assert any(uri.startswith('https://') for _page, uri, _rect in links)  # type: ignore[attr-defined]
+
+
+def test_the_pdfa_step_runs_without_loading_sphinx(clinical, tmp_path):
+    """The step runs once per PDF, in its own process: loading Sphinx took most of its time."""
+    pdf = tmp_path / 'galien-021.part.pdf'
+    pdf.write_bytes(clinical['latex']['galien-021.pdf'].read_bytes())
+    runner = (
+        'import runpy, sys\n'
+        'sys.argv = ["pdfa", sys.argv[1]]\n'
+        'try:\n'
+        '    runpy.run_module("galien.print.pdfa", run_name="__main__")\n'
+        'except SystemExit as done:\n'
+        '    code = done.code\n'
+        'loaded = {name.split(".")[0] for name in sys.modules}\n'
+        'print(code, sorted(loaded & {"sphinx", "docutils", "myst_parser", "babel"}))\n'
+    )
+    result = subprocess.run(
+        [sys.executable, '-c', runner, str(pdf)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={'PYTHONPATH': str(PROJECT_DIR / 'extensions'), 'PATH': '/usr/bin:/bin'},
+    )
+    assert result.stdout.split() == ['0', '[]'], result.stdout + result.stderr
+    assert pdfa.validate_written(pdf, '2b').verdict == 'pass'
 
 
 def test_two_clean_builds_give_the_same_bytes(clinical):

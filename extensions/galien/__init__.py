@@ -22,8 +22,6 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from galien import content, core
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -50,6 +48,10 @@ def code_version() -> int:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    # Imported here: the print edition's PDF/A step (``python -m galien.print.pdfa``,
+    # once per PDF) and the command line import the package without needing Sphinx.
+    from galien import content, core
+
     app.setup_extension('myst_parser')
     app.setup_extension('sphinxcontrib.bibtex')
     core.setup(app)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import __version__
-from galien.print import fonts, latex, latex_charset, layout, print_edition, review, tables
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -13,6 +12,10 @@ if TYPE_CHECKING:
 
 
 def setup(app: Sphinx) -> ExtensionMetadata:
+    # Imported here: the PDF/A step runs ``python -m galien.print.pdfa`` once per PDF,
+    # and importing Sphinx for it took ten times as long as the step itself.
+    from galien.print import fonts, latex, latex_charset, layout, print_edition, review, tables
+
     app.setup_extension('galien')
     latex.setup(app)
     fonts.setup(app)

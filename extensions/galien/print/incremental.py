@@ -22,7 +22,7 @@ changes what follows (the print edition's builder derives from it):
   check skips every other PDF without starting latexmk, and compiles the
   changed ones in parallel, one per core by default (``PDFJOBS``).
 * **When a PDF appears.** LaTeX writes under another job name
-  (``galien-020.part``, :data:`~galien.print.latexmk.PART_SUFFIX`), from a clean
+  (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), from a clean
   slate but for the ``.aux`` of the last complete build, and the PDF is renamed
   to its own name only when latexmk succeeded: a build killed at any moment
   (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
@@ -57,7 +57,7 @@ import sphinx
 from sphinx.builders.latex import LaTeXBuilder
 
 from galien import __version__
-from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
+from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Set

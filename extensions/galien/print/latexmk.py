@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from sphinx.locale import __
 
 from galien.core.registry import galien_domain
+from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 from galien.print.review import file_stem
 
 if TYPE_CHECKING:
@@ -37,11 +38,6 @@ if TYPE_CHECKING:
 #: Lua run at the end of ``\begin{document}`` (see the module's docstring).
 SANDBOX_FILE = Path(__file__).parent / 'latex' / 'galien-sandbox.lua'
 RC_MARKER = '# -- Galien: name the issue file when LaTeX fails --'
-#: "galien-020<TAB>/path/to/issues/020.md" lines, read by latexmk only when a PDF fails.
-SOURCES_FILE = 'galien-sources.tsv'
-#: Job name suffix of a PDF being made: ``galien-020.part.pdf`` until it is complete
-#: (see the Makefile in incremental.py).
-PART_SUFFIX = '.part'
 #: Engines whose latexmk command line the Galien section sets.
 ENGINES = frozenset({'pdflatex', 'xelatex', 'lualatex'})
 

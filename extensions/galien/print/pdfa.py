@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from galien.print.latexmk import PART_SUFFIX, SOURCES_FILE
+from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
     import pikepdf
