@@ -25,8 +25,9 @@ The print section (``make latexpdf``, one PDF per issue, this project only):
 The one-pass section (issue 21): clean builds with one LuaLaTeX run where one is
 enough (the Makefile's default) against before (``PDFONEPASS=no``: the ``.aux``
 seed disabled, latexmk's two passes from an empty ``.aux``), as ratios after/before
-(median of ``--runs``): one issue's ``make latexpdf``, and the full build of each
-of ``--onepass-sizes``, with the LuaLaTeX runs counted from the logs.
+(median of ``--runs``): one issue's PDF from its ``.tex`` (LaTeX and the PDF/A
+step, ``1 (.tex)``), and ``make latexpdf`` of each of ``--onepass-sizes`` from
+scratch, with the LuaLaTeX runs counted from the logs.
 
 The machine's load average is printed beside the print figures.
 
@@ -399,22 +400,78 @@ def measure_onepass(workdir: Path, size: int, runs: int) -> dict[bool, tuple[flo
     }
 
 
+def measure_compile_alone(workdir: Path, runs: int) -> dict[bool, tuple[float, float, int]]:
+    """One issue's PDF from its ``.tex``: LaTeX and the PDF/A step, from a clean folder.
+
+    The Sphinx part of ``make latexpdf`` (reading, writing the ``.tex``) is the same
+    before and after; this is the part issue 21 changes. As :func:`measure_onepass`.
+    """
+    source = make_project(workdir / 'compile-1' / 'src', 1, 'galien')
+    out = source.parent / 'out'
+    subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'latex', str(source), str(out), '-q'],
+        capture_output=True,
+        check=True,
+    )
+    latex = out / 'latex'
+    times: dict[bool, list[float]] = {True: [], False: []}
+    cpu: dict[bool, list[float]] = {True: [], False: []}
+    passes: dict[bool, int] = {}
+    for _ in range(runs):
+        for onepass in times:
+            for made in latex.glob('galien-[0-9]*'):
+                if made.suffix != '.tex':  # what LaTeX made: PDF, .aux, log, latexmk's files
+                    made.unlink()
+            env = {**os.environ, 'PDFONEPASS': 'yes' if onepass else 'no'}
+            env.pop('MAKEFLAGS', None)
+            start, children = time.perf_counter(), os.times()
+            result = subprocess.run(
+                ['make', '-C', str(latex), 'all-pdf'],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            times[onepass].append(time.perf_counter() - start)
+            done = os.times()
+            cpu[onepass].append(
+                done.children_user
+                - children.children_user
+                + done.children_system
+                - children.children_system
+            )
+            passes[onepass] = len(re.findall(r"Run number \d+ of rule 'pdflatex'", result.stdout))
+    shutil.rmtree(out, ignore_errors=True)
+    return {
+        onepass: (
+            statistics.median(times[onepass]),
+            statistics.median(cpu[onepass]),
+            passes[onepass],
+        )
+        for onepass in times
+    }
+
+
+def onepass_row(label: str, m: dict[bool, tuple[float, float, int]]) -> None:
+    (before, before_cpu, before_runs), (after, after_cpu, after_runs) = m[False], m[True]
+    print(
+        f'{label:>9} {before:>11.2f} {before_cpu:>8.2f} {before_runs:>5} {after:>10.2f} '
+        f'{after_cpu:>8.2f} {after_runs:>5} {after / before:>13.2f} '
+        f'{after_cpu / before_cpu:>5.2f}   (load {load()})',
+        flush=True,
+    )
+
+
 def onepass_section(workdir: Path, sizes: list[int], runs: int) -> None:
     print(f'\nOne LuaLaTeX pass from clean (make latexpdf), {os.cpu_count()} cores, load {load()}')
     print(
-        f'{"N":>5} {"before (s)":>11} {"CPU (s)":>8} {"runs":>5} {"after (s)":>10} '
+        f'{"N":>9} {"before (s)":>11} {"CPU (s)":>8} {"runs":>5} {"after (s)":>10} '
         f'{"CPU (s)":>8} {"runs":>5} {"after/before":>13} {"CPU":>5}',
         flush=True,
     )
+    onepass_row('1 (.tex)', measure_compile_alone(workdir, runs))
     for size in sizes:
-        m = measure_onepass(workdir, size, runs)
-        (before, before_cpu, before_runs), (after, after_cpu, after_runs) = m[False], m[True]
-        print(
-            f'{size:>5} {before:>11.2f} {before_cpu:>8.2f} {before_runs:>5} {after:>10.2f} '
-            f'{after_cpu:>8.2f} {after_runs:>5} {after / before:>13.2f} '
-            f'{after_cpu / before_cpu:>5.2f}   (load {load()})',
-            flush=True,
-        )
+        onepass_row(str(size), measure_onepass(workdir, size, runs))
 
 
 def load() -> str:
