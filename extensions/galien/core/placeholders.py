@@ -14,7 +14,7 @@ model.
 from __future__ import annotations
 
 from typing import TypeVar
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 from docutils import nodes
 
@@ -42,8 +42,9 @@ class paper_issue_placeholder(derived_placeholder):  # noqa: N801
 
 Placeholder = TypeVar('Placeholder', bound=derived_placeholder)
 
-#: The placeholders of each document being written, found by one walk of the page.
-_found: WeakKeyDictionary[nodes.document, list[derived_placeholder]] = WeakKeyDictionary()
+#: The placeholders of each document being written, found by one walk of the page; held
+#: weakly, since a node holds its document (its ``parent`` chain) and would keep it alive.
+_found: WeakKeyDictionary[nodes.document, list[ref[derived_placeholder]]] = WeakKeyDictionary()
 
 
 def placeholders_in(document: nodes.document, kind: type[Placeholder]) -> list[Placeholder]:
@@ -58,8 +59,9 @@ def placeholders_in(document: nodes.document, kind: type[Placeholder]) -> list[P
     """
     found = _found.get(document)
     if found is None:
-        found = _found[document] = list(document.findall(derived_placeholder))
-    return [node for node in found if isinstance(node, kind) and _still_placed(node)]
+        found = _found[document] = [ref(node) for node in document.findall(derived_placeholder)]
+    nodes_left = (held() for held in found)
+    return [node for node in nodes_left if isinstance(node, kind) and _still_placed(node)]
 
 
 def _still_placed(node: nodes.Element) -> bool:
