@@ -25,9 +25,10 @@ The print section (``make latexpdf``, one PDF per issue, this project only):
 The one-pass section (issue 21): clean builds with one LuaLaTeX run where one is
 enough (the Makefile's default) against before (``PDFONEPASS=no``: the ``.aux``
 seed disabled, latexmk's two passes from an empty ``.aux``), as ratios after/before
-(median of ``--runs``): one issue's PDF from its ``.tex`` (LaTeX and the PDF/A
-step, ``1 (.tex)``), and ``make latexpdf`` of each of ``--onepass-sizes`` from
-scratch, with the LuaLaTeX runs counted from the logs.
+(median of ``--runs``): one issue's PDF from its ``.tex`` (LaTeX alone,
+``1 (LaTeX)``, then with the PDF/A step, ``1 (.tex)``), and ``make latexpdf`` of
+each of ``--onepass-sizes`` from scratch, with the LuaLaTeX runs counted from
+the logs.
 
 The machine's load average is printed beside the print figures.
 
@@ -400,11 +401,14 @@ def measure_onepass(workdir: Path, size: int, runs: int) -> dict[bool, tuple[flo
     }
 
 
-def measure_compile_alone(workdir: Path, runs: int) -> dict[bool, tuple[float, float, int]]:
+def measure_compile_alone(
+    workdir: Path, runs: int, *, pdfa: bool = True
+) -> dict[bool, tuple[float, float, int]]:
     """One issue's PDF from its ``.tex``: LaTeX and the PDF/A step, from a clean folder.
 
     The Sphinx part of ``make latexpdf`` (reading, writing the ``.tex``) is the same
-    before and after; this is the part issue 21 changes. As :func:`measure_onepass`.
+    before and after; this is the part issue 21 changes. Not ``pdfa``: LaTeX alone
+    (``PDFSTEP=true``), as the issue measured it. As :func:`measure_onepass`.
     """
     source = make_project(workdir / 'compile-1' / 'src', 1, 'galien')
     out = source.parent / 'out'
@@ -423,6 +427,8 @@ def measure_compile_alone(workdir: Path, runs: int) -> dict[bool, tuple[float, f
                 if made.suffix != '.tex':  # what LaTeX made: PDF, .aux, log, latexmk's files
                     made.unlink()
             env = {**os.environ, 'PDFONEPASS': 'yes' if onepass else 'no'}
+            if not pdfa:
+                env['PDFSTEP'] = 'true'
             env.pop('MAKEFLAGS', None)
             start, children = time.perf_counter(), os.times()
             result = subprocess.run(
@@ -469,6 +475,7 @@ def onepass_section(workdir: Path, sizes: list[int], runs: int) -> None:
         f'{"CPU (s)":>8} {"runs":>5} {"after/before":>13} {"CPU":>5}',
         flush=True,
     )
+    onepass_row('1 (LaTeX)', measure_compile_alone(workdir, runs, pdfa=False))
     onepass_row('1 (.tex)', measure_compile_alone(workdir, runs))
     for size in sizes:
         onepass_row(str(size), measure_onepass(workdir, size, runs))
