@@ -410,7 +410,7 @@ def measure_compile_alone(
     before and after; this is the part issue 21 changes. Not ``pdfa``: LaTeX alone
     (``PDFSTEP=true``), as the issue measured it. As :func:`measure_onepass`.
     """
-    source = make_project(workdir / 'compile-1' / 'src', 1, 'galien')
+    source = make_project(workdir / f'compile-1-{"pdfa" if pdfa else "latex"}' / 'src', 1, 'galien')
     out = source.parent / 'out'
     subprocess.run(
         [sys.executable, '-m', 'sphinx', '-M', 'latex', str(source), str(out), '-q'],
