@@ -118,8 +118,9 @@ def test_a_drug_mentioned_writes_again_the_index_and_the_mentioning_page(tmp_pat
         text.write("\nL'{dci}`osimertinib` reste le standard.\n")
     with (source / 'apropos.md').open('a', encoding='utf-8') as text:
         text.write("\nLe {dci}`nivolumab`, cité ici, ne l'est dans aucun numéro.\n")
-    before = pages(build(source))
-    assert '#dci-nivolumab' not in (build_dir(source) / 'apropos.html').read_text(encoding='utf-8')
+    first = build(source)
+    before = pages(first)
+    assert '#dci-nivolumab' not in (first.outdir / 'apropos.html').read_text(encoding='utf-8')
     time.sleep(0.05)
     with (source / 'issues' / '018.md').open('a', encoding='utf-8') as text:
         text.write("\nLe {dci}`nivolumab` et l'{dci}`osimertinib`.\n")
@@ -130,7 +131,3 @@ def test_a_drug_mentioned_writes_again_the_index_and_the_mentioning_page(tmp_pat
     # nivolumab's new entry. 019's osimertinib was linked already: 019 is left alone.
     assert rewritten == {'issues/018', 'medicaments', 'apropos'}
     assert '#dci-nivolumab' in (app.outdir / 'apropos.html').read_text(encoding='utf-8')
-
-
-def build_dir(source: Path) -> Path:
-    return source.parent / 'build' / 'html'

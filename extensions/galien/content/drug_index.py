@@ -83,13 +83,15 @@ class IndexMaker:
     def issue_link(self, place: Place) -> nodes.Node:
         short = issue_number(place.numero)
         css = 'galien-presentation' if place.presentation else 'galien-mention'
-        node: nodes.Node = nodes.inline('', short, classes=[css])
+        node: nodes.Node
         if self.links:
             title = self.issue_title(place.docname) or short
             reference = self.domain.place_reference(
                 self.docname, self.builder, place, nodes.Text(short), title, [css]
             )
             node = nodes.Text(short) if reference is None else reference
+        else:
+            node = nodes.inline('', short, classes=[css])
         return nodes.strong('', '', node) if place.presentation else node
 
     def dci_entry(self, entry: Entry) -> nodes.list_item:

@@ -45,8 +45,6 @@ logger = logging.getLogger(__name__)
 DOMAIN_NAME = 'medicament'
 #: The role (and object type) of a DCI: ``{dci}`` in issues, ``medicament:dci`` in full.
 DCI_ROLE = 'dci'
-#: A reference from the index page to an issue, at the place it discusses a drug
-#: (target ``docname#anchor``); made by the index page, not by editors.
 INDEX_KEY = 'index'  # the derived DrugIndex, written by the domain only
 PER_DOC_KEYS = ('mentions', 'presentations', 'index_pages')
 
