@@ -7,7 +7,11 @@ title, publisher, language, date and ISSN. The PDF/A step changes nothing a
 reader sees: each page's image (``pdftoppm``), the text, the outline, the links,
 ``/Lang`` and the embedded fonts are those of the PDF LuaLaTeX wrote (built with
 ``PDFSTEP=true``, the Makefile's hook left empty). With ``SOURCE_DATE_EPOCH``, two
-clean builds in two folders give the same bytes.
+clean builds in two folders give the same bytes, one with the run's PDF/A server
+(``pdfa_server.py``), the other with a process per PDF (``PDFSERVER=``). The
+server itself is tested on its own: the step's processes hand it their PDF and
+load no pikepdf, a failure still names the issue file, and without a server the
+step does the work itself.
 """
 
 from __future__ import annotations
@@ -49,11 +53,12 @@ def build(srcdir: Path, build_dir: Path, *options: str, **env: str) -> dict[str,
 
 @pytest.fixture(scope='module')
 def clinical(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
-    """The clinical root: twice as made (two folders), once without the PDF/A step."""
+    """The clinical root: twice as made (two folders, with and without the PDF/A server),
+    once without the PDF/A step."""
     root = tmp_path_factory.mktemp('clinical')
     return {
         'first': build(CLINICAL, root / 'first', SOURCE_DATE_EPOCH=EPOCH),
-        'second': build(CLINICAL, root / 'second', SOURCE_DATE_EPOCH=EPOCH),
+        'second': build(CLINICAL, root / 'second', SOURCE_DATE_EPOCH=EPOCH, PDFSERVER=''),
         'latex': build(CLINICAL, root / 'latex', SOURCE_DATE_EPOCH=EPOCH, PDFSTEP='true'),
     }
 
@@ -167,29 +172,84 @@ def test_the_pdfa_step_changes_nothing_a_reader_sees(clinical, tmp_path):
     assert any(uri.startswith('https://') for _page, uri, _rect in links)  # type: ignore[attr-defined]
 
 
-def test_the_pdfa_step_runs_without_loading_sphinx(clinical, tmp_path):
-    """The step runs once per PDF, in its own process: loading Sphinx took most of its time."""
-    pdf = tmp_path / 'galien-021.part.pdf'
+#: Runs the step's :func:`main` as its command line does, and prints its exit status and
+#: which of these packages the process loaded.
+STEP_RUNNER = (
+    'import sys\n'
+    'from galien.print.pdfa import main\n'
+    'status = main(sys.argv[1:])\n'
+    'loaded = {name.split(".")[0] for name in sys.modules}\n'
+    'print(status, sorted(loaded & {"sphinx", "docutils", "myst_parser", "babel", "pikepdf"}))\n'
+)
+STEP_ENV = {'PYTHONPATH': str(PROJECT_DIR / 'extensions'), 'PATH': '/usr/bin:/bin'}
+
+
+def step_pdf(clinical: dict[str, dict[str, Path]], folder: Path, name: str) -> Path:
+    """A copy of N° 21 as LuaLaTeX wrote it, under the name the Makefile gives it."""
+    pdf = folder / f'{name}.part.pdf'
     pdf.write_bytes(clinical['latex']['galien-021.pdf'].read_bytes())
-    runner = (
-        'import runpy, sys\n'
-        'sys.argv = ["pdfa", sys.argv[1]]\n'
-        'try:\n'
-        '    runpy.run_module("galien.print.pdfa", run_name="__main__")\n'
-        'except SystemExit as done:\n'
-        '    code = done.code\n'
-        'loaded = {name.split(".")[0] for name in sys.modules}\n'
-        'print(code, sorted(loaded & {"sphinx", "docutils", "myst_parser", "babel"}))\n'
-    )
+    return pdf
+
+
+def test_the_pdfa_step_runs_without_loading_sphinx(clinical, tmp_path):
+    """Without a server, the step does the work itself; loading Sphinx took most of its time."""
+    pdf = step_pdf(clinical, tmp_path, 'galien-021')
+    env = {**STEP_ENV, 'GALIEN_PDFA_SOCKET': str(tmp_path / 'no-server')}
     result = subprocess.run(
-        [sys.executable, '-c', runner, str(pdf)],
+        [sys.executable, '-c', STEP_RUNNER, str(pdf)],
         capture_output=True,
         text=True,
         check=False,
-        env={'PYTHONPATH': str(PROJECT_DIR / 'extensions'), 'PATH': '/usr/bin:/bin'},
+        env=env,
     )
-    assert result.stdout.split() == ['0', '[]'], result.stdout + result.stderr
+    assert result.stdout.split() == ['0', "['pikepdf']"], result.stdout + result.stderr
     assert pdfa.validate_written(pdf, '2b').verdict == 'pass'
+
+
+def run_under_server(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
+    """``script`` (shell) run as the Makefile runs its make: under the PDF/A server."""
+    (folder / 'tmp').mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, '-m', 'galien.print.pdfa_server', 'sh', '-c', script],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**STEP_ENV, 'TMPDIR': str(folder / 'tmp')},
+        cwd=folder,
+    )
+
+
+def test_one_server_does_the_step_for_every_pdf_of_a_make_run(clinical, tmp_path):
+    pdfs = [step_pdf(clinical, tmp_path, f'galien-02{n}') for n in (1, 2, 3)]
+    step = f"'{sys.executable}' -c '{STEP_RUNNER}'"
+    # Two at a time, as make's jobs run.
+    result = run_under_server(
+        f'{step} {pdfs[0].name} & {step} {pdfs[1].name} & wait; {step} {pdfs[2].name}', tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    # Each step's process handed its PDF over: none loaded pikepdf.
+    assert result.stdout.split() == ['0', '[]'] * 3, result.stdout + result.stderr
+    for pdf in pdfs:
+        assert pdfa.validate_written(pdf, '2b').verdict == 'pass', pdf.name
+    # The server's socket was in a folder of its own, gone with it.
+    assert list((tmp_path / 'tmp').iterdir()) == []
+
+
+def test_a_failure_through_the_server_names_the_issue_file(tmp_path):
+    (tmp_path / 'galien-sources.tsv').write_text('galien-021\t/redaction/issues/021.md\n')
+    (tmp_path / 'galien-021.part.pdf').write_text('pas un PDF')
+    step = f"'{sys.executable}' -m galien.print.pdfa galien-021.part.pdf"
+    result = run_under_server(f'{step}; echo "status $?"', tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == 'status 1'
+    line = result.stderr.strip()
+    assert line.startswith('/redaction/issues/021.md: ERROR: galien-021.pdf ne peut pas'), line
+    assert 'Traceback' not in result.stderr
+
+
+def test_the_server_ends_with_the_status_of_its_make(tmp_path):
+    assert run_under_server('exit 3', tmp_path).returncode == 3
+    assert run_under_server('kill -TERM $$', tmp_path).returncode == 128 + 15
 
 
 def test_two_clean_builds_give_the_same_bytes(clinical):

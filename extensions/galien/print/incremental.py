@@ -116,6 +116,9 @@ LATEXMKOPTS ?=
 # Run on each PDF LaTeX made, before it gets its own name (the print edition's
 # PDF/A step, extensions/galien/print/pdfa.py).
 PDFSTEP ?= {pdfstep}
+# Runs the PDFs' make, serving PDFSTEP's work in one process for all of them
+# (extensions/galien/print/pdfa_server.py); empty: each PDFSTEP on its own.
+PDFSERVER ?= {pdfserver}
 
 # yes: an issue that reads from its .aux only its page count (PAGESONLY below: the
 # page count predicted) starts a clean build from galien-seed-N.aux and runs LaTeX
@@ -127,7 +130,7 @@ ONEPASS = $(and $(filter yes,$(PDFONEPASS)),$(PAGESONLY))
 ALLPDF = {pdfs}
 
 all all-pdf:
-\t@$(MAKE) --no-print-directory --keep-going --output-sync=target -j$(JOBS) pdfs
+\t@$(PDFSERVER) $(MAKE) --no-print-directory --keep-going --output-sync=target -j$(JOBS) pdfs
 
 pdfs: $(ALLPDF)
 
@@ -237,11 +240,15 @@ def seed_aux(pages: int) -> str:
 
 
 def makefile(
-    pdfs: dict[str, list[str]], pdf_step: str = 'true', pages_only: Mapping[str, int] | None = None
+    pdfs: dict[str, list[str]],
+    pdf_step: str = 'true',
+    pages_only: Mapping[str, int] | None = None,
+    pdf_server: str = '',
 ) -> str:
     """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
 
-    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added);
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added),
+    ``pdf_server`` the command the PDFs' make runs under (the make command added);
     the PDFs in ``pages_only`` read from their ``.aux`` only the page count, predicted.
     """
     rules = ''.join(
@@ -256,6 +263,7 @@ def makefile(
         stamp=SUPPORT_STAMP,
         part=PART_SUFFIX,
         pdfstep=pdf_step,
+        pdfserver=pdf_server,
     )
 
 
@@ -265,6 +273,10 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
     def pdf_step(self) -> str:
         """The shell command the Makefile runs on each new PDF; none here."""
         return 'true'
+
+    def pdf_server(self) -> str:
+        """The shell command the Makefile runs the PDFs' make under; none here."""
+        return ''
 
     def init(self) -> None:
         super().init()
@@ -355,9 +367,8 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
             makefile_sources[pdf] = [target, *shown]
             if reads_only_page_count(text):
                 pages_only[pdf] = predicted_pages(text)
-        write_if_changed(
-            self.outdir / 'Makefile', makefile(makefile_sources, self.pdf_step(), pages_only)
-        )
+        rules = makefile(makefile_sources, self.pdf_step(), pages_only, self.pdf_server())
+        write_if_changed(self.outdir / 'Makefile', rules)
         for pages in PREDICTED:
             write_if_changed(self.outdir / SEED_FILE.format(pages=pages), seed_aux(pages))
         stems = {Path(target).stem for target in documents.values()}

@@ -150,11 +150,18 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
 
     def pdf_step(self) -> str:
         """``python -m galien.print.pdfa``, with the Python and the extension running now."""
+        return self.galien_module('galien.print.pdfa')
+
+    def pdf_server(self) -> str:
+        """``python -m galien.print.pdfa_server``: one PDF/A process for a whole make run."""
+        return self.galien_module('galien.print.pdfa_server')
+
+    @staticmethod
+    def galien_module(module: str) -> str:
+        """The shell command running ``module`` with this Python and this extension."""
         extensions = Path(__file__).resolve().parents[2]
-        return (
-            f'PYTHONPATH={shlex.quote(str(extensions))} '
-            f'{shlex.quote(sys.executable)} -m galien.print.pdfa'
-        )
+        python = shlex.quote(sys.executable)
+        return f'PYTHONPATH={shlex.quote(str(extensions))} {python} -m {module}'
 
     def copy_support_files(self) -> None:
         super().copy_support_files()
