@@ -58,7 +58,7 @@ define ensure_debian
 	fi
 endef
 
-LINTED := extensions tests benchmarks conf.py
+LINTED := extensions tests conf.py
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
 # axe-core for the website, Ace by DAISY for the ePub. Ace drives Debian's
@@ -193,7 +193,7 @@ rebonds: $(VENV_STAMP)
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
 bench: $(VENV_STAMP)
-	$(VENV)/bin/python benchmarks/bench.py $(BENCHOPTS)
+	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 
 clean:
 	rm -rf "$(BUILDDIR)"

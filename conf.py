@@ -61,7 +61,6 @@ exclude_patterns = [
     '.*',
     'README.md',
     'tests',
-    'benchmarks',
     'extensions',
 ]
 

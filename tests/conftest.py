@@ -9,7 +9,7 @@ import pytest
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
-sys.path[:0] = [str(PROJECT_DIR / 'extensions'), str(TESTS_DIR), str(PROJECT_DIR / 'benchmarks')]
+sys.path[:0] = [str(PROJECT_DIR / 'extensions'), str(TESTS_DIR), str(TESTS_DIR / 'bench')]
 
 pytest_plugins = ['sphinx.testing.fixtures']
 

@@ -53,7 +53,7 @@ def test_index_of_drugs_holds_every_issue_once_per_drug(archive):
         (archive.outdir / 'medicaments.html').read_text(encoding='utf-8'), 'html.parser'
     )
     entries = index.select('li.galien-medicaments-dci')
-    assert len(entries) == 43  # benchmarks/archive.py's drugs
+    assert len(entries) == 43  # tests/bench/archive.py's drugs
     assert len(index.select('li.galien-medicaments-renvoi')) == 43
     # Ten drugs in each of the 240 issues, each issue linked once per drug.
     assert len(index.select('.galien-medicaments-numeros a')) == 2400

@@ -52,7 +52,7 @@ from pathlib import Path
 
 from archive import BIB, issue_date, write_issues
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 # Run Sphinx in a child process and report its peak memory (itself or its -j workers).
 CHILD = """import resource, sys
