@@ -252,6 +252,25 @@ def test_the_server_ends_with_the_status_of_its_make(tmp_path):
     assert run_under_server('kill -TERM $$', tmp_path).returncode == 128 + 15
 
 
+def test_without_a_socket_the_server_runs_make_all_the_same(clinical, tmp_path):
+    """A temporary folder whose path is too long for a Unix socket: each step works alone."""
+    deep = tmp_path / ('d' * 100) / ('e' * 100)
+    deep.mkdir(parents=True)
+    pdf = step_pdf(clinical, tmp_path, 'galien-021')
+    step = f"'{sys.executable}' -c '{STEP_RUNNER}'"
+    result = subprocess.run(
+        [sys.executable, '-m', 'galien.print.pdfa_server', 'sh', '-c', f'{step} {pdf.name}'],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**STEP_ENV, 'TMPDIR': str(deep)},
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ['0', "['pikepdf']"], result.stdout + result.stderr
+    assert pdfa.validate_written(pdf, '2b').verdict == 'pass'
+
+
 def test_two_clean_builds_give_the_same_bytes(clinical):
     first, second = clinical['first'], clinical['second']
     assert first.keys() == second.keys()

@@ -69,7 +69,12 @@ def serve(command: list[str]) -> int:
     signal.signal(signal.SIGTERM, stop)
     with tempfile.TemporaryDirectory(prefix='galien-pdfa-') as folder:
         address = str(Path(folder) / 'socket')
-        with PdfaServer(address, StepHandler) as server:
+        try:
+            server = PdfaServer(address, StepHandler)
+        except OSError:
+            # No socket here (a TMPDIR path too long for one...): each step works alone.
+            return exit_status(subprocess.run(command, close_fds=False, check=False).returncode)
+        with server:
             environment = {**os.environ, SOCKET_VARIABLE: address}
             # close_fds=False: make's jobserver descriptors pass through, as without us.
             child = subprocess.Popen(command, env=environment, close_fds=False)
@@ -83,8 +88,12 @@ def serve(command: list[str]) -> int:
                 if child.poll() is None:
                     child.terminate()
                     child.wait()
-    status = child.returncode
-    return status if status >= 0 else 128 - status
+    return exit_status(child.returncode)
+
+
+def exit_status(returncode: int) -> int:
+    """A child's return code as a shell gives it: 128 + N for a child killed by signal N."""
+    return returncode if returncode >= 0 else 128 - returncode
 
 
 def main(arguments: list[str]) -> int:
