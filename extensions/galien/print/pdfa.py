@@ -227,9 +227,19 @@ def make_pdfa(path: Path) -> None:
             raise NotArchivalError(findings) from None
 
 
+def issue_name(pdf: Path) -> str:
+    """The issue's job name (``galien-020``), whether its PDF is complete or ``.part``."""
+    return pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
+
+
+def failure(pdf: Path, reason: str) -> tuple[int, str]:
+    """Exit status 1, and the French line naming the issue file the PDF is made from."""
+    return 1, f'{issue_source(pdf)}: ERROR: {issue_name(pdf)}.pdf {reason}'
+
+
 def issue_source(pdf: Path) -> str:
     """The issue file a PDF of the print edition is made from, as the build listed it."""
-    name = pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
+    name = issue_name(pdf)
     try:
         listing = (pdf.parent / SOURCES_FILE).read_text(encoding='utf-8')
     except OSError:
@@ -243,14 +253,10 @@ def issue_source(pdf: Path) -> str:
 
 def run_step(pdf: Path) -> tuple[int, str]:
     """Make ``pdf`` archival here: the exit status, and the French line to print on failure."""
-    name = pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
     try:
         make_pdfa(pdf)
     except (NotArchivalError, OSError, ValueError) as error:
-        return 1, (
-            f'{issue_source(pdf)}: ERROR: {name}.pdf ne peut pas être rendu conforme '
-            f'PDF/A-2b : {error}'
-        )
+        return failure(pdf, f'ne peut pas être rendu conforme PDF/A-2b : {error}')
     return 0, ''
 
 
@@ -271,10 +277,7 @@ def ask_server(address: str, pdf: Path) -> tuple[int, str] | None:
             answer = b''
     status, _, message = answer.decode('utf-8', 'replace').partition('\n')
     if not status.isdigit():
-        name = pdf.name.removesuffix('.pdf').removesuffix(PART_SUFFIX)
-        return 1, (
-            f"{issue_source(pdf)}: ERROR: {name}.pdf : l'étape PDF/A s'est arrêtée sans réponse"
-        )
+        return failure(pdf, ": l'étape PDF/A s'est arrêtée sans réponse")
     return int(status), message
 
 
