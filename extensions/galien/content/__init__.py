@@ -23,7 +23,9 @@ from galien.content import (
     listings,
     markup,
     math_guard,
+    parser,
     placeholders,
+    sanitiser,
     source_checks,
     stylesheet,
     typography,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
+    parser.setup(app)
     math_guard.setup(app)
     links.setup(app)
     files.setup(app)
@@ -52,3 +55,4 @@ def setup(app: Sphinx) -> None:
     drugs.setup(app)
     drafts.setup(app)
     placeholders.setup(app)
+    sanitiser.setup(app)

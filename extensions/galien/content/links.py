@@ -6,7 +6,8 @@ written ends as a node checked here, before any edition sees it:
 
 * Markdown links and autolinks. markdown-it silently leaves a ``javascript:``,
   ``vbscript:``, ``file:`` or ``data:`` link as its source text (the address
-  included); :class:`LinksCheckedMystParser` lets those through as links, so
+  included); :func:`strict_only_for_images` (applied by
+  :mod:`galien.content.parser`) lets those through as links, so
   that they are refused below with a warning and their address shown nowhere.
   Images and link definitions keep markdown-it's own check.
 * reST links in ``{eval-rst}`` (`` `clic <javascript:...>`_ ``, ``.. _x: uri``
@@ -30,11 +31,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from markdown_it.rules_block import reference as reference_definition
 from markdown_it.rules_inline import image as image_rule
-from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
-from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.parsers.mdit import create_md_parser
-from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx import addnodes
 from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
@@ -93,33 +89,6 @@ def strict_only_for_images(md: MarkdownIt) -> None:
     md.validateLink = validate  # type: ignore[method-assign]
     md.inline.ruler.at('image', checked(image_rule))
     md.block.ruler.at('reference', checked(reference_definition))
-
-
-class LinksCheckedMystParser(MystParser):
-    """MyST's parser, whose markdown-it lets links through to :class:`RefuseUnsafeLinks`."""
-
-    def parse(self, inputstring: str, document: nodes.document) -> None:
-        """``MystParser.parse`` of myst-parser 5.2, with :func:`strict_only_for_images`.
-
-        myst-parser makes its markdown-it inside ``parse`` and offers no hook to
-        change it; this is its body, unchanged but for that one call.
-        """
-        config = document.settings.env.myst_config
-        try:
-            topmatter = read_topmatter(inputstring)
-        except TopmatterReadError:
-            pass  # reported during the render
-        else:
-            if topmatter:
-
-                def warning(wtype: Any, msg: str) -> None:
-                    create_warning(document, msg, wtype, line=1, append_to=document)
-
-                config = merge_file_level(config, topmatter, warning)
-        parser = create_md_parser(config, SphinxRenderer)
-        strict_only_for_images(parser)
-        parser.options['document'] = document
-        parser.render(inputstring)
 
 
 def located(node: nodes.Node) -> str | None:
@@ -261,6 +230,5 @@ class RefuseUnsafeLinksAtWrite(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_source_parser(LinksCheckedMystParser, override=True)
     app.add_transform(RefuseUnsafeLinks)
     app.add_post_transform(RefuseUnsafeLinksAtWrite)
