@@ -41,7 +41,7 @@ INTEGER: Final = Syntax('nombre entier', re.compile(r'\s*[0-9]{1,4}\s*'))
 WEB_ADDRESS: Final = Syntax('adresse https:// ou http://', re.compile(r'https?://[^\s<>"\'`\\]+'))
 FILE_PATH: Final = Syntax(
     'chemin d’un fichier du projet (lettres, chiffres, `-`, `_`, `.`, `/`)',
-    re.compile(r'[A-Za-z0-9_][A-Za-z0-9_./-]*'),
+    re.compile(r'[A-Za-z0-9_./-]+'),
 )
 LENGTH: Final = Syntax(
     'longueur (`300px`, `50%`, `8cm`…)',

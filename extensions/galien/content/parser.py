@@ -51,7 +51,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SUBTYPE = 'langage'
 
 
 def _environment(document: nodes.document) -> BuildEnvironment:
@@ -101,7 +100,7 @@ class CheckedOptions(OptionSpec):
 def _refuse(directive: Directive, message: str, *args: object) -> list[nodes.Node]:
     """The directive's whole text, shown as a block of text, and a warning at its line."""
     env = _environment(directive.state.document)
-    warn(logger, message, *args, location=(env.docname, directive.lineno), subtype=SUBTYPE)
+    warn(logger, message, *args, location=(env.docname, directive.lineno), subtype='langage')
     text = directive.block_text.rstrip('\n')
     block = nodes.literal_block(text, text, language='text')
     block.source, block.line = env.doc2path(env.docname).as_posix(), directive.lineno
@@ -157,7 +156,7 @@ def checked_directive(cls: type[Directive], construct: language.Construct) -> ty
                 continue
             del self.options[name]
             if name in construct.options:
-                message = __("option :%s: de {%s} ignorée : « %s » n'est pas %s")
+                message = __("option :%s: de {%s} ignorée : « %s » n'a pas la forme attendue (%s)")
                 args: tuple[object, ...] = (
                     name,
                     construct.name,
@@ -173,7 +172,7 @@ def checked_directive(cls: type[Directive], construct: language.Construct) -> ty
                 message,
                 *args,
                 location=(env.docname, option_line(self, name)),
-                subtype=SUBTYPE,
+                subtype='langage',
             )
         return cls.run(self)
 
@@ -218,7 +217,7 @@ def refused_role(
         ),
         name,
         location=(env.docname, lineno),
-        subtype=SUBTYPE,
+        subtype='langage',
     )
     return [nodes.literal(rawtext, rawtext)], []
 
@@ -264,7 +263,7 @@ class LetterRenderer(SphinxRenderer):
                 'écrivez ce passage en Markdown'
             ),
             location=(env.docname, line),
-            subtype=SUBTYPE,
+            subtype='langage',
         )
         text = f'{token.markup}{token.info}\n{token.content}{token.markup}'
         block = nodes.literal_block(text, text, language='text')
