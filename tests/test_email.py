@@ -219,7 +219,7 @@ def test_special_characters_stay_text(app, tmp_path):
     assert (image['width'], image['height']) == ('552', '207')  # 800 x 300, scaled
     assert image['alt'] == 'Schéma « IA » & données'
     # The raw HTML block is shown as text, as in every edition, and the editor told.
-    assert 'issues/020.md:22: WARNING: contenu brut (html) non interprété' in warnings(app)
+    assert "issues/020.md:22: WARNING: la directive {raw} n'est pas permise" in warnings(app)
     assert soup.find('link', href='web.css') is None
     assert '<link rel="stylesheet" href="web.css"><script>alert("raw")</script>' in soup.get_text()
 

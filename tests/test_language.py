@@ -16,10 +16,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import page, warnings
-
 from galien.content import language
 from galien.content.sanitiser import sanitised
+from helpers import page, warnings
 
 EXTENSION = PROJECT_DIR / 'extensions' / 'galien'
 ISSUE = 'issues/021.md'

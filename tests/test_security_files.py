@@ -51,17 +51,17 @@ def hostile_files(tmp_path_factory):
 def test_files_outside_the_project_are_refused_with_located_warnings(hostile_files):
     _source, _build, log = hostile_files
     expected = [
-        (18, 'option inconnue :file: (options possibles : :class:, :name:, :widths:'),
-        (22, 'option inconnue :file:'),
-        (26, 'option inconnue :file:'),
-        (30, 'option inconnue :url:'),
-        (33, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
-        (33, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
+        (19, 'option inconnue :file: (options possibles : :class:, :name:, :widths:'),
+        (23, 'option inconnue :file:'),
+        (27, 'option inconnue :file:'),
+        (31, 'option inconnue :url:'),
         (34, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
         (34, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
-        (36, "la directive {include} n'est pas permise dans un numéro"),
-        (39, "la directive {literalinclude} n'est pas permise dans un numéro"),
-        (42, "le bloc {eval-rst} n'est pas permis"),
+        (35, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
+        (35, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
+        (37, "la directive {include} n'est pas permise dans un numéro"),
+        (40, "la directive {literalinclude} n'est pas permise dans un numéro"),
+        (43, "le bloc {eval-rst} n'est pas permis"),
     ]
     for line, message in expected:
         assert f'issues/020.md:{line}: WARNING: {message}' in log, (line, message, log)

@@ -53,7 +53,7 @@ def test_unsafe_links_are_refused_with_located_warnings(hostile_links):
     # An image's :target: is a web address or nothing.
     assert re.search(
         r'issues/020\.md:19: WARNING: option :target: de \{image\} ignorée : '
-        r"« javascript:alert\(12\) » n'est pas adresse https://",
+        r"« javascript:alert\(12\) » n'a pas la forme attendue \(adresse https://",
         log,
     ), log
 

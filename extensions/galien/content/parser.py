@@ -25,6 +25,7 @@ import yaml
 from docutils import nodes
 from docutils.parsers.rst import Directive, directives
 from markdown_it.tree import SyntaxTreeNode
+from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
@@ -50,7 +51,6 @@ if TYPE_CHECKING:
     from sphinx.util.typing import RoleFunction
 
 logger = logging.getLogger(__name__)
-
 
 
 def _environment(document: nodes.document) -> BuildEnvironment:
@@ -255,7 +255,7 @@ class LetterRenderer(SphinxRenderer):
 
     def render_restructuredtext(self, token: SyntaxTreeNode) -> None:
         env = _environment(self.document)
-        line = (token.map[0] + 1) if token.map else None
+        line = token_line(token, 0) or None
         warn(
             logger,
             __(
