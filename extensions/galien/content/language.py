@@ -155,6 +155,7 @@ ROLES: Final[dict[str, Construct]] = {
         Construct('footcite:ps', 'une source, appel numéroté, tous les auteurs', TEXT),
         Construct('footcite:t', 'une source, « Auteur et al., année »', TEXT),
         Construct('footcite:ts', 'une source, « Auteur, Auteur, année »', TEXT),
+        Construct('ref', 'renvoi à une rubrique du numéro, marquée `(etiquette)=`', TEXT),
         Construct('math', 'une formule dans le texte', TEXT),
         Construct('sub', 'indice (`` {sub}`2` ``)', TEXT),
         Construct('sup', 'exposant (`` {sup}`2` ``)', TEXT),
