@@ -41,6 +41,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from galien.content.nesting import render_within_limits
 from galien.core.report import warn
 from galien.core.urls import refused_scheme
 
@@ -102,7 +103,8 @@ class LinksCheckedMystParser(MystParser):
         """``MystParser.parse`` of myst-parser 5.2, with :func:`strict_only_for_images`.
 
         myst-parser makes its markdown-it inside ``parse`` and offers no hook to
-        change it; this is its body, unchanged but for that one call.
+        change it; this is its body, unchanged but for that one call and the
+        render, with nesting limits (:func:`~galien.content.nesting.render_within_limits`).
         """
         config = document.settings.env.myst_config
         try:
@@ -118,8 +120,7 @@ class LinksCheckedMystParser(MystParser):
                 config = merge_file_level(config, topmatter, warning)
         parser = create_md_parser(config, SphinxRenderer)
         strict_only_for_images(parser)
-        parser.options['document'] = document
-        parser.render(inputstring)
+        render_within_limits(parser, inputstring, document)
 
 
 def located(node: nodes.Node) -> str | None:

@@ -1,0 +1,215 @@
+"""Nesting limits: lists, quotes and emphasis no deeper than the letter needs.
+
+Markdown-it, MyST and docutils all recurse once per level of nesting: 500 nested
+emphasis markers end in ``RecursionError`` (markdown-it's ``SyntaxTreeNode``,
+MyST's renderer, docutils' visitors), markdown-it silently drops what lies
+beyond its ``maxNesting`` and LaTeX stops past its list depth. The letter never
+needs more than six levels, so :func:`limit_nesting` refuses deeper nesting on
+markdown-it's flat token list, before anything recurses over it, and keeps the
+refused text as plain text. It is a pure function, linear in the tokens, and
+does not recurse.
+
+:func:`render_within_limits` wires it between markdown-it's parse and MyST's
+render, with a ``maxNesting`` high enough that markdown-it drops nothing the
+check has not already refused.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from markdown_it.token import Token
+from sphinx.locale import __
+from sphinx.util import logging
+
+from galien.core.report import warn
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from docutils import nodes
+    from markdown_it import MarkdownIt
+
+logger = logging.getLogger(__name__)
+
+#: The deepest nesting the letter needs, for lists and quotes and for emphasis.
+MAX_DEPTH = 6
+#: markdown-it's own limit, in its levels (two per list, one per quote or link).
+#: Above what :func:`limit_nesting` lets through, so that whatever markdown-it
+#: drops lies inside a construct already refused; below Python's recursion
+#: limit, since markdown-it's block and link parsers recurse once per level.
+MARKDOWN_IT_MAX_NESTING = 100
+#: Block tokens that open a level of nesting (their ``_open`` tokens).
+CONTAINERS = frozenset({'blockquote_open', 'bullet_list_open', 'ordered_list_open', 'dl_open'})
+#: Tokens whose ``content`` is text of the source.
+TEXT_TOKENS = frozenset({'inline', 'fence', 'code_block', 'html_block', 'math_block'})
+
+BLOCK_MESSAGE = __(
+    'imbrication trop profonde : %d niveaux de listes ou de citations (%d au plus) ; '
+    'le bloc est gardé comme texte simple'
+)
+INLINE_MESSAGE = __(
+    'imbrication trop profonde : %d niveaux d’italique, de gras ou de liens (%d au plus) ; '
+    'les marques en trop sont gardées comme texte'
+)
+
+
+def limit_nesting(
+    tokens: list[Token], max_depth: int = MAX_DEPTH, *, source_lines: Sequence[str] | None = None
+) -> tuple[list[Token], list[tuple[int, str]]]:
+    """``tokens`` with every construct nested deeper than ``max_depth`` made plain text.
+
+    A list or quote deeper than ``max_depth`` becomes one paragraph holding its
+    text (its source lines when ``source_lines`` is given, else the text of its
+    tokens); emphasis, strong text or links deeper than ``max_depth`` inside a
+    paragraph keep their text, their marks shown as typed. Returns the tokens
+    and, for each refused construct, its 1-based line and a French message.
+    """
+    result: list[Token] = []
+    problems: list[tuple[int, str]] = []
+    depth = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type in CONTAINERS:
+            depth += 1
+            if depth > max_depth:
+                end, deepest, text = _skip_construct(tokens, index, depth)
+                line = token.map[0] + 1 if token.map else _last_line(result)
+                problems.append((line, BLOCK_MESSAGE % (deepest, max_depth)))
+                if source_lines is not None and token.map:
+                    text = [
+                        line_text.strip()
+                        for line_text in source_lines[token.map[0] : token.map[1]]
+                        if line_text.strip()
+                    ]
+                result.extend(_plain_paragraph(token, text))
+                depth -= 1
+                index = end + 1
+                continue
+        elif token.nesting == -1 and token.type.replace('_close', '_open') in CONTAINERS:
+            depth -= 1
+        if token.type == 'inline' and token.children:
+            token, problem = _limit_inline(token, max_depth)
+            if problem is not None:
+                problems.append(problem)
+        result.append(token)
+        index += 1
+    return result, problems
+
+
+def _skip_construct(tokens: list[Token], start: int, depth: int) -> tuple[int, int, list[str]]:
+    """The index of the token closing ``tokens[start]``, the deepest level inside, its text."""
+    balance = 0
+    inside = depth - 1
+    deepest = depth
+    text: list[str] = []
+    for index in range(start, len(tokens)):
+        token = tokens[index]
+        balance += token.nesting
+        if token.type in CONTAINERS:
+            inside += 1
+            deepest = max(deepest, inside)
+        elif token.nesting == -1 and token.type.replace('_close', '_open') in CONTAINERS:
+            inside -= 1
+        if token.type in TEXT_TOKENS and token.content.strip():
+            text.extend(line for line in token.content.splitlines() if line.strip())
+        if balance == 0:
+            return index, deepest, text
+    return len(tokens) - 1, deepest, text
+
+
+def _last_line(tokens: list[Token]) -> int:
+    """The line of the last token that has one, for a token markdown-it left unlocated."""
+    for token in reversed(tokens[-20:]):
+        if token.map:
+            return token.map[0] + 1
+    return 1
+
+
+def _plain_paragraph(opening: Token, text: list[str]) -> list[Token]:
+    """A paragraph holding ``text`` line by line, where the refused construct was."""
+    paragraph_open = Token('paragraph_open', 'p', 1, map=opening.map, level=opening.level)
+    children: list[Token] = []
+    for number, line in enumerate(text):
+        if number:
+            children.append(Token('softbreak', 'br', 0, level=0))
+        children.append(Token('text', '', 0, content=line, level=0))
+    inline = Token(
+        'inline',
+        '',
+        0,
+        map=opening.map,
+        level=opening.level + 1,
+        content='\n'.join(text),
+        children=children,
+    )
+    paragraph_close = Token('paragraph_close', 'p', -1, level=opening.level)
+    return [paragraph_open, inline, paragraph_close]
+
+
+def _limit_inline(inline: Token, max_depth: int) -> tuple[Token, tuple[int, str] | None]:
+    """``inline`` with its marks of emphasis and links deeper than ``max_depth`` made text.
+
+    With the first such mark's line (the paragraph's plus the line breaks
+    before it) and a message, or ``None`` if there is none.
+    """
+    children = list(inline.children or [])
+    refused: list[bool] = []  # per open mark: was it refused?
+    depth = deepest = 0
+    first_line: int | None = None
+    breaks = 0
+    for position, child in enumerate(children):
+        if child.type in ('softbreak', 'hardbreak'):
+            breaks += 1
+        if child.nesting == 1:
+            depth += 1
+            deepest = max(deepest, depth)
+            too_deep = depth > max_depth
+            refused.append(too_deep)
+            if too_deep:
+                if first_line is None:
+                    first_line = (inline.map[0] + 1 if inline.map else 1) + breaks
+                children[position] = _mark_as_text(child)
+        elif child.nesting == -1:
+            depth -= 1
+            if refused and refused.pop():
+                children[position] = _mark_as_text(child)
+    if first_line is None:
+        return inline, None
+    return inline.copy(children=children), (first_line, INLINE_MESSAGE % (deepest, max_depth))
+
+
+def _mark_as_text(mark: Token) -> Token:
+    """A text token showing ``mark`` as typed (``*``, ``**``; a link's brackets only).
+
+    A refused link's address is shown nowhere, as :mod:`galien.content.links` does.
+    """
+    if mark.type == 'link_open':
+        shown = '['
+    elif mark.type == 'link_close':
+        shown = ']'
+    else:
+        shown = mark.markup
+    return Token('text', '', 0, content=shown, level=mark.level)
+
+
+# --- Wiring: markdown-it, then limit_nesting, then MyST's render. -------------------------
+# To be merged with the parser that hands markdown-it's tokens to a hook.
+
+
+def render_within_limits(md: MarkdownIt, text: str, document: nodes.document) -> None:
+    """Parse ``text`` with ``md``, refuse over-deep nesting with a warning, render the rest.
+
+    ``maxNesting`` is raised from MyST's 20 (a ten-level list lost the rest of
+    the issue) to :data:`MARKDOWN_IT_MAX_NESTING`.
+    """
+    md.options['maxNesting'] = MARKDOWN_IT_MAX_NESTING
+    md.options['document'] = document
+    env: dict[str, object] = {}
+    tokens = md.parse(text, env)
+    tokens, problems = limit_nesting(tokens, source_lines=text.splitlines())
+    docname = document.settings.env.docname
+    for line, message in problems:
+        warn(logger, '%s', message, location=(docname, line), subtype='imbrication')
+    md.renderer.render(tokens, md.options, env)
