@@ -122,7 +122,8 @@ def refuse_outside_include(
     content[0] = ''
 
 
-MYST_INCLUDE = re.compile(r'^\s*(?:`{3,}|:{3,})\{include\}\s+(\S.*?)\s*$')
+#: The argument is stripped afterwards: a lazy ``(\S.*?)\s*$`` is quadratic on spaces.
+MYST_INCLUDE = re.compile(r'^\s*(?:`{3,}|:{3,})\{include\}\s+(\S.*)$')
 
 
 def include_line(app: Sphinx, docname: str, relative_path: Path) -> int | None:
@@ -138,7 +139,7 @@ def include_line(app: Sphinx, docname: str, relative_path: Path) -> int | None:
     target = (Path(app.srcdir) / relative_path).resolve()
     for lineno, line in enumerate(lines, start=1):
         match = MYST_INCLUDE.match(line)
-        if match and Path(app.env.relfn2path(match[1], docname)[1]).resolve() == target:
+        if match and Path(app.env.relfn2path(match[1].rstrip(), docname)[1]).resolve() == target:
             return lineno
     return None
 
