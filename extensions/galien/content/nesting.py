@@ -34,11 +34,13 @@ logger = logging.getLogger(__name__)
 
 #: The deepest nesting the letter needs, for lists and quotes and for emphasis.
 MAX_DEPTH = 6
-#: markdown-it's own limit, in its levels (two per list, one per quote or link).
-#: Above what :func:`limit_nesting` lets through, so that whatever markdown-it
-#: drops lies inside a construct already refused; below Python's recursion
-#: limit, since markdown-it's block and link parsers recurse once per level.
-MARKDOWN_IT_MAX_NESTING = 100
+#: markdown-it's own limit, in its levels (two per list, one per quote, four for
+#: a table). Well above what :func:`limit_nesting` lets through (six lists hold
+#: their text at level 12, a table in them at 16), so that whatever markdown-it
+#: drops lies inside a construct already refused, whose source lines are shown.
+#: Not much more: markdown-it's block and link parsers recurse once per level,
+#: and a line of ``[`` costs it time in proportion to this limit.
+MARKDOWN_IT_MAX_NESTING = 40
 #: Block tokens that open a level of nesting (their ``_open`` tokens).
 CONTAINERS = frozenset({'blockquote_open', 'bullet_list_open', 'ordered_list_open', 'dl_open'})
 #: Tokens whose ``content`` is text of the source.

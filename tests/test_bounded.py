@@ -1,0 +1,303 @@
+"""Bounded work: linear parsers, nesting refused before anything recurses, no part required.
+
+An issue file may come from outside the committee: no line of it may stall the
+build (a regular expression backtracking on spaces), stop it (``RecursionError``
+on deep nesting) or lose part of it silently (markdown-it's nesting limit).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import shutil
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+import pytest
+from myst_parser.config.main import MdParserConfig
+from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.mdit import create_md_parser
+from test_print_edition import latexpdf
+
+from conftest import TESTS_DIR
+from galien.content import bibreader, board, drug_markup, markup, math_guard, svg, typography
+from galien.content.nesting import MARKDOWN_IT_MAX_NESTING, limit_nesting
+from galien.content.vancouver import names, template
+from galien.core import front_matter, urls
+from galien.print import latex_charset, layout
+from galien.web import page_weight
+from helpers import NBSP, page, pdftotext, require_tool, warnings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from markdown_it.token import Token
+
+ROOT = TESTS_DIR / 'roots/test-bounded'
+#: About 100 KB of input per call.
+SIZE = 100_000
+#: Per call: generous, so that a slow machine passes, and a super-linear parser
+#: (minutes or hours on these inputs) does not.
+TIME_LIMIT = 5.0
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """MyST's markdown-it tokens of ``text``, parsed as the letter's parser does."""
+    md = create_md_parser(MdParserConfig(), SphinxRenderer)
+    md.options['maxNesting'] = MARKDOWN_IT_MAX_NESTING
+    return md.parse(text, {})
+
+
+def deep_svg(levels: int) -> bytes:
+    opening = '<svg xmlns="http://www.w3.org/2000/svg">'
+    return (opening + '<g>' * levels + '</g>' * levels + '</svg>').encode()
+
+
+def deep_list(levels: int) -> str:
+    return ''.join('   ' * i + f'- niveau {i + 1}\n' for i in range(levels))
+
+
+# Each parser of the extension, with the worst input its grammar allows that we
+# know of: long runs of what its pattern repeats, openings never closed. About
+# 100 KB each, or as much as the parser reads (a formula stops at its maximum).
+WORST_INPUTS: dict[str, tuple[Callable[[str], object], str]] = {
+    'board: spaces': (board.parse_member_line, 'Pr' + ' ' * SIZE + 'x'),
+    'board: no city': (board.parse_member_line, 'Pr ' + 'a ' * (SIZE // 2) + '('),
+    'board: parentheses': (board.parse_member_line, 'Pr a' + '()' * (SIZE // 2)),
+    'dci: spaces': (drug_markup.split_title, 'a' + ' ' * SIZE + 'x'),
+    'dci: angles': (drug_markup.split_title, '<' * SIZE + '>'),
+    'svg: url and spaces': (svg._css_safe, 'url(' + ' ' * SIZE),
+    'svg: comments never closed': (svg._css_safe, '/*' * (SIZE // 2)),
+    'svg: url( repeated': (svg._value_safe, 'url(' * (SIZE // 4)),
+    'svg: url then spaces': (svg._value_safe, 'url' + ' ' * SIZE + 'url'),
+    'svg: nesting': (lambda text: svg.clean(text.encode()), deep_svg(SIZE // 8).decode()),
+    'vancouver: pages and spaces': (template.shorten_pages, '1' + ' ' * SIZE + 'x'),
+    'vancouver: pages and dashes': (template.shorten_pages, '1 ' + '- ' * (SIZE // 2) + 'x'),
+    'vancouver: initials': (lambda text: names.initials([text]), '-a ' * (SIZE // 3)),
+    'include line': (markup.MYST_INCLUDE.match, '```{include} a' + ' ' * SIZE + 'b'),
+    'typography: spaces': (typography.french_spacing, 'a' + ' ' * SIZE + 'b'),
+    'typography: guillemets': (typography.french_spacing, '« ' * (SIZE // 2)),
+    'math: commands': (math_guard.refusal, r'\alpha' * (math_guard.MAX_LENGTH // 6)),
+    'math: environments': (math_guard.refusal, r'\begin{' * (math_guard.MAX_LENGTH // 7)),
+    'math: braces': (math_guard.refusal, '{' * math_guard.MAX_LENGTH),
+    'latex charset': (latex_charset.unprintable, 'é\u2028ẞ' * (SIZE // 3)),
+    'pdf addresses': (layout.split_urls, 'http://' * (SIZE // 7)),
+    'url schemes': (urls.refused_scheme, 'java' + '\t' * SIZE + 'script:'),
+    'front matter': (
+        lambda text: front_matter.parse_fields(front_matter.front_matter_text(text) or ''),
+        '---\nx: ' + '[' * SIZE + '\n---\n',
+    ),
+    'front matter: keys': (
+        lambda text: front_matter.parse_fields(front_matter.front_matter_text(text) or ''),
+        '---\n' + 'a: ' * (SIZE // 3) + '\n---\n',
+    ),
+    'bibtex: @ and spaces': (bibreader.read_bib, '@a' + ' ' * SIZE),
+    'bibtex: entries never closed': (bibreader.read_bib, '@a{' * (SIZE // 3)),
+    'bibtex: braces': (bibreader.read_bib, '@article{k, title = {' + '{' * SIZE + '}'),
+    'bibtex: authors': (bibreader.read_bib, '@article{k, author = {' + 'a and ' * 10_000 + '}}'),
+    'page weight: indentation': (
+        page_weight.script_pattern(('x.js',)).search,
+        ' ' * SIZE + '<script src="y.js">',
+    ),
+    'nesting: emphasis': (
+        lambda text: limit_nesting(markdown_tokens(text)),
+        '*' * (SIZE // 2) + 'x' + '*' * (SIZE // 2),
+    ),
+    'nesting: quotes': (lambda text: limit_nesting(markdown_tokens(text)), '> ' * (SIZE // 2)),
+    'nesting: lists': (lambda text: limit_nesting(markdown_tokens(text)), deep_list(300)),
+}
+
+
+@pytest.mark.parametrize('case', sorted(WORST_INPUTS))
+def test_every_parser_is_linear_on_its_worst_input(case):
+    parser, text = WORST_INPUTS[case]
+    start = time.perf_counter()
+    with contextlib.suppress(svg.SvgRefusedError, svg.NotSvgError):  # a refusal is an answer
+        parser(text)
+    elapsed = time.perf_counter() - start
+    assert elapsed < TIME_LIMIT, f'{case}: {elapsed:.1f} s for {len(text)} characters'
+
+
+def test_board_lines_parse_as_before():
+    assert board.parse_member_line('Pr P. Arnaud (Paris)') == {
+        'title': 'Pr',
+        'name': 'P. Arnaud',
+        'city': 'Paris',
+    }
+    assert board.parse_member_line('Mme  É.   Lefèvre-Dupré  ( Saint-Étienne )') == {
+        'title': 'Mme',
+        'name': 'É. Lefèvre-Dupré',
+        'city': 'Saint-Étienne',
+    }
+    for refused in ('Pr P. Arnaud', 'Pr (Paris)', 'Pr P. (A) Arnaud (Paris)', 'Pr Nom ()', 'Pr'):
+        assert board.parse_member_line(refused) is None, refused
+
+
+def test_svg_urls_and_comments_are_read_as_before():
+    assert svg.url_targets('fill: URL( "#a" ) ; stroke:url(#b)') == ['#a', '#b']
+    assert svg.without_css_comments('a/* x */b/* y') == 'ab/* y'
+    assert svg._css_safe('.a { fill: url(#g) } /* url(https://x) */')
+    assert not svg._css_safe('.a { fill: url(https://x.org/y) }')
+    assert not svg._css_safe('.a { fill: url(#g }')
+    assert svg._value_safe('url(#g)')
+    assert not svg._value_safe('url ( https://x )')
+    with pytest.raises(svg.SvgRefusedError):
+        svg.clean(deep_svg(svg.MAX_DEPTH + 1))
+    assert b'<g>' in svg.clean(deep_svg(svg.MAX_DEPTH - 1)).data
+
+
+# -- limit_nesting on markdown-it's tokens -------------------------------------------------
+
+
+def test_six_levels_pass_unchanged():
+    text = deep_list(6) + '\n' + '> ' * 6 + 'citation\n\n' + '*' * 6 + 'x' + '*' * 6 + '\n'
+    tokens = markdown_tokens(text)
+    types = [(t.type, t.content) for t in tokens]
+    kept, problems = limit_nesting(tokens)
+    assert problems == []
+    assert [(t.type, t.content) for t in kept] == types
+
+
+def test_deeper_blocks_become_their_text_with_their_line():
+    text = 'Avant.\n\n' + deep_list(9) + '\nEntre.\n\n' + '> ' * 7 + 'sept\n\nAprès.\n'
+    kept, problems = limit_nesting(markdown_tokens(text), source_lines=text.splitlines())
+    assert [line for line, _message in problems] == [9, 15]
+    assert '9 niveaux de listes ou de citations (6 au plus)' in problems[0][1]
+    inline = [t.content for t in kept if t.type == 'inline']
+    assert inline[:7] == ['Avant.', *(f'niveau {n}' for n in range(1, 7))]
+    assert inline[7] == '- niveau 7\n- niveau 8\n- niveau 9'
+    assert inline[8:] == ['Entre.', '> > > > > > > sept', 'Après.']
+    assert max(t.level for t in kept) < 20
+
+
+def test_without_the_source_the_text_comes_from_the_tokens():
+    kept, problems = limit_nesting(markdown_tokens('> ' * 9 + 'fond\n'))
+    assert [t.content for t in kept if t.type == 'inline'] == ['fond']
+    assert problems[0][0] == 1
+
+
+def test_deeper_emphasis_keeps_its_marks_as_text():
+    # Eight levels of strong text: ``**`` sixteen times on each side.
+    text = 'Un\ndeux ' + '*' * 16 + 'x' + '*' * 16 + ' trois [lien](https://a.org)\n'
+    kept, problems = limit_nesting(markdown_tokens(text))
+    assert problems == [(2, problems[0][1])]
+    assert '8 niveaux' in problems[0][1]
+    (inline,) = (t for t in kept if t.type == 'inline')
+    children = inline.children or []
+    depth = 0
+    deepest = 0
+    for child in children:
+        depth += child.nesting
+        deepest = max(deepest, depth)
+    assert deepest == 6 and depth == 0
+    shown = ''.join(c.content for c in children if c.type == 'text')
+    assert shown == 'Undeux ****x**** trois lien'
+
+
+def test_the_tokens_given_are_not_changed():
+    tokens = markdown_tokens('*' * 20 + 'x' + '*' * 20 + '\n')
+    before = [c.type for c in tokens[1].children or []]
+    limit_nesting(tokens)
+    assert [c.type for c in tokens[1].children or []] == before
+
+
+# -- builds --------------------------------------------------------------------------------
+
+IMBRICATION = re.compile(
+    r'issues/020\.md:(\d+): WARNING: imbrication trop profonde.*\[galien\.imbrication\]'
+)
+
+
+@pytest.mark.sphinx('html', testroot='bounded', freshenv=True)
+def test_deep_nesting_is_refused_at_its_line_and_the_issue_built(app):
+    app.build()
+    log = warnings(app)
+    assert 'RecursionError' not in log and 'Traceback' not in log
+    # Emphasis, the seventh list, seven quotes, two hundred quotes; not six.
+    assert [int(line) for line in IMBRICATION.findall(log)] == [10, 29, 36, 38]
+    assert log.count('[galien.imbrication]') == 4
+    soup = page(app, 'issues/020')
+    text = ' '.join(soup.get_text(' ').replace(NBSP, ' ').split())
+    for kept in (
+        'Un premier paragraphe.',
+        'emphase profonde',
+        'niveau 10',
+        'sept citations',
+        'tout au fond',
+        'Fin du numéro.',
+        'patients par mois.',
+    ):
+        assert kept in text, kept
+    # Six levels stay lists and quotes.
+    deepest = soup.find(string=re.compile('accepté 6'))
+    assert len(deepest.find_parents('ul')) == 6
+    quote = soup.find(string=re.compile('six citations acceptées'))
+    assert len(quote.find_parents('blockquote')) == 6
+    # The seventh list is text in the sixth list's item, not a list.
+    seventh = soup.find(string=re.compile('niveau 7'))
+    assert seventh.find_parent('ul') is None or len(seventh.find_parents('ul')) <= 6
+
+
+EDITION_FILES = {
+    'html': 'issues/{numero}.html',
+    'epub': 'issues/{numero}.xhtml',
+    'email': 'galien-{numero}.eml',
+    'text': 'issues/{numero}.txt',
+    'latex': 'galien-{numero}.tex',
+}
+#: What each issue of the root says; N°23 has only its front matter.
+ISSUE_TEXT = {'021': 'Un article seul.', '022': 'aucun article', '023': None}
+
+
+@pytest.mark.parametrize('builder', sorted(EDITION_FILES))
+def test_an_issue_without_chiffre_board_or_article_builds_in_every_edition(
+    builder, make_app, tmp_path
+):
+    source = tmp_path / 'src'
+    shutil.copytree(ROOT, source)
+    app = make_app(builder, srcdir=source, freshenv=True)
+    app.build()
+    log = warnings(app)
+    assert 'Traceback' not in log and 'Error' not in log, log
+    for numero, words in ISSUE_TEXT.items():
+        output: Path = app.outdir / EDITION_FILES[builder].format(numero=numero)
+        assert output.is_file(), numero
+        if words is not None:
+            assert words in output.read_text(encoding='utf-8').replace('=\n', ''), numero
+
+
+def raw_text(pdf: Path) -> str:
+    """The PDF's text in the order it was written (``pdftotext -raw``): column after column."""
+    result = subprocess.run(
+        [require_tool('pdftotext'), '-raw', str(pdf), '-'],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.mark.slow
+def test_lists_and_quotes_six_deep_print_and_every_issue_has_its_pdf(tmp_path):
+    source = tmp_path / 'src'
+    shutil.copytree(ROOT, source)
+    result = latexpdf(source, tmp_path / 'build')
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    assert 'Too deeply nested' not in result.stdout + result.stderr
+    pdfs = {p.name for p in (tmp_path / 'build/latex').glob('galien-*.pdf')}
+    assert {f'galien-0{n}.pdf' for n in (20, 21, 22, 23)} <= pdfs
+    raw = raw_text(tmp_path / 'build/latex/galien-020.pdf').replace(NBSP, ' ')
+    text = ' '.join(re.sub(r'(?<=\w)-\n(?=\w)', '', raw).split())  # words cut at line ends
+    for kept in (
+        'accepté 6',
+        'niveau 6',
+        'niveau 10',
+        'six citations acceptées',
+        'sept citations',
+        'tout au fond',
+        'Fin du numéro.',
+    ):
+        assert kept in text, kept
+    assert 'Un article seul.' in pdftotext(tmp_path / 'build/latex/galien-021.pdf')
