@@ -9,14 +9,15 @@ markdown-it's flat token list, before anything recurses over it, and keeps the
 refused text as plain text. It is a pure function, linear in the tokens, and
 does not recurse.
 
-:func:`render_within_limits` wires it between markdown-it's parse and MyST's
-render, with a ``maxNesting`` high enough that markdown-it drops nothing the
-check has not already refused.
+:func:`render_within_limits` wires it into markdown-it, as a core rule that
+runs on every parse, the issue's and its directives' bodies, with a
+``maxNesting`` high enough that markdown-it drops nothing the check has not
+already refused.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from markdown_it.token import Token
 from sphinx.locale import __
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from docutils import nodes
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
 
 logger = logging.getLogger(__name__)
 
@@ -197,21 +199,53 @@ def _mark_as_text(mark: Token) -> Token:
 
 
 # --- Wiring: markdown-it, then limit_nesting, then MyST's render. -------------------------
-# To be merged with the parser that hands markdown-it's tokens to a hook.
+# To be merged with the parser that hands markdown-it's tokens to a hook. The check
+# runs as a markdown-it core rule, so that it sees every parse: the issue's, and
+# those MyST makes of each directive's body ({note}, {chiffre-du-mois}...) while
+# rendering, which recurse just as deep.
+
+#: Where the core rule leaves, per parse, what to warn about once lines are known.
+ENV_KEY = 'galien_nesting'
+
+
+def nesting_rule(state: StateCore) -> None:
+    """A markdown-it core rule: :func:`limit_nesting` on the tokens of every parse.
+
+    Lines are counted in the text parsed, which for a directive's body is not
+    the file: a token with a line is kept with the problems, and
+    :func:`report_nesting` reads the offset MyST has added to its line by then.
+    """
+    tokens, problems = limit_nesting(state.tokens, source_lines=state.src.splitlines())
+    state.tokens[:] = tokens
+    if problems:
+        anchor = next((t for t in tokens if t.map and t.type != 'front_matter'), None)
+        start = anchor.map[0] if anchor is not None and anchor.map else 0
+        state.env.setdefault(ENV_KEY, []).append((anchor, start, problems))
+
+
+def report_nesting(env: dict[str, Any], docname: str) -> None:
+    """Warn about what :func:`nesting_rule` refused, at the lines of the file.
+
+    After MyST's render a token's line is 1-based and counted in the file (MyST
+    adds a directive's line to its body's tokens): the offset from the line it
+    had when parsed is what turns a line of the parsed text into one of the file.
+    """
+    for anchor, start, problems in env.pop(ENV_KEY, []):
+        offset = anchor.map[0] - start - 1 if anchor is not None and anchor.map else 0
+        for line, message in problems:
+            warn(logger, '%s', message, location=(docname, line + offset), subtype='imbrication')
 
 
 def render_within_limits(md: MarkdownIt, text: str, document: nodes.document) -> None:
-    """Parse ``text`` with ``md``, refuse over-deep nesting with a warning, render the rest.
+    """Parse ``text`` with ``md`` under nesting limits, render it, warn about what was refused.
 
     ``maxNesting`` is raised from MyST's 20 (a ten-level list lost the rest of
     the issue) to :data:`MARKDOWN_IT_MAX_NESTING`.
     """
     md.options['maxNesting'] = MARKDOWN_IT_MAX_NESTING
     md.options['document'] = document
-    env: dict[str, object] = {}
+    md.core.ruler.push('galien_nesting', nesting_rule)
+    env: dict[str, Any] = {}
     tokens = md.parse(text, env)
-    tokens, problems = limit_nesting(tokens, source_lines=text.splitlines())
-    docname = document.settings.env.docname
-    for line, message in problems:
-        warn(logger, '%s', message, location=(docname, line), subtype='imbrication')
     md.renderer.render(tokens, md.options, env)
+    report_nesting(env, document.settings.env.docname)
