@@ -12,9 +12,12 @@ import re
 import shutil
 import subprocess
 import time
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import pytest
+from docutils import nodes
+from docutils.utils import new_document
 from myst_parser.config.main import MdParserConfig
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
@@ -22,7 +25,15 @@ from test_print_edition import latexpdf
 
 from conftest import TESTS_DIR
 from galien.content import bibreader, board, drug_markup, markup, math_guard, svg, typography
-from galien.content.nesting import MARKDOWN_IT_MAX_NESTING, limit_nesting
+from galien.content.nesting import (
+    MARKDOWN_IT_MAX_NESTING,
+    MAX_DOCTREE_DEPTH,
+    LimitDoctreeDepth,
+    fence_depth,
+    indentation_depth,
+    limit_nesting,
+    text_of,
+)
 from galien.content.vancouver import names, template
 from galien.core import front_matter, urls
 from galien.print import latex_charset, layout
@@ -107,6 +118,12 @@ WORST_INPUTS: dict[str, tuple[Callable[[str], object], str]] = {
     ),
     'nesting: quotes': (lambda text: limit_nesting(markdown_tokens(text)), '> ' * (SIZE // 2)),
     'nesting: lists': (lambda text: limit_nesting(markdown_tokens(text)), deep_list(300)),
+    'nesting: fences': (fence_depth, '```{note}\n' * (SIZE // 10)),
+    'nesting: indentation': (indentation_depth, '- ' * (SIZE // 2)),
+    'nesting: indentation lines': (
+        indentation_depth,
+        ''.join(' ' * n + 'x\n' for n in range(400)) * 2,
+    ),
 }
 
 
@@ -196,6 +213,37 @@ def test_deeper_emphasis_keeps_its_marks_as_text():
     assert shown == 'Undeux ****x**** trois lien'
 
 
+def test_directive_bodies_are_measured_in_one_pass():
+    assert fence_depth('```python\nx\n```\n:::{tip}\n::::{note}\ny\n::::\n:::\n') == 2
+    assert fence_depth(''.join('`' * n + '{note}\n' for n in range(30, 3, -1))) == 27
+    assert indentation_depth('- a\n\n  - b\n\n    texte\n\n  fin\n') == 2
+    assert indentation_depth('- - - x\n') == 3
+    tokens = markdown_tokens(
+        '```{eval-rst}\n' + ''.join(' ' * n + 'x\n' for n in range(30)) + '```\n'
+    )
+    kept, problems = limit_nesting(tokens)
+    assert problems[0][0] == 1 and '29 niveaux' in problems[0][1]
+    assert [t.type for t in kept] == ['paragraph_open', 'inline', 'paragraph_close']
+
+
+def test_a_doctree_too_deep_keeps_its_text():
+    document = new_document('issues/099.md')
+    document.settings.env = SimpleNamespace(docname='issues/099')
+    parent: nodes.Element = document
+    for level in range(MAX_DOCTREE_DEPTH * 3):
+        quote = nodes.block_quote()
+        quote.line = level + 1
+        parent += quote
+        parent = quote
+    parent += nodes.paragraph('', 'tout au fond')
+    LimitDoctreeDepth(document).apply()
+    depth, node = 0, document
+    while node.children and isinstance(node[0], nodes.Element):
+        node, depth = node[0], depth + 1
+    assert depth <= MAX_DOCTREE_DEPTH + 1
+    assert text_of(document) == 'tout au fond'
+
+
 def test_the_tokens_given_are_not_changed():
     tokens = markdown_tokens('*' * 20 + 'x' + '*' * 20 + '\n')
     before = [c.type for c in tokens[1].children or []]
@@ -217,9 +265,18 @@ def test_deep_nesting_is_refused_at_its_line_and_the_issue_built(app):
     assert 'RecursionError' not in log and 'Traceback' not in log
     # Emphasis, the seventh list, seven quotes, two hundred quotes; not six. And
     # in a directive's body, which MyST parses apart, at the line of the file.
+    # Directives: reST nested 150 levels, 150 nested notes.
     located = sorted((numero, int(line)) for numero, line in IMBRICATION.findall(log))
-    assert located == [('020', 10), ('020', 29), ('020', 36), ('020', 38), ('021', 13)]
-    assert log.count('[galien.imbrication]') == 5
+    assert located == [
+        ('020', 10),
+        ('020', 29),
+        ('020', 36),
+        ('020', 38),
+        ('021', 13),
+        ('024', 10),
+        ('024', 313),
+    ]
+    assert log.count('[galien.imbrication]') == 7
     soup = page(app, 'issues/020')
     text = ' '.join(soup.get_text(' ').replace(NBSP, ' ').split())
     for kept in (
@@ -239,6 +296,9 @@ def test_deep_nesting_is_refused_at_its_line_and_the_issue_built(app):
     assert len(quote.find_parents('blockquote')) == 6
     note = ' '.join(page(app, 'issues/021').get_text(' ').split())
     assert 'huit citations dans une note' in note
+    directives = ' '.join(page(app, 'issues/024').get_text(' ').split())
+    for kept in ('Début.', 'rst 149', 'au centre', 'Fin des directives.'):
+        assert kept in directives, kept
     # The seventh list is text in the sixth list's item, not a list.
     seventh = soup.find(string=re.compile('niveau 7'))
     assert seventh.find_parent('ul') is None or len(seventh.find_parents('ul')) <= 6

@@ -23,6 +23,7 @@ from galien.content import (
     listings,
     markup,
     math_guard,
+    nesting,
     placeholders,
     source_checks,
     stylesheet,
@@ -37,6 +38,7 @@ def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
     math_guard.setup(app)
+    nesting.setup(app)
     links.setup(app)
     files.setup(app)
     chiffre.setup(app)

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
 from markdown_it.token import Token
 from sphinx.locale import __
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from galien.core.report import warn
@@ -28,9 +30,9 @@ from galien.core.report import warn
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from docutils import nodes
     from markdown_it import MarkdownIt
     from markdown_it.rules_core import StateCore
+    from sphinx.application import Sphinx
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +50,17 @@ CONTAINERS = frozenset({'blockquote_open', 'bullet_list_open', 'ordered_list_ope
 #: Tokens whose ``content`` is text of the source.
 TEXT_TOKENS = frozenset({'inline', 'fence', 'code_block', 'html_block', 'math_block'})
 
+#: Directives (``{note}``, ``{eval-rst}``...): MyST parses each one's body apart,
+#: recursing once per directive, and docutils once per level of reST indentation.
+FENCES = frozenset({'fence', 'colon_fence'})
+#: Levels of directives in a directive's body, or of indentation in its reST:
+#: more than the letter's six, since a list item's text and a directive's
+#: options are indented too; far fewer than the recursion limit allows.
+MAX_BODY_DEPTH = 20
+FENCE_MESSAGE = __(
+    'imbrication trop profonde : %d niveaux de directives ou d’indentation dans ce bloc '
+    '(%d au plus) ; il est gardé comme texte simple'
+)
 BLOCK_MESSAGE = __(
     'imbrication trop profonde : %d niveaux de listes ou de citations (%d au plus) ; '
     'le bloc est gardé comme texte simple'
@@ -93,6 +106,17 @@ def limit_nesting(
                 continue
         elif token.nesting == -1 and token.type.replace('_close', '_open') in CONTAINERS:
             depth -= 1
+        if token.type in FENCES and token.info.lstrip().startswith('{'):
+            levels = fence_depth(token.content)
+            if token.info.lstrip().startswith('{eval-rst}'):
+                levels = max(levels, indentation_depth(token.content))
+            if levels > MAX_BODY_DEPTH:
+                line = token.map[0] + 1 if token.map else _last_line(result)
+                problems.append((line, FENCE_MESSAGE % (levels, MAX_BODY_DEPTH)))
+                text = [token.info.strip(), *token.content.splitlines()]
+                result.extend(_plain_paragraph(token, [t.strip() for t in text if t.strip()]))
+                index += 1
+                continue
         if token.type == 'inline' and token.children:
             token, problem = _limit_inline(token, max_depth)
             if problem is not None:
@@ -100,6 +124,61 @@ def limit_nesting(
         result.append(token)
         index += 1
     return result, problems
+
+
+def fence_depth(text: str) -> int:
+    """How deep the fenced blocks of ``text`` (a directive's body) nest, in one pass.
+
+    A line of three or more backticks or colons opens a block, or closes the
+    innermost open one if it has the same character, at least as many times,
+    and nothing after it.
+    """
+    open_fences: list[tuple[str, int]] = []
+    deepest = 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        if len(stripped) < 3 or stripped[0] not in '`:':
+            continue
+        mark = stripped[0]
+        run = len(stripped) - len(stripped.lstrip(mark))
+        if run < 3:
+            continue
+        if run == len(stripped) and open_fences:
+            innermost, length = open_fences[-1]
+            if innermost == mark and run >= length:
+                open_fences.pop()
+                continue
+        open_fences.append((mark, run))
+        deepest = max(deepest, len(open_fences))
+    return deepest
+
+
+def indentation_depth(text: str) -> int:
+    """How many levels of indentation ``text`` (reST) nests, in one pass.
+
+    reST nests every block by indenting it; a line may also open several lists
+    at once (``- - - x``), each counted.
+    """
+    indents: list[int] = [0]
+    deepest = 0
+    for line in text.splitlines():
+        body = line.lstrip(' ')
+        if not body.strip():
+            continue
+        indent = len(line) - len(body)
+        while indents[-1] > indent:
+            indents.pop()
+        if indent > indents[-1]:
+            indents.append(indent)
+        bullets = 0
+        at = 0
+        while at + 1 < len(body) and body[at] in '-*+' and body[at + 1] == ' ':
+            bullets += 1
+            at += 2
+            while at < len(body) and body[at] == ' ':
+                at += 1
+        deepest = max(deepest, len(indents) - 1 + bullets)
+    return deepest
 
 
 def _skip_construct(tokens: list[Token], start: int, depth: int) -> tuple[int, int, list[str]]:
@@ -249,3 +328,83 @@ def render_within_limits(md: MarkdownIt, text: str, document: nodes.document) ->
     tokens = md.parse(text, env)
     md.renderer.render(tokens, md.options, env)
     report_nesting(env, document.settings.env.docname)
+
+
+# --- The doctree: nesting that reaches docutils by another road (reST in {eval-rst}). -----
+
+#: Node levels a document may have: six lists are twelve, in a section, an
+#: admonition and a table cell, with inline markup, stay under forty. Pickling
+#: the doctree and the writers recurse a few frames per level.
+MAX_DOCTREE_DEPTH = 60
+#: Elements that may hold a paragraph: where too deep a subtree is cut.
+HOLDERS = (nodes.list_item, nodes.block_quote, nodes.definition, nodes.entry, nodes.field_body)
+DOCTREE_MESSAGE = __(
+    'imbrication trop profonde : plus de %d niveaux dans le document ; '
+    'la suite est gardée comme texte simple'
+)
+
+
+def text_of(node: nodes.Node) -> str:
+    """The text of ``node``, found without recursion (``astext`` recurses once per level)."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, nodes.Text):
+            parts.append(str(current))
+        else:
+            stack.extend(reversed(current.children))
+    return ' '.join(' '.join(parts).split())
+
+
+def line_of(node: nodes.Node) -> int | None:
+    """``node``'s line, or its nearest ancestor's."""
+    current: nodes.Node | None = node
+    while current is not None and current.line is None:
+        current = current.parent
+    return current.line if current is not None else None
+
+
+class LimitDoctreeDepth(SphinxTransform):
+    """Cut a doctree deeper than :data:`MAX_DOCTREE_DEPTH` to its text, with a warning.
+
+    markdown-it's tokens are limited before MyST renders them; reST (in
+    ``{eval-rst}``) reaches the doctree without them. Before any transform or
+    the pickling of the doctree recurses over it, the first element deep enough
+    that can hold a paragraph keeps its text only.
+    """
+
+    default_priority = 1
+
+    def apply(self, **kwargs: Any) -> None:
+        stack: list[tuple[nodes.Node, int]] = [(self.document, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if not isinstance(node, nodes.Element):
+                continue
+            if depth >= MAX_DOCTREE_DEPTH and self.cut(node):
+                continue
+            stack.extend((child, depth + 1) for child in node.children)
+
+    def cut(self, node: nodes.Element) -> bool:
+        """Replace ``node``'s children by their text, if it can hold it; whether it did."""
+        if all(isinstance(child, nodes.Text) for child in node.children):
+            return True  # nothing below it
+        if isinstance(node, nodes.TextElement):
+            node[:] = [nodes.Text(text_of(node))]
+        elif isinstance(node, HOLDERS):
+            node[:] = [nodes.paragraph('', text_of(node))]
+        else:
+            return False
+        warn(
+            logger,
+            DOCTREE_MESSAGE,
+            MAX_DOCTREE_DEPTH,
+            location=(self.env.docname, line_of(node)),
+            subtype='imbrication',
+        )
+        return True
+
+
+def setup(app: Sphinx) -> None:
+    app.add_transform(LimitDoctreeDepth)
