@@ -54,10 +54,6 @@ LATEX_ELEMENTS = {
     'makeindex': '',
     'printindex': '',
     'fncychap': '',
-    # LaTeX nests 4 lists of a kind and 6 lists or quotes in all; an issue may
-    # nest 6 levels of lists and quotes (galien.content.nesting), inside a
-    # block that is a list itself. Sphinx's own key lifts both limits.
-    'maxlistdepth': '10',
     'geometry': r'\usepackage[a4paper,top=11mm,bottom=16mm,left=13mm,right=13mm,'
     r'headheight=14pt,headsep=4mm,footskip=8mm,includehead]{geometry}',
 }
