@@ -29,7 +29,7 @@ from galien.content import (
     board,
     drug_atc,
     drug_markup,
-    markup,
+    language,
     math_guard,
     svg,
     typography,
@@ -58,6 +58,8 @@ if TYPE_CHECKING:
 ROOT = TESTS_DIR / 'roots/test-bounded'
 #: About 100 KB of input per call.
 SIZE = 100_000
+#: Every syntax an option's value may have (galien.content.language).
+OPTION_SYNTAXES = [v for v in vars(language).values() if isinstance(v, language.Syntax)]
 #: Per call: generous, so that a slow machine passes, and a super-linear parser
 #: (minutes or hours on these inputs) does not.
 TIME_LIMIT = 5.0
@@ -96,7 +98,6 @@ WORST_INPUTS: dict[str, tuple[Callable[[str], object], str]] = {
     'vancouver: pages and spaces': (template.shorten_pages, '1' + ' ' * SIZE + 'x'),
     'vancouver: pages and dashes': (template.shorten_pages, '1 ' + '- ' * (SIZE // 2) + 'x'),
     'vancouver: initials': (lambda text: names.initials([text]), '-a ' * (SIZE // 3)),
-    'include line': (markup.MYST_INCLUDE.match, '```{include} a' + ' ' * SIZE + 'b'),
     'typography: spaces': (typography.french_spacing, 'a' + ' ' * SIZE + 'b'),
     'typography: guillemets': (typography.french_spacing, '« ' * (SIZE // 2)),
     'math: commands': (math_guard.refusal, r'\alpha' * (math_guard.MAX_LENGTH // 6)),
@@ -104,6 +105,14 @@ WORST_INPUTS: dict[str, tuple[Callable[[str], object], str]] = {
     'math: braces': (math_guard.refusal, '{' * math_guard.MAX_LENGTH),
     'latex charset': (latex_charset.unprintable, 'é\u2028ẞ' * (SIZE // 3)),
     'pdf addresses': (layout.split_urls, 'http://' * (SIZE // 7)),
+    'option values': (
+        lambda text: [syntax.accepts(text) for syntax in OPTION_SYNTAXES],
+        '1, ' * (SIZE // 3) + 'x',
+    ),
+    'option values: spaces': (
+        lambda text: [syntax.accepts(text) for syntax in OPTION_SYNTAXES],
+        ' ' * SIZE + 'x',
+    ),
     'url schemes': (urls.refused_scheme, 'java' + '\t' * SIZE + 'script:'),
     'url schemes: encodings': (urls.refused_scheme, '%25' * (SIZE // 3) + '&amp;' * 1000),
     'chiffre: source': (model.is_web_url, 'https://' + ' ' * SIZE),

@@ -457,7 +457,7 @@ def test_every_mistake_is_located(tmp_path):
         issue30, issue31 = source / 'issues/030.md', source / 'issues/031.md'
         assert warnings(app).splitlines() == [
             f'{issue30}:10: WARNING: option inconnue :labo: (options possibles : :specialite:, '
-            ':laboratoire:, :atc:, :statut:, :date:, :indication:) [galien.medicament]',
+            ':laboratoire:, :atc:, :statut:, :date:, :indication:) [galien.langage]',
             f"{issue30}:11: WARNING: code ATC 'L1EB04' mal formé : attendu L, L01, L01E, "
             'L01EB ou L01EB04 [galien.medicament]',
             f"{issue30}:12: WARNING: statut inconnu 'AMM provisoire' (statuts possibles : AMM, "

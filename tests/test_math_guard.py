@@ -44,13 +44,13 @@ Lire un fichier : {math}`\input{/etc/passwd}` dans le texte.
 
 Un commentaire {math}`x % y` et un {math}`\directlua{os.execute("touch ../../pwned")}`.
 
-```{eval-rst}
-Une formule :math:`\def\x{y} \x` en reST.
 
-.. math::
+Une formule {math}`\def\x{y} \x` dans le texte.
 
-   \csname input\endcsname{/etc/passwd}
+```{math}
+\csname input\endcsname{/etc/passwd}
 ```
+
 
 Fin du numéro.
 """

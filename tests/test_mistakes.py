@@ -89,8 +89,8 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
                 body='```{chiffre-du-mois} 15\n:sources: https://a.org\n\nT.\n```\n'
             )
         },
-        'issues/020.md:6: WARNING: option inconnue :sources:',
-        'chiffre',
+        'issues/020.md:7: WARNING: option inconnue :sources:',
+        'langage',
     ),
     'chiffre with empty body': (
         {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n```\n')},

@@ -1,4 +1,4 @@
-"""Nothing raw and nothing from outside the project reaches any edition."""
+"""Raw markup and file insertion are not part of the letter's language: shown as text, never run."""
 
 from __future__ import annotations
 
@@ -29,16 +29,14 @@ def test_raw_html_is_shown_as_text_with_a_located_warning(make_app, raw_root):
     assert '<script>alert(1)' not in html
     assert '<img src=x' not in html and '<img src="x"' not in html
     assert '<b onclick' not in html
-    body = page(app, 'issues/020').select_one('main') or page(app, 'issues/020')
-    text = body.get_text()
+    text = (page(app, 'issues/020').select_one('main') or page(app, 'issues/020')).get_text()
     assert '<script>alert(1)</script>' in text
     assert '<img src=x onerror="alert(2)">' in text
     assert '<b onclick="alert(3)">gras</b>' in text
     log = warnings(app)
-    for line, fmt in ((8, 'html'), (13, 'html'), (20, 'html'), (23, 'latex')):
-        assert f'issues/020.md:{line}: WARNING: contenu brut ({fmt}) non interprété' in log, log
-    assert "contenu brut (html) non interprété : il s'affiche tel quel" in log
-    assert log.count('[galien.raw]') == 4, log
+    for line, construct in ((8, 'directive {raw}'), (23, 'directive {raw}'), (12, '{eval-rst}')):
+        assert f'issues/020.md:{line}: WARNING: ' in log and construct in log, log
+    assert log.count('[galien.langage]') == 6, log
 
 
 def test_raw_latex_is_not_passed_to_the_pdf(make_app, raw_root):
@@ -50,15 +48,17 @@ def test_raw_latex_is_not_passed_to_the_pdf(make_app, raw_root):
     assert r'\PYGZbs{}input\PYGZob{}/etc/passwd\PYGZcb{}' in tex
 
 
-def test_files_outside_the_project_are_not_included(make_app, raw_root):
+def test_no_file_is_inserted_from_inside_or_outside_the_project(make_app, raw_root):
     app = make_app('html', srcdir=raw_root, freshenv=True)
     app.build()
     html = (app.outdir / 'issues/020.html').read_text(encoding='utf-8')
-    assert 'Un encadré partagé, dans le projet.' in html
     assert SECRET not in html
+    assert 'Un encadré partagé, dans le projet.' not in html
+    text = (page(app, 'issues/020').select_one('main') or page(app, 'issues/020')).get_text()
+    assert '```{include} ../../secret-include.md' in text
     log = warnings(app)
-    assert 'le fichier inclus ../secret-include.md est hors du dossier du projet' in log, log
-    assert (
-        'issues/020.md:33: WARNING: le fichier ../../secret-literal.txt est hors du dossier' in log
-    ), log
-    assert log.count('[galien.include]') == 2
+    for line, name in ((27, 'include'), (30, 'include'), (33, 'literalinclude')):
+        assert (
+            f"issues/020.md:{line}: WARNING: la directive {{{name}}} n'est pas permise "
+            'dans un numéro' in log
+        ), log

@@ -2,7 +2,7 @@
 
 One issue (``tests/roots/test-security-images``) names every kind of bad image:
 a file outside the project by ``../``, by a symbolic link and from a figure and
-an ``{eval-rst}`` image, an absolute path, a text file named ``.png``, a
+an ``{image}`` directive, an absolute path, a text file named ``.png``, a
 missing file, a tracking pixel, an SVG carrying scripts and external
 references, an entity bomb; beside them, a real PNG, a GIF and an SVG figure.
 The site, the ePub, the e-mail and the LaTeX edition are built once, and each
@@ -40,7 +40,7 @@ FRAMED = [
     'Secret par lien',
     'Secret absolu',
     'Secret en figure',
-    'Secret en rst',
+    'Secret en directive',
     'Faux schéma',
     'Schéma absent',
     'Pixel espion',
@@ -115,7 +115,7 @@ def test_images_outside_the_project_are_refused_with_their_line(builds, builder)
     assert f"{ISSUE}.md:10: WARNING: l'image ../../secret.png est hors du dossier du projet" in log
     assert f"{ISSUE}.md:12: WARNING: l'image lien.png est hors du dossier du projet" in log
     assert f"{ISSUE}.md:16: WARNING: l'image ../../secret.png est hors du dossier du projet" in log
-    assert f"{ISSUE}.md:23: WARNING: l'image ../../secret.png est hors du dossier du projet" in log
+    assert f"{ISSUE}.md:22: WARNING: l'image ../../secret.png est hors du dossier du projet" in log
     assert log.count('[galien.fichier]') == 4, log
     # An absolute path is read from the project's folder, as Sphinx does: not there.
     assert f'{ISSUE}.md:14: WARNING: image introuvable : /etc/passwd' in log

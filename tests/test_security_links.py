@@ -1,9 +1,8 @@
-"""Links and metas of an issue: http, https, mailto and relative addresses only, in every edition.
+"""Links of an issue: http, https, mailto and relative addresses only, in every edition.
 
 The hostile issue (``roots/test-security-links``) writes ``javascript:``,
-``data:``, ``vbscript:`` and ``file:`` links every way MyST and ``{eval-rst}``
-allow, disguised (case, tab, spaces, entity), and redirects with ``http-equiv``
-from ``.. meta::`` and from front matter ``html_meta``.
+``data:``, ``vbscript:`` and ``file:`` links every way MyST allows, disguised
+(case, tab, spaces, entity), and as an image's ``:target:``.
 """
 
 from __future__ import annotations
@@ -22,18 +21,14 @@ ROOT = TESTS_DIR / 'roots/test-security-links'
 FORBIDDEN = re.compile(rb'(?i)(javascript|vbscript|data)\s*:|http-equiv|alert\(|msgbox\(')
 # (line, scheme) of each refused link in issues/020.md.
 REFUSED_LINKS = [
-    (16, 'javascript'),
-    (16, 'javascript'),
-    (17, 'javascript'),
-    (17, 'javascript'),
-    (18, 'data'),
-    (19, 'vbscript'),
-    (19, 'file'),
-    (19, 'javascript'),
-    (22, 'javascript'),
-    (22, 'javascript'),
-    (24, 'vbscript'),
-    (30, 'javascript'),
+    (12, 'javascript'),
+    (12, 'javascript'),
+    (13, 'javascript'),
+    (13, 'javascript'),
+    (14, 'data'),
+    (15, 'vbscript'),
+    (15, 'file'),
+    (15, 'javascript'),
 ]
 
 
@@ -46,7 +41,7 @@ def hostile_links(tmp_path_factory):
     return tmp / 'build', log
 
 
-def test_unsafe_links_and_http_equiv_are_refused_with_located_warnings(hostile_links):
+def test_unsafe_links_are_refused_with_located_warnings(hostile_links):
     _build, log = hostile_links
     for line, scheme in REFUSED_LINKS:
         assert re.search(
@@ -55,9 +50,12 @@ def test_unsafe_links_and_http_equiv_are_refused_with_located_warnings(hostile_l
             log,
         ), (line, scheme, log)
     assert log.count('[galien.lien]') == len(REFUSED_LINKS), log
-    for line in (6, 27):
-        assert f'issues/020.md:{line}: WARNING: métadonnée http-equiv (refresh) refusée' in log
-    assert log.count('[galien.meta]') == 2, log
+    # An image's :target: is a web address or nothing.
+    assert re.search(
+        r'issues/020\.md:19: WARNING: option :target: de \{image\} ignorée : '
+        r"« javascript:alert\(12\) » n'est pas adresse https://",
+        log,
+    ), log
 
 
 def test_no_unsafe_address_reaches_any_edition(hostile_links):
@@ -80,7 +78,7 @@ def test_the_rest_of_the_issue_keeps_its_links_and_text(hostile_links):
         assert hrefs['avis de la HAS'] == 'https://www.has-sante.fr/avis-osimertinib', path
         assert hrefs['pharmacie'].startswith('mailto:pharmacie'), path
         text = soup.get_text()
-        for number in range(1, 11):
+        for number in range(1, 8):
             if number != 8:  # <javascript:alert(8)>: its text is the address, left out
                 assert f'lien {number}' in text, (path, number)
             assert f'lien {number}' not in hrefs, (path, number)
@@ -91,10 +89,7 @@ def test_the_rest_of_the_issue_keeps_its_links_and_text(hostile_links):
     assert page.find('a', href='#en-bref') is not None
     image = page.find('img', alt="Schéma de l'essai FLAURA")
     assert image is not None and image.find_parent('a') is None
-    metas = {meta.get('name'): meta.get('content') for meta in page.find_all('meta')}
-    assert metas['description'] == 'Osimertinib en première ligne'
-    assert metas['keywords'] == 'osimertinib, EGFR'
     tex = (build / 'latex/galien-020.tex').read_text(encoding='utf-8')
     assert r'\sphinxhref{https://www.has-sante.fr/avis-osimertinib}' in tex
-    assert 'lien 9' in tex and 'En bref' in tex
+    assert 'lien 7' in tex and 'En bref' in tex
     assert_epub_clean(build / 'epub/galien.epub')

@@ -10,7 +10,8 @@ and ``python -m galien rebonds`` records the hard bounces of a mailbox;
 ``sphinx-build -M`` as the Makefile runs it, ending a Ctrl-C with one line
 (:mod:`galien.cli.build`);
 ``python -m galien relecture --numero N`` makes the review PDF of issue N
-(:mod:`galien.cli.review`); ``python -m galien brouillons`` lists the drafts.
+(:mod:`galien.cli.review`); ``python -m galien brouillons`` lists the drafts;
+``python -m galien langage`` prints the README's table of the letter's language.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
 from galien.cli.subscribers import bounced_list_of
+from galien.content.language import guide_table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     relecture.add_argument('--project', type=Path, default=Path.cwd())
     brouillons = commands.add_parser('brouillons', help='liste les numéros en brouillon')
     brouillons.add_argument('--project', type=Path, default=Path.cwd())
+    commands.add_parser('langage', help='le tableau du langage de la lettre, pour le README')
     # Options left over are sphinx-build's, for ``relecture`` only (SPHINXOPTS).
     args, sphinx_options = parser.parse_known_args(arguments)
     if sphinx_options and args.command != 'relecture':
@@ -81,6 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         return review.make_review_pdf(args.project, args.builddir, args.numero, sphinx_options)
     if args.command == 'brouillons':
         return review.list_drafts(args.project)
+    if args.command == 'langage':
+        print(guide_table())
+        return 0
 
     if args.command == 'check-xml':
         return check_xml_files(args.folder)

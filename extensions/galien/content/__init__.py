@@ -24,7 +24,9 @@ from galien.content import (
     markup,
     math_guard,
     nesting,
+    parser,
     placeholders,
+    sanitiser,
     source_checks,
     stylesheet,
     typography,
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> None:
     caching.setup(app)
     markup.setup(app)
+    parser.setup(app)
     math_guard.setup(app)
     nesting.setup(app)
     links.setup(app)
@@ -54,3 +57,4 @@ def setup(app: Sphinx) -> None:
     drugs.setup(app)
     drafts.setup(app)
     placeholders.setup(app)
+    sanitiser.setup(app)

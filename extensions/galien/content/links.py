@@ -6,21 +6,18 @@ written ends as a node checked here, before any edition sees it:
 
 * Markdown links and autolinks. markdown-it silently leaves a ``javascript:``,
   ``vbscript:``, ``file:`` or ``data:`` link as its source text (the address
-  included); :class:`LinksCheckedMystParser` lets those through as links, so
+  included); :func:`strict_only_for_images` (applied by
+  :mod:`galien.content.parser`) lets those through as links, so
   that they are refused below with a warning and their address shown nowhere.
   Images and link definitions keep markdown-it's own check.
-* reST links in ``{eval-rst}`` (`` `clic <javascript:...>`_ ``, ``.. _x: uri``
-  targets, an image's ``:target:``): :class:`RefuseUnsafeLinks` runs before
-  docutils copies targets' addresses to the references that name them.
+* targets and references whatever made them: :class:`RefuseUnsafeLinks` runs
+  before docutils copies targets' addresses to the references that name them.
 * whatever a post-transform adds: :class:`RefuseUnsafeLinksAtWrite`, for every
   builder, as a last check (doctrees read by an older version included).
 
 A refused link becomes its text (an image keeps its image), with a
 ``galien.lien`` warning at its line; a link whose text is its address
-(``<javascript:...>``) disappears. ``meta`` elements with ``http-equiv`` (a
-``refresh`` redirects readers), from ``.. meta::`` or from front matter
-``myst: html_meta:``, are dropped with a ``galien.meta`` warning; ``name``
-metas (``description``, ``keywords``) stay.
+(``<javascript:...>``) disappears.
 """
 
 from __future__ import annotations
@@ -30,18 +27,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from markdown_it.rules_block import reference as reference_definition
 from markdown_it.rules_inline import image as image_rule
-from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
-from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
-from myst_parser.parsers.mdit import create_md_parser
-from myst_parser.parsers.sphinx_ import MystParser
-from myst_parser.warnings_ import create_warning
 from sphinx import addnodes
 from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from galien.content.nesting import render_within_limits
 from galien.core.report import warn
 from galien.core.urls import refused_scheme
 
@@ -50,17 +41,12 @@ if TYPE_CHECKING:
 
     from markdown_it import MarkdownIt
     from sphinx.application import Sphinx
-    from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
 
 LINK_MESSAGE = __(
     'lien refusé (%s:) : seules les adresses http, https, mailto et relatives sont '
     'acceptées ; le texte du lien est gardé sans lien'
-)
-META_MESSAGE = __(
-    'métadonnée http-equiv (%s) refusée : elle redirigerait ou régirait la page ; '
-    'elle est retirée de toutes les éditions'
 )
 
 
@@ -94,33 +80,6 @@ def strict_only_for_images(md: MarkdownIt) -> None:
     md.validateLink = validate  # type: ignore[method-assign]
     md.inline.ruler.at('image', checked(image_rule))
     md.block.ruler.at('reference', checked(reference_definition))
-
-
-class LinksCheckedMystParser(MystParser):
-    """MyST's parser, whose markdown-it lets links through to :class:`RefuseUnsafeLinks`."""
-
-    def parse(self, inputstring: str, document: nodes.document) -> None:
-        """``MystParser.parse`` of myst-parser 5.2, with :func:`strict_only_for_images`.
-
-        myst-parser makes its markdown-it inside ``parse`` and offers no hook to
-        change it; this is its body, unchanged but for that one call and the
-        render, with nesting limits (:func:`~galien.content.nesting.render_within_limits`).
-        """
-        config = document.settings.env.myst_config
-        try:
-            topmatter = read_topmatter(inputstring)
-        except TopmatterReadError:
-            pass  # reported during the render
-        else:
-            if topmatter:
-
-                def warning(wtype: Any, msg: str) -> None:
-                    create_warning(document, msg, wtype, line=1, append_to=document)
-
-                config = merge_file_level(config, topmatter, warning)
-        parser = create_md_parser(config, SphinxRenderer)
-        strict_only_for_images(parser)
-        render_within_limits(parser, inputstring, document)
 
 
 def located(node: nodes.Node) -> str | None:
@@ -184,7 +143,7 @@ def refuse_unsafe_references(document: nodes.document) -> None:
 
 
 class RefuseUnsafeLinks(SphinxTransform):
-    """Refuse links, targets and metas an issue may not carry, as the document is read."""
+    """Refuse links and targets an issue may not carry, as the document is read."""
 
     # Before docutils' TargetNotes (540) and ExternalTargets (640) copy a target's
     # address into the references that name it.
@@ -194,7 +153,6 @@ class RefuseUnsafeLinks(SphinxTransform):
         self.refuse_targets()
         refuse_unsafe_references(self.document)
         self.refuse_myst_links()
-        self.refuse_http_equiv()
 
     def refuse_targets(self) -> None:
         """``.. _x: javascript:...``: the target keeps its name, loses its address."""
@@ -220,37 +178,6 @@ class RefuseUnsafeLinks(SphinxTransform):
             if scheme is not None:
                 refuse_link(xref, address, scheme)
 
-    def refuse_http_equiv(self) -> None:
-        for meta in list(self.document.findall(nodes.meta)):
-            equiv = next(
-                (meta[key] for key in meta.attributes if key.lower() == 'http-equiv'), None
-            )
-            if equiv is None:
-                continue
-            line = http_equiv_line(self.env, self.env.docname, meta.line or 1)
-            warn(logger, META_MESSAGE, equiv, location=(self.env.docname, line), subtype='meta')
-            meta.parent.remove(meta)
-
-
-def http_equiv_line(env: BuildEnvironment, docname: str, start: int) -> int:
-    """The first line from ``start`` that names ``http-equiv``.
-
-    MyST's ``html_meta`` gives its metas no line, and docutils 0.22 gives a
-    ``.. meta::`` in ``{eval-rst}`` a line before its own.
-    """
-    try:
-        lines = env.doc2path(docname).read_text(encoding='utf-8').splitlines()
-    except (OSError, UnicodeDecodeError):
-        return start
-    return next(
-        (
-            lineno
-            for lineno, line in enumerate(lines, start=1)
-            if lineno >= start and 'http-equiv' in line.lower()
-        ),
-        start,
-    )
-
 
 class RefuseUnsafeLinksAtWrite(SphinxPostTransform):
     """The same allow-list on what post-transforms made, for every builder."""
@@ -262,6 +189,5 @@ class RefuseUnsafeLinksAtWrite(SphinxPostTransform):
 
 
 def setup(app: Sphinx) -> None:
-    app.add_source_parser(LinksCheckedMystParser, override=True)
     app.add_transform(RefuseUnsafeLinks)
     app.add_post_transform(RefuseUnsafeLinksAtWrite)

@@ -23,6 +23,7 @@ from sphinx.highlighting import PygmentsBridge
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.content.sanitiser import sanitised, warn_removed
 from galien.content.typography import typeset
 from galien.core.registry import galien_domain, issue_docname_number, issue_title
 from galien.core.report import warn
@@ -44,6 +45,12 @@ logger = logging.getLogger(__name__)
 
 #: Gmail cuts messages beyond about 102 KB ("[Message clipped]"): warn above 100 KB.
 MAX_MESSAGE_BYTES = 100 * 1024
+#: The table layout attributes the e-mail's translator writes, which mail clients read.
+LAYOUT_ATTRIBUTES = {
+    'table': {'border', 'cellpadding', 'cellspacing', 'width', 'align'},
+    'td': {'valign', 'width', 'align'},
+    'img': {'border'},
+}
 #: The files written for each issue.
 MESSAGE_SUFFIXES = frozenset({'.html', '.txt', '.eml'})
 #: Inboxes show about this many characters of a message's first line.
@@ -185,7 +192,9 @@ class EmailBuilder(StandaloneHTMLBuilder):
         # Text first: the HTML translator rewrites links and images in place.
         text = render_text(self, doctree, letter)
         doctree.walkabout(translator)
-        body = ''.join(translator.fragment)
+        body, removed = sanitised(''.join(translator.fragment), LAYOUT_ATTRIBUTES)
+        if removed:
+            warn_removed(docname, removed)
         html = render_letter(replace(letter, body=body))
         self.outdir.mkdir(parents=True, exist_ok=True)
         (self.outdir / f'{stem}.html').write_text(html, encoding='utf-8')
