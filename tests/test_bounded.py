@@ -24,6 +24,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from test_print_edition import latexpdf
 
 from conftest import TESTS_DIR
+from galien.cli import scaffold
 from galien.content import (
     bibreader,
     board,
@@ -113,6 +114,7 @@ WORST_INPUTS: dict[str, tuple[Callable[[str], object], str]] = {
         lambda text: [syntax.accepts(text) for syntax in OPTION_SYNTAXES],
         ' ' * SIZE + 'x',
     ),
+    'new issue: board of the last one': (scaffold.board_block, '```{board}\n' * (SIZE // 11)),
     'url schemes': (urls.refused_scheme, 'java' + '\t' * SIZE + 'script:'),
     'url schemes: encodings': (urls.refused_scheme, '%25' * (SIZE // 3) + '&amp;' * 1000),
     'chiffre: source': (model.is_web_url, 'https://' + ' ' * SIZE),
@@ -189,6 +191,13 @@ def test_board_lines_parse_as_before():
     }
     for refused in ('Pr P. Arnaud', 'Pr (Paris)', 'Pr P. (A) Arnaud (Paris)', 'Pr Nom ()', 'Pr'):
         assert board.parse_member_line(refused) is None, refused
+
+
+def test_the_board_of_the_last_issue_is_found_as_before():
+    text = 'Texte.\n````{board} Board\n- Pr P. Arnaud (Paris)\n```\n````  \nFin.\n'
+    assert scaffold.board_block(text) == '````{board} Board\n- Pr P. Arnaud (Paris)\n```\n````  '
+    assert scaffold.board_block('```{board}\n- Pr A (B)\n') is None
+    assert scaffold.board_block('  ```{board}\n```\n:::{board} B\n:::\n') == ':::{board} B\n:::'
 
 
 def test_svg_urls_and_comments_are_read_as_before():
