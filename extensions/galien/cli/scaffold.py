@@ -9,6 +9,7 @@ as the project's ``conf.py`` sets it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 ISSUE_FILE = re.compile(r'(\d{3,})\.md')
-BOARD_BLOCK = re.compile(r'^(`{3,}|:{3,})\{board\}.*?^\1[ \t]*$', re.MULTILINE | re.DOTALL)
 DEFAULT_ISSUES_DIR = 'issues'
 EMPTY_BOARD = '```{board} Board scientifique\n- Pr Initiale. Nom (Ville)\n```'
 
@@ -62,8 +62,40 @@ def latest_issue(issues_dir: Path) -> LatestIssue | None:
     numero, path = numbered[-1]
     text = path.read_text(encoding='utf-8', errors='replace')
     year_month = parse_year_month(str(_front_matter(text).get('date', ''))) or (0, 0)
-    board = BOARD_BLOCK.search(text)
-    return LatestIssue(numero, *year_month, board[0] if board else EMPTY_BOARD)
+    return LatestIssue(numero, *year_month, board_block(text) or EMPTY_BOARD)
+
+
+def _fence(line: str) -> str:
+    """The run of three or more backticks or colons that starts ``line``, or ``''``."""
+    mark = line[:1]
+    if mark not in ('`', ':'):
+        return ''
+    run = len(line) - len(line.lstrip(mark))
+    return line[:run] if run >= 3 else ''
+
+
+def board_block(text: str) -> str | None:
+    """The first ``{board}`` block of ``text``, from its opening fence to its closing one.
+
+    Closed by a line of the same fence alone (spaces or tabs after it allowed).
+    In one pass and a lookup per opening: a regular expression (``.*?`` up to
+    the closing fence) read the rest of the file again for every unclosed one.
+    """
+    lines = text.split('\n')
+    closings: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        fence = _fence(line)
+        if fence and not line[len(fence) :].strip(' \t'):
+            closings.setdefault(fence, []).append(index)
+    for index, line in enumerate(lines):
+        fence = _fence(line)
+        if not fence or not line.startswith('{board}', len(fence)):
+            continue
+        after = closings.get(fence, [])
+        position = bisect.bisect_right(after, index)
+        if position < len(after):
+            return '\n'.join(lines[index : after[position] + 1])
+    return None
 
 
 def next_month(year: int, month: int) -> tuple[int, int]:

@@ -23,6 +23,7 @@ from galien.content import (
     listings,
     markup,
     math_guard,
+    nesting,
     parser,
     placeholders,
     sanitiser,
@@ -40,6 +41,7 @@ def setup(app: Sphinx) -> None:
     markup.setup(app)
     parser.setup(app)
     math_guard.setup(app)
+    nesting.setup(app)
     links.setup(app)
     files.setup(app)
     chiffre.setup(app)

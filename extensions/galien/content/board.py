@@ -13,7 +13,6 @@ Each line is parsed into title, name and city, so that the board is data
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 from docutils import nodes
@@ -30,13 +29,31 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MEMBER_LINE = re.compile(r'(?P<title>\S+)\s+(?P<name>[^()]+?)\s*\((?P<city>[^()]+)\)')
-
 
 class Member(TypedDict):
     title: str
     name: str
     city: str
+
+
+def parse_member_line(text: str) -> Member | None:
+    """``Title Name (City)`` cut into its parts, or ``None``; linear in the line.
+
+    Cut with ``split`` and ``rfind`` rather than a regular expression: the one
+    this replaces (``\\S+\\s+[^()]+?\\s*\\(``) took minutes on a line of spaces.
+    """
+    parts = text.split(None, 1)
+    if len(parts) != 2 or not parts[1].endswith(')'):
+        return None
+    title, rest = parts
+    opening = rest.rfind('(')
+    name, city = rest[:opening], rest[opening + 1 : -1]
+    if opening < 0 or '(' in name or ')' in name or ')' in city:
+        return None
+    name, city = ' '.join(name.split()), city.strip()
+    if not name or not city:
+        return None
+    return Member(title=title, name=name, city=city)
 
 
 class board(galien_block):  # noqa: N801 (docutils naming)
@@ -104,8 +121,8 @@ class BoardDirective(SphinxDirective):
         lineno = self._content_line(index)
         if text[0] in '-*+':
             text = text[1:].strip()
-        match = MEMBER_LINE.fullmatch(text)
-        if match is None:
+        member = parse_member_line(text)
+        if member is None:
             self._warn(
                 __(
                     'ligne de board illisible %r : attendu « - Titre Initiale. Nom '
@@ -115,7 +132,7 @@ class BoardDirective(SphinxDirective):
                 lineno=lineno,
             )
             return None
-        title = match['title']
+        title = member['title']
         if title not in self.config.galien_board_titles:
             self._warn(
                 __('titre inconnu %r dans le board (titres admis : %s)'),
@@ -124,7 +141,7 @@ class BoardDirective(SphinxDirective):
                 lineno=lineno,
             )
             return None
-        return Member(title=title, name=' '.join(match['name'].split()), city=match['city'].strip())
+        return member
 
     def _content_line(self, index: int) -> int:
         # MyST gives content_offset relative to the directive's first line.

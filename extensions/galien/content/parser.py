@@ -35,6 +35,7 @@ from sphinx.util.docutils import CustomReSTDispatcher
 
 from galien.content import language
 from galien.content.links import strict_only_for_images
+from galien.content.nesting import render_within_limits
 from galien.content.options import OptionSpec
 from galien.core.drafts import is_issue_doc
 from galien.core.front_matter import parse_fields
@@ -308,7 +309,8 @@ class LetterParser(MystParser):
         strict_only_for_images(md)
         md.options['document'] = document
         with LetterDispatcher(env):
-            md.render(inputstring)
+            # Parse, refuse nesting deeper than the letter's, render (galien.content.nesting).
+            render_within_limits(md, inputstring, document)
 
 
 def disable_file_insertion(app: Sphinx) -> None:

@@ -32,6 +32,11 @@ CURRENT_DOCUMENT_KEY = 'galien:front-matter'
 #: The front matter's YAML starts on the second line of the file, after ``---``.
 FIRST_LINE = 2
 
+#: PyYAML's composer recurses once per level of nesting, and a RecursionError
+#: costs seconds: a front matter nested deeper (four keys need one level) is
+#: not read at all, as if it were not YAML.
+MAX_YAML_DEPTH = 20
+
 _SCALAR_KINDS = {
     'tag:yaml.org,2002:int': 'int',
     'tag:yaml.org,2002:float': 'float',
@@ -77,11 +82,45 @@ def _field(key: yaml.Node, node: yaml.Node) -> Field:
     return Field(_SCALAR_KINDS.get(node.tag, 'other'), str(node.value), line)
 
 
+def yaml_depth(text: str) -> int:
+    """An upper bound of how deep ``text`` (YAML) nests, in one pass.
+
+    Brackets and braces open flow collections; each deeper indentation or list
+    dash opens a block one. Quotes are not read: a bracket in a title counts too.
+    """
+    deepest = flow = 0
+    indents = [0]
+    for line in text.splitlines():
+        body = line.lstrip(' ')
+        if not body.strip():
+            continue
+        indent = len(line) - len(body)
+        while indents[-1] > indent:
+            indents.pop()
+        if indent > indents[-1]:
+            indents.append(indent)
+        dashes = 0
+        while (
+            dashes * 2 + 1 < len(body) and body[dashes * 2] == '-' and body[dashes * 2 + 1] == ' '
+        ):
+            dashes += 1
+        for char in body:
+            if char in '[{':
+                flow += 1
+                deepest = max(deepest, len(indents) + dashes + flow)
+            elif char in ']}':
+                flow = max(flow - 1, 0)
+        deepest = max(deepest, len(indents) + dashes + flow)
+    return deepest
+
+
 def parse_fields(text: str) -> dict[str, Field] | None:
     """Each top-level key of the front matter ``text``; ``None`` if it is not a YAML mapping.
 
     The last of two equal keys wins, as when PyYAML loads them (what MyST shows).
     """
+    if yaml_depth(text) > MAX_YAML_DEPTH:
+        return None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except (yaml.YAMLError, ValueError, RecursionError):

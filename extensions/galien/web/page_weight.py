@@ -37,9 +37,11 @@ TEMPLATES_DIR = Path(__file__).parent / 'templates'
 def script_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     """``<script src=…>`` and ``<link rel="preload">`` tags loading one of ``names``."""
     alternatives = '|'.join(re.escape(name) for name in names)
+    # The indentation is taken from its start only (the look-behind): tried from
+    # every space of a long run, ``[ \t]*<`` would be quadratic.
     return re.compile(
-        rf'[ \t]*<(?:script|link)\b[^>]*\b(?:src|href)="[^"]*?(?:{alternatives})(?:\?[^"]*)?"'
-        rf'[^>]*>(?:\s*</script>)?\n?',
+        rf'(?<![ \t])[ \t]*<(?:script|link)\b[^>]*\b(?:src|href)="[^"]*?'
+        rf'(?:{alternatives})(?:\?[^"]*)?"[^>]*>(?:\s*</script>)?\n?',
     )
 
 

@@ -96,11 +96,15 @@ def shorten_range(first: str, last: str) -> str:
     return f'{first}-{end_digits}'
 
 
+DASHES = re.compile('[-\u2010-\u2015]+')
+
+
 def shorten_pages(pages: str) -> str:
     """Each range of ``4--21, 30--35`` shortened; anything else kept."""
     ranges = []
-    for part in re.split(r'\s*,\s*', pages.strip()):
-        bounds = [b.strip() for b in re.split(r'\s*[-\u2010-\u2015]+\s*', part) if b.strip()]
+    # Split, then stripped: ``\s*,\s*`` as a pattern backtracks quadratically on spaces.
+    for part in (p.strip() for p in pages.strip().split(',')):
+        bounds = [b.strip() for b in DASHES.split(part) if b.strip()]
         ranges.append(shorten_range(*bounds) if len(bounds) == 2 else part)
     return ', '.join(ranges)
 
