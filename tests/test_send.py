@@ -18,6 +18,7 @@ import dkim
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import TESTS_DIR
 from galien.cli import main
 from galien.cli.subscribers import SubscriberError, read_subscribers
 from smtp_server import Server, running_server
@@ -51,8 +52,15 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, rootdir: Path) -> Path:
-    """A copy of the test tree: a run writes nothing into the tests' sources."""
+def project(tmp_path: Path, rootdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the test tree: a run writes nothing into the tests' sources.
+
+    Its ``conf.py`` imports ``rootconf`` from tests/: the child process that
+    builds the letter finds it on ``PYTHONPATH``, as it finds the extension.
+    """
+    monkeypatch.setenv('PYTHONPATH', str(TESTS_DIR))
+    # The DESINSCRITS= every run names (send_arguments) exists, empty: a missing one is refused.
+    (tmp_path / 'desinscrits.txt').write_text('# Désinscrits\n', encoding='utf-8')
     return shutil.copytree(rootdir / ROOT, tmp_path / 'lettre')
 
 
@@ -315,7 +323,8 @@ def test_without_a_terminal_sending_needs_confirmer_oui(
 
     assert status == 1
     assert 'À envoyer : 5' in output and 'confirmez avec CONFIRMER=oui' in output
-    assert relay.handler.connections == 0
+    # The relay was asked what it can carry (EHLO: SMTPUTF8), and given nothing.
+    assert relay.handler.count() == 0
 
 
 def test_dkim_signature_covers_the_list_headers(

@@ -21,7 +21,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from galien.cli import build, review, send
+from galien.cli import build, review, send, send_errors, send_letter
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
@@ -55,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_private.add_argument('--project', type=Path, default=Path.cwd())
     add_send_parser(commands)
+    letter = commands.add_parser(
+        'lettre', help="construit l'e-mail d'un numéro pour make send (sans secrets)"
+    )
+    letter.add_argument('--numero', type=int, required=True)
+    letter.add_argument('--project', type=Path, required=True)
+    letter.add_argument('--build-dir', type=Path, required=True)
+    letter.add_argument('--resultat', type=Path, required=True)
     bounces = commands.add_parser(
         'rebonds', help='ajoute les adresses inconnues d’une boîte de rapports de non-remise'
     )
@@ -88,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_private_files(args.project)
     if args.command == 'send':
         return run_send(args)
+    if args.command == 'lettre':
+        return send_letter.child_main(args.numero, args.project, args.build_dir, args.resultat)
     if args.command == 'rebonds':
         return run_bounces(args)
     if args.command == 'build':
@@ -116,13 +125,34 @@ def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     parser.add_argument('--test', default='', help='une seule copie, à cette adresse')
     parser.add_argument('--simulation', action='store_true', help="n'envoie rien")
     parser.add_argument('--confirmer', default='', help='« oui » : sans question')
-    parser.add_argument('--debit', type=float, default=send.DEFAULT_RATE, help='messages/minute')
+    parser.add_argument(
+        '--debit',
+        type=rate,
+        default=send.DEFAULT_RATE,
+        help='messages par minute ; 0 ou max : sans attente',
+    )
     parser.add_argument('--renvoyer', default='', choices=['', 'incertains'])
     parser.add_argument(
         '--attente', type=float, default=send.DEFAULT_WAIT, help='première attente (s)'
     )
     parser.add_argument('--project', type=Path, default=Path.cwd())
     parser.add_argument('--build-dir', type=Path, help='dossier _build')
+
+
+def rate(value: str) -> float:
+    """``DEBIT=``: messages per minute, ``0`` or ``max`` for no pacing."""
+    if value.strip().lower() == 'max':
+        return 0.0
+    try:
+        number = float(value.replace(',', '.'))
+    except ValueError:
+        number = -1.0
+    if number < 0 or number != number:
+        raise argparse.ArgumentTypeError(
+            f'DEBIT vaut « {value} » : un nombre de messages par minute, ou 0 (ou max) : '
+            'sans attente'
+        )
+    return number
 
 
 def run_send(args: argparse.Namespace) -> int:
@@ -143,7 +173,7 @@ def run_send(args: argparse.Namespace) -> int:
     )
     try:
         return send.run(options, os.environ, sys.stdout)
-    except send.SendRefusedError as error:
+    except send_errors.SendRefusedError as error:
         return send.refuse(error)
 
 
