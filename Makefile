@@ -35,7 +35,7 @@ DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core librsvg2-bin
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -61,7 +61,8 @@ endef
 LINTED := extensions tests conf.py
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
-# axe-core for the website, Ace by DAISY for the ePub. Ace drives Debian's
+# axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
+# (spamassassin, Debian's, is in DEBIAN_TESTS). Ace drives Debian's
 # chromium through Puppeteer, which must not download a browser of its own.
 NPM_DIR   := tests
 NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
