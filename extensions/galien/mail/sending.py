@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from email.headerregistry import Address
-from email.message import EmailMessage, MIMEPart
+from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, parseaddr
 from html import escape
@@ -171,10 +171,11 @@ def personal_message(
     return message
 
 
-def body_part(content: str, subtype: str) -> MIMEPart:
+def body_part(content: str, subtype: str) -> EmailMessage:
     """One part of the letter, in quoted-printable lines of at most 76 characters."""
-    part = MIMEPart(policy=BODY_POLICY)
+    part = EmailMessage(policy=BODY_POLICY)
     part.set_content(content, subtype=subtype, charset='utf-8', cte='quoted-printable')
+    del part['MIME-Version']  # the message's own header says it, once
     return part
 
 
