@@ -193,6 +193,8 @@ def run_bounces(args: argparse.Namespace) -> int:
         print(f'  + {address}')
     if scan.temporary:
         print(f'Échecs temporaires (non retenus) : {len(scan.temporary)}')
+        for address, status in sorted(scan.temporary.items()):
+            print(f'  {address} : {status or "temporaire"}')
     print(f'Liste des rebonds : {bounced} (laissée de côté par make send)')
     return 0
 
