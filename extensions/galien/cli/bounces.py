@@ -71,6 +71,8 @@ def delivery_statuses(message: Message) -> list[tuple[str, str]] | None:
         found = []
         blocks = part.get_payload()
         for block in blocks if isinstance(blocks, list) else []:
+            if isinstance(block, str):
+                continue
             recipient = str(block.get('Final-Recipient') or block.get('Original-Recipient') or '')
             status = STATUS.search(str(block.get('Status') or ''))
             if recipient and status:
