@@ -14,6 +14,7 @@ import asyncio
 import email
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import policy
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,9 @@ class Delivered:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)
+    #: When the server took it (``time.monotonic()``).
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def message(self) -> EmailMessage:
@@ -46,7 +50,8 @@ class Handler:
     #: recipient -> faults after the end of data, one per try: ``'451 …'``, ``'421 …'``,
     #: ``'drop'`` (hang up, message not kept) or ``'store-drop'`` (kept, then hang up).
     faults: dict[str, list[str]] = field(default_factory=dict)
-    #: recipient -> faults at RCPT TO, one per try: ``'drop'`` hangs up before any data.
+    #: recipient -> faults at RCPT TO, one per try: ``'drop'`` hangs up before any data,
+    #: ``'down'`` hangs up and refuses every connection after (the relay went down).
     rcpt_faults: dict[str, list[str]] = field(default_factory=dict)
     #: Connections still to close at once, before the greeting is read.
     refuse_connections: int = 0
@@ -77,7 +82,11 @@ class Handler:
         if address in self.refuse:
             return self.refuse[address]
         pending = self.rcpt_faults.get(address)
-        if pending and pending.pop(0) == 'drop':
+        fault = pending.pop(0) if pending else ''
+        if fault in ('drop', 'down'):
+            if fault == 'down':
+                with self.lock:
+                    self.refuse_connections = 1_000_000
             server.transport.abort()
             return '451 never seen'
         envelope.rcpt_tos.append(address)
@@ -109,7 +118,12 @@ class Handler:
         """Record the message as received; its number."""
         with self.lock:
             self.delivered.append(
-                Delivered(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
+                Delivered(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.content),
+                    list(envelope.mail_options),
+                )
             )
             return len(self.delivered)
 
