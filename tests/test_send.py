@@ -268,6 +268,12 @@ REFUSALS = {
     'no-sender': (20, "galien_email_from = ''\n", "galien_email_from n'est pas défini"),
     'no-unsubscribe': (20, 'galien_unsubscribe = []\n', 'galien_unsubscribe est vide'),
     'warnings': (20, 'issue:\nVoir {footcite:t}`inconnue2017`.\n', 'avertissement(s)'),
+    # core/config.py drops the http: address with a warning at start-up: sending refuses it.
+    'config-warning': (
+        20,
+        "galien_unsubscribe = ['http://galien.test/desinscription', 'mailto:d@galien.test']\n",
+        "l'e-mail du numéro 20 a 1 avertissement(s)",
+    ),
     'too-big': (20, 'issue:\n' + 'Un paragraphe de la lettre, répété. ' * 4000, 'Ko'),
 }
 
@@ -289,6 +295,8 @@ def test_refusals_before_sending(
     assert status == 1
     (refusal,) = [line for line in captured.err.splitlines() if line.startswith('make send :')]
     assert expected in captured.err, captured.err
+    if case == 'config-warning':
+        assert "conf.py:11: galien_unsubscribe : 'http://galien.test/" in captured.err
     assert relay.handler.connections == 0 and relay.handler.delivered == []
     assert not (project.parent / 'journal' / 'envois.sqlite3').exists()
     del refusal

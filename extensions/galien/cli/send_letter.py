@@ -52,6 +52,21 @@ class Letter:
     text: str
 
 
+class StartWarnings(logging.Handler):
+    """The extension's warnings while Sphinx starts (``conf.py``'s values, checked by
+    ``core/config.py``), caught on the extension's own loggers, which Sphinx leaves in place.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        location = getattr(record, 'location', None)
+        message = record.getMessage()
+        self.messages.append(f'{location}: {message}' if isinstance(location, str) else message)
+
+
 class IssueWarnings(logging.Handler):
     """Sphinx's warnings as records, kept when they are about the issue or no document."""
 
@@ -143,18 +158,25 @@ def build_letter(
     from sphinx.application import Sphinx
 
     outdir = build_dir / 'email'
-    app = Sphinx(
-        srcdir=project,
-        confdir=project,
-        outdir=outdir,
-        # A reading of its own, from scratch: every warning of the issue is seen again.
-        doctreedir=build_dir / 'send' / 'doctrees',
-        buildername='email',
-        status=None,
-        warning=io.StringIO(),
-        freshenv=True,
-        keep_going=True,
-    )
+    start = StartWarnings()
+    extension_logger = logging.getLogger(f'{NAMESPACE}.galien')
+    extension_logger.addHandler(start)
+    try:
+        app = Sphinx(
+            srcdir=project,
+            confdir=project,
+            outdir=outdir,
+            # A reading of its own, from scratch: every warning of the issue is seen again.
+            doctreedir=build_dir / 'send' / 'doctrees',
+            buildername='email',
+            status=None,
+            warning=io.StringIO(),
+            freshenv=True,
+            keep_going=True,
+        )
+    finally:
+        extension_logger.removeHandler(start)
+    warnings += [line.replace(f'{project}/', '') for line in start.messages]
     collected = IssueWarnings(app)
     logging.getLogger(NAMESPACE).addHandler(collected)
     sender = check_config(app)
