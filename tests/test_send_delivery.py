@@ -399,3 +399,60 @@ def test_a_relay_lost_before_the_data_leaves_the_reader_unsent_not_uncertain(
     output = capsys.readouterr().out
     assert again == 0 and 'À envoyer : 4' in output, output
     assert copies(relay, READERS) == dict.fromkeys(READERS, 1)
+
+
+def limited_file_size() -> None:
+    """In the child: no file beyond 200 KB, as on a disk that fills up (EFBIG, not SIGXFSZ:
+    Python ignores that signal)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (200_000, 200_000))
+
+
+def test_a_journal_that_cannot_be_written_stops_the_run_with_a_report(
+    project: Path, relay: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    work = project.parent
+    readers = [f'lecteur{n:03d}@chu-lille.fr' for n in range(1, 121)]
+    subscribers = subscriber_list(work, readers)
+    command = [
+        sys.executable,
+        '-m',
+        'galien',
+        *send_arguments(project),
+        '--abonnes',
+        str(subscribers),
+        '--debit',
+        '0',
+        '--confirmer',
+        'oui',
+    ]
+    environment = {
+        'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+        'PATH': '/usr/bin:/bin',
+        'LANG': 'C.UTF-8',
+        'PYTHONDONTWRITEBYTECODE': '1',
+        **relay.environment(),
+    }
+    completed = subprocess.run(
+        command,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limited_file_size,
+        check=False,
+    )
+    output = completed.stdout + completed.stderr
+
+    assert completed.returncode == 3, output
+    assert 'ne peut plus être écrit' in output and 'Traceback' not in output
+    assert 'Non envoyés : ' in output and 'Journal : ' in output
+    sent_before = relay.handler.count()
+    assert 0 < sent_before < len(readers)
+
+    again = send(project, '--abonnes', str(subscribers), '--confirmer', 'oui')
+    output = capsys.readouterr().out
+    assert again in (0, 2), output
+    # The reader in hand when the journal failed may be uncertain: never twice, though.
+    assert copies(relay, readers) == dict.fromkeys(readers, 1)

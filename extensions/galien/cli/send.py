@@ -462,6 +462,8 @@ def send_with_relay(
         report.stopped = f'interrompu ({stop.what})'
         status = stop.status
     if status != DONE:
+        # Maybe in the middle of a transaction: hang up rather than say QUIT into DATA.
+        connection.drop()
         settle_unfinished(options.numero, journal, plan.to_send, current, report)
         report.stopped += ' ; relancez make send pour continuer'
     try:

@@ -117,7 +117,11 @@ def transmit(
         if code != 354:
             return rejected(smtp, judged(code, reply, step))
         payload = wire_data(data)
-        before_body()
+        try:
+            before_body()
+        except BaseException:
+            smtp.close()  # in DATA mode, nothing can be said: the relay drops the message
+            raise
         step = Step.BODY
         smtp.send(payload)
         # ``send`` returned: the end-of-data marker is with the relay (or on its way).
