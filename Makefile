@@ -175,7 +175,9 @@ check: $(VENV_STAMP) system-check npm-tools
 
 # Send issue NUMERO to the subscribers of ABONNES= over the relay of GALIEN_SMTP_*
 # (README, « Envoyer la lettre »): TEST=adresse, SIMULATION=1, CONFIRMER=oui,
-# JOURNAL=, DEBIT= (messages per minute), DESINSCRITS=, RENVOYER=incertains.
+# JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
+# Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
+# journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
 send: $(VENV_STAMP)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \
