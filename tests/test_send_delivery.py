@@ -456,3 +456,42 @@ def test_a_journal_that_cannot_be_written_stops_the_run_with_a_report(
     assert again in (0, 2), output
     # The reader in hand when the journal failed may be uncertain: never twice, though.
     assert copies(relay, readers) == dict.fromkeys(readers, 1)
+
+
+def test_ctrl_c_while_the_letter_is_built_ends_in_one_line(project: Path, relay: Server) -> None:
+    """Ctrl-C as a terminal sends it, to the whole foreground process group."""
+    subscribers = subscriber_list(project.parent, READERS)
+    command = [
+        sys.executable,
+        '-m',
+        'galien',
+        *send_arguments(project),
+        '--abonnes',
+        str(subscribers),
+        '--confirmer',
+        'oui',
+    ]
+    environment = {
+        'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+        'PATH': '/usr/bin:/bin',
+        'LANG': 'C.UTF-8',
+        **relay.environment(),
+    }
+    process = subprocess.Popen(
+        command,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline().decode()
+    assert first.startswith("Construction de l'e-mail du numéro 20"), first
+    time.sleep(0.3)
+    os.killpg(process.pid, signal.SIGINT)
+    output = first + process.communicate(timeout=60)[0].decode()
+
+    assert process.returncode == 130, output
+    assert 'Envoi interrompu (Ctrl-C) avant le premier message : rien n’a été envoyé.' in output
+    assert 'Traceback' not in output and 'KeyboardInterrupt' not in output
+    assert relay.handler.count() == 0

@@ -15,6 +15,7 @@ import io
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -98,11 +99,22 @@ def build_in_child(
     result.unlink(missing_ok=True)
     command = [sys.executable, '-m', 'galien', 'lettre', '--numero', str(numero)]
     command += ['--project', str(project), '--build-dir', str(build_dir), '--resultat', str(result)]
+    # A process group of its own: Ctrl-C on the terminal reaches this process alone, which
+    # ends the build itself (subprocess.run kills it) and prints the one-line report.
     completed = subprocess.run(
-        command, env=child_environment(environ), stdout=subprocess.DEVNULL, check=False
+        command,
+        env=child_environment(environ),
+        stdout=subprocess.DEVNULL,
+        check=False,
+        process_group=0,
     )
-    if completed.returncode < 0:
+    if -completed.returncode in (signal.SIGINT, signal.SIGTERM):
         raise Stopped(-completed.returncode)
+    if completed.returncode < 0:
+        raise SendRefusedError(
+            f"la construction de l'e-mail du numéro {numero} a été tuée "
+            f'({signal.Signals(-completed.returncode).name}) : relancez make send'
+        )
     try:
         answer: dict[str, Any] = json.loads(result.read_text(encoding='utf-8'))
     except (OSError, ValueError) as error:
