@@ -495,3 +495,29 @@ def test_ctrl_c_while_the_letter_is_built_ends_in_one_line(project: Path, relay:
     assert 'Envoi interrompu (Ctrl-C) avant le premier message : rien n’a été envoyé.' in output
     assert 'Traceback' not in output and 'KeyboardInterrupt' not in output
     assert relay.handler.count() == 0
+
+
+def test_a_journal_with_unicode_domains_still_counts_those_readers_served(
+    project: Path, relay: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Journals kept ``m@exämple.net`` before domains became A-labels: no second copy."""
+    work = project.parent
+    (work / 'journal').mkdir()
+    with sqlite3.connect(work / 'journal' / 'envois.sqlite3') as db:
+        db.execute(
+            'CREATE TABLE deliveries (numero INTEGER NOT NULL, address TEXT NOT NULL, '
+            "state TEXT NOT NULL, code INTEGER, reply TEXT NOT NULL DEFAULT '', "
+            "queue_id TEXT NOT NULL DEFAULT '', attempts INTEGER NOT NULL DEFAULT 0, "
+            'updated TEXT NOT NULL, PRIMARY KEY (numero, address))'
+        )
+        db.execute(
+            "INSERT INTO deliveries VALUES (20, 'm@exämple.net', 'sent', 250, '', '', 1, '')"
+        )
+    subscribers = subscriber_list(work, ['m@exämple.net', 'simple@chu-lille.fr'])
+
+    status = send(project, '--abonnes', str(subscribers), '--confirmer', 'oui')
+    output = capsys.readouterr().out
+
+    assert status == 0, output
+    assert '1 déjà servi(s) pour ce numéro' in output and 'À envoyer : 1' in output
+    assert [d.rcpt_tos for d in relay.handler.delivered] == [['simple@chu-lille.fr']]

@@ -59,6 +59,7 @@ from galien.cli.subscribers import (
     is_international,
     read_address_list,
     read_subscribers,
+    unicode_key,
 )
 from galien.mail.builder import MAX_MESSAGE_BYTES
 from galien.mail.sending import Sender, dkim_sign, personal_message
@@ -339,6 +340,8 @@ def plan_run(
     for address in addresses:
         key = address_key(address)
         delivery = known.get(key)
+        if delivery is None:  # a journal written before domains were kept as A-labels
+            delivery = known.get(unicode_key(address))
         if key in unsubscribed:
             plan.unsubscribed.append(address)
         elif key in bounced:
@@ -451,7 +454,8 @@ def send_with_relay(
     current: list[str] = []
     try:
         send_all(options, mailing, connection, journal, plan.to_send, report, current)
-    except RelayDownError as error:
+    except (RelayDownError, SendRefusedError) as error:
+        # Down, or no longer the relay it was (TLS, login) when it was opened again.
         report.stopped = str(error)
         status = STOPPED
     except (sqlite3.Error, OSError) as error:

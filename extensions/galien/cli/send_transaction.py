@@ -132,6 +132,9 @@ def transmit(
     except (smtplib.SMTPServerDisconnected, OSError) as error:
         smtp.close()
         return lost(step, error)
+    except UnicodeError as error:  # an address the session cannot write: nothing was sent
+        rejected(smtp, Result(Outcome.REFUSED, step))
+        return Result(Outcome.REFUSED, step, None, f'adresse impossible à écrire ({error})')
     finally:
         if smtp.sock is not None:
             smtp.sock.settimeout(smtp.timeout)

@@ -103,6 +103,15 @@ def address_key(address: str) -> str:
     return a_label_domain(address).casefold()
 
 
+def unicode_key(address: str) -> str:
+    """The key an address had when journals kept domains in Unicode (``exämple.net``)."""
+    local, _, domain = address_key(address).rpartition('@')
+    try:
+        return f'{local}@{idna.decode(domain)}'.casefold()
+    except idna.IDNAError:
+        return address_key(address)
+
+
 def is_international(address: str) -> bool:
     """A local part beyond ASCII: only a relay announcing SMTPUTF8 can carry it (RFC 6531)."""
     return not address.rpartition('@')[0].isascii()
