@@ -4,8 +4,10 @@
 ``python -m galien check-xml DIR`` checks that the feeds and sitemap built in
 ``DIR`` are well-formed XML (part of ``make check``); ``python -m galien
 check-private`` refuses a tracked subscriber list (also ``make check``);
-``python -m galien send`` delivers an issue (``make send``, :mod:`galien.cli.send`)
-and ``python -m galien rebonds`` records the hard bounces of a mailbox;
+``python -m galien send`` delivers an issue (``make send``, :mod:`galien.cli.send`),
+building its letter through ``python -m galien lettre`` in a child process without
+secrets (:mod:`galien.cli.send_letter`), and ``python -m galien rebonds`` records
+the hard bounces of a mailbox;
 ``python -m galien build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is
 ``sphinx-build -M`` as the Makefile runs it, ending a Ctrl-C with one line
 (:mod:`galien.cli.build`);

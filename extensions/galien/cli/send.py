@@ -8,28 +8,27 @@ it. Then each reader gets a message of their own over the centre's relay
 (:mod:`galien.cli.journal`) before and after. A second run continues where the
 first stopped; a reader whose message may have been delivered is *uncertain*:
 named, and not written to again unless asked. Every ending, a signal included,
-prints the report (:mod:`galien.cli.send_console`).
+prints the report (:mod:`galien.cli.send_console`). Who is written to comes from
+:mod:`galien.cli.send_plan`, each reader's message from :mod:`galien.cli.send_message`.
+This module holds the run itself: its order, and what each ending records.
 """
 
 from __future__ import annotations
 
 import contextlib
-import email.errors
 import fcntl
 import re
 import shutil
-import signal
 import sqlite3
-import time
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from email_validator import EmailNotValidError
 
-from galien.cli.journal import FAILED, QUEUED, SENDING, SENT, UNCERTAIN, Journal, is_temporary
+from galien.cli.journal import FAILED, QUEUED, SENDING, SENT, UNCERTAIN, Journal
 from galien.cli.send_console import (
-    Plan,
     Report,
     Summary,
     confirmed,
@@ -45,9 +44,13 @@ from galien.cli.send_errors import (
     RelayDownError,
     SendRefusedError,
     Stopped,
+    ignore_signals,
+    signals_stop_the_run,
 )
-from galien.cli.send_letter import Letter, build_in_child
-from galien.cli.send_relay import Connection, Relay, relay_from_environment
+from galien.cli.send_letter import build_in_child
+from galien.cli.send_message import MESSAGE_ERRORS, Mailing, dkim_key
+from galien.cli.send_plan import left_out_lists, plan_run
+from galien.cli.send_relay import Connection, Pace, Relay, relay_from_environment
 from galien.cli.send_transaction import Outcome, Result, deliver
 from galien.cli.subscribers import (
     SubscriberError,
@@ -57,19 +60,16 @@ from galien.cli.subscribers import (
     bounced_list_of,
     checked_address,
     is_international,
-    read_address_list,
     read_subscribers,
-    unicode_key,
 )
 from galien.mail.builder import MAX_MESSAGE_BYTES
-from galien.mail.sending import Sender, dkim_sign, personal_message
 
 if TYPE_CHECKING:
     import os
     from collections.abc import Iterator, Mapping
-    from types import FrameType
 
-    from galien.cli.journal import Delivery
+    from galien.cli.send_console import Plan
+
 
 #: Messages per minute unless ``DEBIT=`` says otherwise: Exchange Online's limit per mailbox.
 DEFAULT_RATE = 30.0
@@ -79,8 +79,6 @@ DEFAULT_JOURNAL = Path('.galien') / 'envois.sqlite3'
 #: An enhanced status code 5.1.x: the address does not exist (RFC 3463).
 USER_UNKNOWN = re.compile(r'\b5\.1\.\d{1,3}\b')
 QUEUE_ID = re.compile(r'(?:queued as|id=|queued)\s*:?\s*<?([\w.@-]+)>?', re.IGNORECASE)
-#: What writing one reader's message may raise: that reader fails, the run goes on.
-MESSAGE_ERRORS = (ValueError, TypeError, UnicodeError, LookupError, email.errors.MessageError)
 
 
 @dataclass
@@ -102,63 +100,6 @@ class Options:
     wait: float = DEFAULT_WAIT
 
 
-@dataclass
-class Mailing:
-    """What each reader's message is made from and sent with."""
-
-    letter: Letter
-    sender: Sender
-    key: bytes | None
-
-    def message(self, address: str, test: bool = False) -> bytes:
-        built = personal_message(
-            sender=self.sender,
-            numero=self.letter.numero,
-            subject=self.letter.subject,
-            html=self.letter.html,
-            text=self.letter.text,
-            address=address,
-            test=test,
-        )
-        data = built.as_bytes()
-        return dkim_sign(data, self.sender, self.key) if self.key else data
-
-
-class Pace:
-    """At most ``rate`` messages a minute; no wait at all for a rate of 0."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 60.0 / rate if rate > 0 else 0.0
-        self.next = time.monotonic()
-
-    def wait(self) -> None:
-        delay = self.next - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        self.next = max(self.next, time.monotonic()) + self.interval
-
-
-@contextlib.contextmanager
-def signals_stop_the_run() -> Iterator[None]:
-    """Ctrl-C and SIGTERM raise :class:`Stopped`, caught where the report is printed."""
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        raise Stopped(signum)
-
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-
-
-def ignore_signals() -> None:
-    """While the report of a stopped run is printed, a second Ctrl-C must not cut it."""
-    for number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(number, signal.SIG_IGN)
-
-
 @contextlib.contextmanager
 def single_run(journal_path: Path) -> Iterator[None]:
     """One ``make send`` at a time on a journal: two would mail the same readers."""
@@ -171,24 +112,6 @@ def single_run(journal_path: Path) -> Iterator[None]:
                 f'un autre envoi utilise déjà le journal {journal_path} : attendez sa fin'
             ) from error
         yield
-
-
-def dkim_key(sender: Sender, environ: Mapping[str, str]) -> bytes | None:
-    """The private key named by ``GALIEN_DKIM_KEY``, if signing is configured."""
-    path = environ.get('GALIEN_DKIM_KEY', '').strip()
-    if not path:
-        return None
-    if not sender.dkim_selector or not sender.dkim_domain:
-        raise SendRefusedError(
-            'GALIEN_DKIM_KEY est défini mais galien_dkim_selector (ou galien_dkim_domain) '
-            'manque dans conf.py'
-        )
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:
-        raise SendRefusedError(
-            f'GALIEN_DKIM_KEY : clé illisible {path} ({error.strerror})'
-        ) from error
 
 
 def run(options: Options, environ: Mapping[str, str] | os._Environ[str], out: TextIO) -> int:
@@ -229,7 +152,7 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
             subscribers = read_subscribers(options.subscribers)
         except SubscriberError as error:
             raise SendRefusedError(str(error)) from error
-    leave_out, lists = left_out_lists(options)
+    leave_out, lists = left_out_lists(options.unsubscribed, options.project)
 
     letter, sender = build_in_child(
         options.numero, options.project, options.build_dir, environ, out
@@ -247,34 +170,6 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
     journal_path = options.journal or options.project / DEFAULT_JOURNAL
     with single_run(journal_path):
         return send_issue(options, mailing, relay, subscribers, leave_out, lists, journal_path, out)
-
-
-def left_out_lists(options: Options) -> tuple[tuple[set[str], set[str]], list[str]]:
-    """The unsubscribed and bounced addresses, and a line saying which lists were read.
-
-    ``DESINSCRITS=`` names a file that must exist; the default ``desinscrits.txt``
-    and the bounce list beside it may be absent, and the summary says so.
-    """
-    path = options.unsubscribed or options.project / 'desinscrits.txt'
-    bounced_path = bounced_list_of(path)
-    lists = []
-    found: list[set[str]] = []
-    for list_path, explicit, name in (
-        (path, options.unsubscribed is not None, 'désinscrits'),
-        (bounced_path, False, 'rebonds'),
-    ):
-        if not explicit and not list_path.exists():
-            lists.append(f'Liste des {name} : aucune ({list_path} absent)')
-            found.append(set())
-            continue
-        try:
-            addresses = read_address_list(list_path)
-        except SubscriberError as error:
-            option = 'DESINSCRITS' if name == 'désinscrits' else 'liste des rebonds'
-            raise SendRefusedError(f'{option} : {error}') from error
-        lists.append(f'Liste des {name} : {len(addresses)} adresse(s) dans {list_path}')
-        found.append(addresses)
-    return (found[0], found[1]), lists
 
 
 def send_test(
@@ -326,40 +221,6 @@ def simulation_folder(options: Options) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
-
-
-def plan_run(
-    addresses: list[str],
-    unsubscribed: set[str],
-    bounced: set[str],
-    known: dict[str, Delivery],
-    resend: str,
-) -> Plan:
-    """Who gets a message this run, and why each other subscriber does not."""
-    plan = Plan()
-    for address in addresses:
-        key = address_key(address)
-        delivery = known.get(key)
-        if delivery is None:  # a journal written before domains were kept as A-labels
-            delivery = known.get(unicode_key(address))
-        if key in unsubscribed:
-            plan.unsubscribed.append(address)
-        elif key in bounced:
-            plan.bounced.append(address)
-        elif delivery is None or delivery.state not in (SENT, FAILED, UNCERTAIN, SENDING):
-            plan.to_send.append(address)
-        elif delivery.state == SENT:
-            plan.already.append(address)
-        elif delivery.state == FAILED and is_temporary(delivery):
-            plan.to_send.append(address)
-            plan.retried += 1
-        elif delivery.state == FAILED:
-            plan.failed_before.append((address, delivery))
-        elif resend == 'incertains':
-            plan.to_send.append(address)
-        else:
-            plan.uncertain.append(address)
-    return plan
 
 
 def send_issue(
@@ -592,7 +453,5 @@ def record(numero: int, journal: Journal, address: str, result: Result, report: 
 
 
 def refuse(error: SendRefusedError) -> int:
-    import sys
-
     print(f'make send : {error}', file=sys.stderr)
     return REFUSED

@@ -6,7 +6,13 @@ are those the README lists under « Envoyer la lettre ».
 
 from __future__ import annotations
 
+import contextlib
 import signal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
 
 #: Every reader served (or nothing to do).
 DONE = 0
@@ -43,3 +49,24 @@ class Stopped(BaseException):
     @property
     def what(self) -> str:
         return 'Ctrl-C' if self.signum == signal.SIGINT else 'signal SIGTERM'
+
+
+@contextlib.contextmanager
+def signals_stop_the_run() -> Iterator[None]:
+    """Ctrl-C and SIGTERM raise :class:`Stopped`, caught where the report is printed."""
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise Stopped(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def ignore_signals() -> None:
+    """While the report of a stopped run is printed, a second Ctrl-C must not cut it."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)

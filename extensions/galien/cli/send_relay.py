@@ -2,7 +2,8 @@
 
 The settings come from the environment and never from a file of the repository;
 a relay that does not offer the TLS asked for is refused before anything is
-sent. The connection is reopened when the relay drops it, with growing waits.
+sent. The connection is reopened when the relay drops it, with growing waits,
+and the messages are paced to the rate the relay allows.
 """
 
 from __future__ import annotations
@@ -165,3 +166,17 @@ class Connection:
             with contextlib.suppress(Exception):
                 self.smtp.quit()
         self.smtp = None
+
+
+class Pace:
+    """At most ``rate`` messages a minute; no wait at all for a rate of 0."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 60.0 / rate if rate > 0 else 0.0
+        self.next = time.monotonic()
+
+    def wait(self) -> None:
+        delay = self.next - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self.next = max(self.next, time.monotonic()) + self.interval
