@@ -204,6 +204,15 @@ def send_test(
     except RelayDownError as error:
         print(f'Échec pour {address} : {error}', file=out)
         return STOPPED
+    except Stopped as stop:
+        ignore_signals()
+        connection.drop()
+        print(
+            f'Test interrompu ({stop.what}) : la copie à {address} est peut-être partie, '
+            'vérifiez avant de la demander à nouveau.',
+            file=out,
+        )
+        return stop.status
     finally:
         connection.quit()
     if result.outcome is Outcome.SENT:

@@ -126,14 +126,28 @@ def build_in_child(
         print(line, file=sys.stderr)
     if answer.get('refus'):
         raise SendRefusedError(str(answer['refus']))
-    letter = Letter(
-        numero=numero,
-        subject=str(answer['sujet']),
-        html=Path(answer['html']).read_text(encoding='utf-8'),
-        text=Path(answer['texte']).read_text(encoding='utf-8'),
-    )
-    fields = answer['expediteur']
-    return letter, Sender(**{**fields, 'unsubscribe': tuple(fields['unsubscribe'])})
+    # The parts are read where this process expects them, never at paths the child names.
+    stem = build_dir / 'email' / issue_file_stem(numero)
+    try:
+        letter = Letter(
+            numero=numero,
+            subject=str(answer['sujet']),
+            html=stem.with_suffix('.html').read_text(encoding='utf-8'),
+            text=stem.with_suffix('.txt').read_text(encoding='utf-8'),
+        )
+    except (OSError, KeyError, UnicodeError) as error:
+        raise SendRefusedError(
+            f"l'e-mail du numéro {numero} est introuvable ou illisible après sa construction "
+            f'({error})'
+        ) from error
+    try:
+        fields = answer['expediteur']
+        sender = Sender(**{**fields, 'unsubscribe': tuple(fields['unsubscribe'])})
+    except (KeyError, TypeError) as error:
+        raise SendRefusedError(
+            f"la construction de l'e-mail du numéro {numero} n'a pas donné l'expéditeur ({error})"
+        ) from error
+    return letter, sender
 
 
 def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -220,8 +234,6 @@ def build_letter(
         )
     return {
         'sujet': issue_title(app.env, issue, plain=True),
-        'html': str(outdir / f'{stem}.html'),
-        'texte': str(outdir / f'{stem}.txt'),
         'expediteur': dataclasses.asdict(sender),
     }
 
