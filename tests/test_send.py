@@ -376,3 +376,23 @@ def test_dkim_signature_covers_the_list_headers(
         assert dkim.verify(item.data, dnsfunc=dns)
         forged = item.data.replace(b'adresse=', b'adresse=x', 1)
         assert not dkim.verify(forged, dnsfunc=dns)
+
+
+def test_a_dkim_key_that_cannot_sign_is_refused_before_anything(
+    project: Path,
+    relay: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = tmp_path / 'pas-une-cle.pem'
+    key.write_text('-----BEGIN NOTHING-----\n', encoding='utf-8')
+    monkeypatch.setenv('GALIEN_DKIM_KEY', str(key))
+    subscribers = write_list(tmp_path / 'abonnes.csv', EXCEL_LIST)
+
+    status = send(project, '--abonnes', str(subscribers), '--confirmer', 'oui')
+    captured = capsys.readouterr()
+
+    assert status == 1
+    assert 'make send : GALIEN_DKIM_KEY : la clé ne permet pas de signer' in captured.err
+    assert relay.handler.connections == 0

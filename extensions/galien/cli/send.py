@@ -158,7 +158,7 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
         options.numero, options.project, options.build_dir, environ, out
     )
     mailing = Mailing(letter, sender, dkim_key(sender, environ))
-    sample = mailing.message(test_address or 'x@example.fr')
+    sample = mailing.sample(test_address or 'x@example.fr')
     if len(sample) > MAX_MESSAGE_BYTES:
         raise SendRefusedError(
             f'le message pèse {len(sample) // 1024} Ko avec ses en-têtes, plus de '

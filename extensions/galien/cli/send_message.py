@@ -45,6 +45,17 @@ class Mailing:
         data = built.as_bytes()
         return dkim_sign(data, self.sender, self.key) if self.key else data
 
+    def sample(self, address: str) -> bytes:
+        """One message written before the run: a key that cannot sign is refused here."""
+        import dkim
+
+        try:
+            return self.message(address)
+        except dkim.DKIMException as error:
+            raise SendRefusedError(
+                f'GALIEN_DKIM_KEY : la clé ne permet pas de signer ({error})'
+            ) from error
+
 
 def dkim_key(sender: Sender, environ: Mapping[str, str]) -> bytes | None:
     """The private key named by ``GALIEN_DKIM_KEY``, if signing is configured."""
