@@ -521,3 +521,13 @@ def test_a_journal_with_unicode_domains_still_counts_those_readers_served(
     assert status == 0, output
     assert '1 déjà servi(s) pour ce numéro' in output and 'À envoyer : 1' in output
     assert [d.rcpt_tos for d in relay.handler.delivered] == [['simple@chu-lille.fr']]
+
+
+def test_a_debit_that_is_no_rate_is_refused_in_one_line(
+    project: Path, relay: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subscribers = subscriber_list(project.parent, READERS)
+    status = send(project, '--abonnes', str(subscribers), '--confirmer', 'oui', '--debit', 'vite')
+    assert status == 1
+    assert 'make send : DEBIT vaut « vite »' in capsys.readouterr().err
+    assert relay.handler.connections == 0

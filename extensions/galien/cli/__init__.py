@@ -129,8 +129,7 @@ def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     parser.add_argument('--confirmer', default='', help='« oui » : sans question')
     parser.add_argument(
         '--debit',
-        type=rate,
-        default=send.DEFAULT_RATE,
+        default=str(send.DEFAULT_RATE),
         help='messages par minute ; 0 ou max : sans attente',
     )
     parser.add_argument('--renvoyer', default='', choices=['', 'incertains'])
@@ -149,8 +148,8 @@ def rate(value: str) -> float:
         number = float(value.replace(',', '.'))
     except ValueError:
         number = -1.0
-    if number < 0 or number != number:
-        raise argparse.ArgumentTypeError(
+    if not number >= 0:  # negative, or not a number at all (NaN included)
+        raise send_errors.SendRefusedError(
             f'DEBIT vaut « {value} » : un nombre de messages par minute, ou 0 (ou max) : '
             'sans attente'
         )
@@ -158,6 +157,13 @@ def rate(value: str) -> float:
 
 
 def run_send(args: argparse.Namespace) -> int:
+    try:
+        return send_with(args)
+    except send_errors.SendRefusedError as error:
+        return send.refuse(error)
+
+
+def send_with(args: argparse.Namespace) -> int:
     project = args.project.resolve()
     options = send.Options(
         numero=args.numero,
@@ -169,14 +175,11 @@ def run_send(args: argparse.Namespace) -> int:
         test=args.test.strip(),
         simulation=args.simulation,
         confirm=args.confirmer,
-        rate=args.debit,
+        rate=rate(args.debit),
         resend=args.renvoyer,
         wait=args.attente,
     )
-    try:
-        return send.run(options, os.environ, sys.stdout)
-    except send_errors.SendRefusedError as error:
-        return send.refuse(error)
+    return send.run(options, os.environ, sys.stdout)
 
 
 def run_bounces(args: argparse.Namespace) -> int:
