@@ -190,6 +190,10 @@ def run_bounces(args: argparse.Namespace) -> int:
     except MailboxError as error:
         print(f'make rebonds : {error}', file=sys.stderr)
         return 1
+    except OSError as error:
+        where = error.filename or args.mailbox
+        print(f'make rebonds : {where} : {error.strerror}', file=sys.stderr)
+        return 1
     print(f'{scan.messages} message(s) lu(s) dans {args.mailbox}, ', end='')
     print(f'{scan.reports} rapport(s) de non-remise')
     print(f'Adresses inconnues (définitives) : {len(scan.permanent)}, ', end='')
