@@ -35,7 +35,7 @@ DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core librsvg2-bin
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -61,7 +61,8 @@ endef
 LINTED := extensions tests conf.py
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
-# axe-core for the website, Ace by DAISY for the ePub. Ace drives Debian's
+# axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
+# (spamassassin, Debian's, is in DEBIAN_TESTS). Ace drives Debian's
 # chromium through Puppeteer, which must not download a browser of its own.
 NPM_DIR   := tests
 NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
@@ -174,7 +175,9 @@ check: $(VENV_STAMP) system-check npm-tools
 
 # Send issue NUMERO to the subscribers of ABONNES= over the relay of GALIEN_SMTP_*
 # (README, « Envoyer la lettre »): TEST=adresse, SIMULATION=1, CONFIRMER=oui,
-# JOURNAL=, DEBIT= (messages per minute), DESINSCRITS=, RENVOYER=incertains.
+# JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
+# Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
+# journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
 send: $(VENV_STAMP)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \

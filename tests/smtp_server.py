@@ -2,7 +2,10 @@
 
 It records every message it accepts and can be told, per recipient, to refuse
 (``550``), to answer a temporary error (``451``, ``421`` and hang up), to drop
-the connection in the middle of ``DATA``, or to be slow to answer.
+the connection at ``RCPT TO`` (nothing transmitted) or after the end of data,
+with or without keeping the message (the ambiguous case of RFC 1047), or to be
+slow to answer. It can announce SMTPUTF8 or not, and refuse connections (close
+them at once) a number of times before accepting them again.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import email
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from email import policy
 from typing import TYPE_CHECKING, Any
@@ -27,6 +31,9 @@ class Delivered:
     mail_from: str
     rcpt_tos: list[str]
     data: bytes
+    mail_options: list[str] = field(default_factory=list)
+    #: When the server took it (``time.monotonic()``).
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def message(self) -> EmailMessage:
@@ -40,8 +47,14 @@ class Handler:
     delivered: list[Delivered] = field(default_factory=list)
     #: recipient -> reply to RCPT TO, every time (``550 5.1.1 …``).
     refuse: dict[str, str] = field(default_factory=dict)
-    #: recipient -> faults at DATA, one per try: ``'451 …'``, ``'421 …'`` or ``'drop'``.
+    #: recipient -> faults after the end of data, one per try: ``'451 …'``, ``'421 …'``,
+    #: ``'drop'`` (hang up, message not kept) or ``'store-drop'`` (kept, then hang up).
     faults: dict[str, list[str]] = field(default_factory=dict)
+    #: recipient -> faults at RCPT TO, one per try: ``'drop'`` hangs up before any data,
+    #: ``'down'`` hangs up and refuses every connection after (the relay went down).
+    rcpt_faults: dict[str, list[str]] = field(default_factory=dict)
+    #: Connections still to close at once, before the greeting is read.
+    refuse_connections: int = 0
     #: recipient -> seconds to wait, after recording the message, before answering.
     slow: dict[str, float] = field(default_factory=dict)
     connections: int = 0
@@ -68,6 +81,14 @@ class Handler:
     ) -> str:
         if address in self.refuse:
             return self.refuse[address]
+        pending = self.rcpt_faults.get(address)
+        fault = pending.pop(0) if pending else ''
+        if fault in ('drop', 'down'):
+            if fault == 'down':
+                with self.lock:
+                    self.refuse_connections = 1_000_000
+            server.transport.abort()
+            return '451 never seen'
         envelope.rcpt_tos.append(address)
         return '250 OK'
 
@@ -79,19 +100,53 @@ class Handler:
             if fault == 'drop':
                 server.transport.abort()
                 return '451 never seen'
+            if fault == 'store-drop':
+                self.keep(envelope)
+                server.transport.abort()
+                return '451 never seen'
             if fault.startswith('421'):
                 await server.push(fault)
                 server.transport.close()
                 return fault
             return fault
-        with self.lock:
-            self.delivered.append(
-                Delivered(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
-            )
-            number = len(self.delivered)
+        number = self.keep(envelope)
         if recipient in self.slow:
             await asyncio.sleep(self.slow[recipient])
         return f'250 2.0.0 Ok: queued as Q{number:05d}'
+
+    def keep(self, envelope: Any) -> int:
+        """Record the message as received; its number."""
+        with self.lock:
+            self.delivered.append(
+                Delivered(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    bytes(envelope.content),
+                    list(envelope.mail_options),
+                )
+            )
+            return len(self.delivered)
+
+
+class RefusingController(Controller):
+    """A controller whose server hangs up at once while its handler says to refuse."""
+
+    def factory(self) -> Any:
+        server = super().factory()
+        handler: Handler = self.handler
+        greet = server.connection_made
+
+        def connection_made(transport: Any) -> None:
+            with handler.lock:
+                refusing = handler.refuse_connections > 0
+                handler.refuse_connections -= refusing
+            if refusing:
+                transport.abort()
+                return
+            greet(transport)
+
+        server.connection_made = connection_made
+        return server
 
 
 def free_port() -> int:
@@ -103,10 +158,12 @@ def free_port() -> int:
 class Server:
     """An aiosmtpd controller around a :class:`Handler`, started and stopped by the test."""
 
-    def __init__(self) -> None:
+    def __init__(self, smtputf8: bool = True) -> None:
         self.handler = Handler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname='127.0.0.1', port=self.port)
+        self.controller = RefusingController(
+            self.handler, hostname='127.0.0.1', port=self.port, enable_SMTPUTF8=smtputf8
+        )
 
     def environment(self, security: str = 'none') -> dict[str, str]:
         """The ``GALIEN_SMTP_*`` variables pointing at this server."""
@@ -116,9 +173,9 @@ class Server:
         return variables
 
 
-def running_server() -> Iterator[Server]:
+def running_server(smtputf8: bool = True) -> Iterator[Server]:
     """Start a server, yield it, stop it (the body of a fixture)."""
-    server = Server()
+    server = Server(smtputf8)
     server.controller.start()
     try:
         yield server

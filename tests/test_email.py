@@ -149,10 +149,11 @@ def test_real_issue_follows_mail_client_rules(real_build):
     assert links['Télécharger le PDF'] == 'https://galien.example.org/pdf/galien-020.pdf'
     # No in-page links: footnote calls are plain superscripts.
     assert soup.select_one('sup.galien-appel').get_text() == '[1]'
-    # The inbox preview line: the chiffre du mois, hidden in the message itself.
+    # The inbox preview line: the chiffre du mois, visible at the top (no hidden text,
+    # which spam filters count against a message: tests/test_email_filters.py).
     preheader = soup.select_one('.galien-preheader')
     assert preheader.get_text().startswith('15 – C’est le nombre d’objectifs')
-    assert 'display: none' in preheader['style']
+    assert 'display: none' not in preheader['style'] and 'color: #4d4d4d' in preheader['style']
 
 
 def test_real_issue_text_part(real_build):

@@ -18,6 +18,7 @@ import dkim
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import TESTS_DIR
 from galien.cli import main
 from galien.cli.subscribers import SubscriberError, read_subscribers
 from smtp_server import Server, running_server
@@ -51,8 +52,15 @@ def server() -> Iterator[Server]:
 
 
 @pytest.fixture
-def project(tmp_path: Path, rootdir: Path) -> Path:
-    """A copy of the test tree: a run writes nothing into the tests' sources."""
+def project(tmp_path: Path, rootdir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the test tree: a run writes nothing into the tests' sources.
+
+    Its ``conf.py`` imports ``rootconf`` from tests/: the child process that
+    builds the letter finds it on ``PYTHONPATH``, as it finds the extension.
+    """
+    monkeypatch.setenv('PYTHONPATH', str(TESTS_DIR))
+    # The DESINSCRITS= every run names (send_arguments) exists, empty: a missing one is refused.
+    (tmp_path / 'desinscrits.txt').write_text('# Désinscrits\n', encoding='utf-8')
     return shutil.copytree(rootdir / ROOT, tmp_path / 'lettre')
 
 
@@ -260,6 +268,12 @@ REFUSALS = {
     'no-sender': (20, "galien_email_from = ''\n", "galien_email_from n'est pas défini"),
     'no-unsubscribe': (20, 'galien_unsubscribe = []\n', 'galien_unsubscribe est vide'),
     'warnings': (20, 'issue:\nVoir {footcite:t}`inconnue2017`.\n', 'avertissement(s)'),
+    # core/config.py drops the http: address with a warning at start-up: sending refuses it.
+    'config-warning': (
+        20,
+        "galien_unsubscribe = ['http://galien.test/desinscription', 'mailto:d@galien.test']\n",
+        "l'e-mail du numéro 20 a 1 avertissement(s)",
+    ),
     'too-big': (20, 'issue:\n' + 'Un paragraphe de la lettre, répété. ' * 4000, 'Ko'),
 }
 
@@ -281,6 +295,8 @@ def test_refusals_before_sending(
     assert status == 1
     (refusal,) = [line for line in captured.err.splitlines() if line.startswith('make send :')]
     assert expected in captured.err, captured.err
+    if case == 'config-warning':
+        assert "conf.py:11: galien_unsubscribe : 'http://galien.test/" in captured.err
     assert relay.handler.connections == 0 and relay.handler.delivered == []
     assert not (project.parent / 'journal' / 'envois.sqlite3').exists()
     del refusal
@@ -315,7 +331,8 @@ def test_without_a_terminal_sending_needs_confirmer_oui(
 
     assert status == 1
     assert 'À envoyer : 5' in output and 'confirmez avec CONFIRMER=oui' in output
-    assert relay.handler.connections == 0
+    # The relay was asked what it can carry (EHLO: SMTPUTF8), and given nothing.
+    assert relay.handler.count() == 0
 
 
 def test_dkim_signature_covers_the_list_headers(
@@ -359,3 +376,23 @@ def test_dkim_signature_covers_the_list_headers(
         assert dkim.verify(item.data, dnsfunc=dns)
         forged = item.data.replace(b'adresse=', b'adresse=x', 1)
         assert not dkim.verify(forged, dnsfunc=dns)
+
+
+def test_a_dkim_key_that_cannot_sign_is_refused_before_anything(
+    project: Path,
+    relay: Server,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = tmp_path / 'pas-une-cle.pem'
+    key.write_text('-----BEGIN NOTHING-----\n', encoding='utf-8')
+    monkeypatch.setenv('GALIEN_DKIM_KEY', str(key))
+    subscribers = write_list(tmp_path / 'abonnes.csv', EXCEL_LIST)
+
+    status = send(project, '--abonnes', str(subscribers), '--confirmer', 'oui')
+    captured = capsys.readouterr()
+
+    assert status == 1
+    assert 'make send : GALIEN_DKIM_KEY : la clé ne permet pas de signer' in captured.err
+    assert relay.handler.connections == 0

@@ -52,7 +52,8 @@ def test_refusals_temporary_errors_and_dropped_connections(
     handler.refuse['pleine@chu-lille.fr'] = '552 5.2.2 mailbox full'
     handler.faults['lent@chu-lille.fr'] = ['451 4.3.0 try again later']
     handler.faults['ferme@chu-lille.fr'] = ['421 4.4.2 closing connection']
-    handler.faults['coupe@chu-lille.fr'] = ['drop']
+    # Cut before any data: nothing was transmitted, so the message is sent again.
+    handler.rcpt_faults['coupe@chu-lille.fr'] = ['drop']
     # Busy through every try of this run: a temporary failure, tried again next run.
     handler.faults['occupe@chu-lille.fr'] = ['451 4.7.1 busy'] * 4
     readers = [

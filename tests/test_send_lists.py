@@ -166,3 +166,69 @@ def test_subscriber_data_and_the_journal_are_ignored_by_git() -> None:
         check=False,
     )
     assert result.stdout.split() == names
+
+
+def exchange_report(recipients: list[tuple[str, str, str]]) -> EmailMessage:
+    """Exchange's non-delivery report: an HTML part, then one block per recipient."""
+    blocks = ''.join(
+        f'Final-Recipient: rfc822;{address}\n'
+        f'Action: {action}\n'
+        f'Status: {status}\n'
+        'Remote-MTA: dns;AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n'
+        f'X-Display-Name: {address}\n'
+        '\n'
+        for address, action, status in recipients
+    )
+    text = (
+        'From: Microsoft Outlook <MicrosoftExchange329e71ec88ae4615bbc36ab6ce41109e@chu.fr>\n'
+        'To: galien@oscarlambret.fr\n'
+        'Subject: Non remis : Galien 20\n'
+        'MIME-Version: 1.0\n'
+        'X-MS-Exchange-Message-Is-Ndr:\n'
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="NDR"\n'
+        '\n'
+        '--NDR\n'
+        'Content-Type: text/html; charset=utf-8\n'
+        '\n'
+        '<p>Impossible de remettre votre message.</p>\n'
+        '--NDR\n'
+        'Content-Type: message/delivery-status\n'
+        '\n'
+        'Reporting-MTA: dns;AM0PR01MB1234.eurprd01.prod.exchangelabs.com\n'
+        'Received-From-MTA: dns;relais.oscarlambret.fr\n'
+        'Arrival-Date: Mon, 5 Feb 2018 09:00:00 +0000\n'
+        '\n'
+        f'{blocks}'
+        '--NDR--\n'
+    )
+    return email.message_from_string(text, policy=policy.default)  # type: ignore[return-value]
+
+
+def test_rebonds_adds_only_5xx_statuses_whatever_the_action(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """RFC 3463: the status decides; « failed » with 4.4.7 (queue expired) is temporary."""
+    path = tmp_path / 'rapports.mbox'
+    box = mailbox.mbox(path)
+    box.add(delivery_report('inconnu@chu-lille.fr', 'failed', '5.1.1'))  # Postfix
+    box.add(delivery_report('pleine@chu-lille.fr', 'delayed', '4.2.2'))  # Postfix, box full
+    box.add(
+        exchange_report(
+            [
+                ('parti@chu.fr', 'failed', '5.1.10'),
+                ('expire@chu.fr', 'failed', '4.4.7'),
+            ]
+        )
+    )
+    box.close()
+    unsubscribed = tmp_path / 'desinscrits.txt'
+
+    assert main(['rebonds', str(path), '--desinscrits', str(unsubscribed)]) == 0
+    output = capsys.readouterr().out
+
+    assert '3 message(s) lu(s)' in output and '3 rapport(s) de non-remise' in output
+    assert 'Adresses inconnues (définitives) : 2, dont 2 nouvelle(s)' in output
+    assert 'Échecs temporaires (non retenus) : 2' in output
+    assert '  expire@chu.fr : 4.4.7' in output and '  pleine@chu-lille.fr : 4.2.2' in output
+    added = (tmp_path / 'rebonds.txt').read_text(encoding='utf-8').splitlines()
+    assert added == ['# Adresses inconnues (rebonds)', 'inconnu@chu-lille.fr', 'parti@chu.fr']

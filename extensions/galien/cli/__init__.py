@@ -4,8 +4,10 @@
 ``python -m galien check-xml DIR`` checks that the feeds and sitemap built in
 ``DIR`` are well-formed XML (part of ``make check``); ``python -m galien
 check-private`` refuses a tracked subscriber list (also ``make check``);
-``python -m galien send`` delivers an issue (``make send``, :mod:`galien.cli.send`)
-and ``python -m galien rebonds`` records the hard bounces of a mailbox;
+``python -m galien send`` delivers an issue (``make send``, :mod:`galien.cli.send`),
+building its letter through ``python -m galien lettre`` in a child process without
+secrets (:mod:`galien.cli.send_letter`), and ``python -m galien rebonds`` records
+the hard bounces of a mailbox;
 ``python -m galien build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS]`` is
 ``sphinx-build -M`` as the Makefile runs it, ending a Ctrl-C with one line
 (:mod:`galien.cli.build`);
@@ -22,7 +24,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from galien.cli import build, review, send
+from galien.cli import build, review, send, send_errors, send_letter
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
@@ -57,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     check_private.add_argument('--project', type=Path, default=Path.cwd())
     add_send_parser(commands)
+    letter = commands.add_parser(
+        'lettre', help="construit l'e-mail d'un numéro pour make send (sans secrets)"
+    )
+    letter.add_argument('--numero', type=int, required=True)
+    letter.add_argument('--project', type=Path, required=True)
+    letter.add_argument('--build-dir', type=Path, required=True)
+    letter.add_argument('--resultat', type=Path, required=True)
     bounces = commands.add_parser(
         'rebonds', help='ajoute les adresses inconnues d’une boîte de rapports de non-remise'
     )
@@ -94,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         return check_private_files(args.project)
     if args.command == 'send':
         return run_send(args)
+    if args.command == 'lettre':
+        return send_letter.child_main(args.numero, args.project, args.build_dir, args.resultat)
     if args.command == 'rebonds':
         return run_bounces(args)
     if args.command == 'build':
@@ -122,7 +133,11 @@ def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     parser.add_argument('--test', default='', help='une seule copie, à cette adresse')
     parser.add_argument('--simulation', action='store_true', help="n'envoie rien")
     parser.add_argument('--confirmer', default='', help='« oui » : sans question')
-    parser.add_argument('--debit', type=float, default=send.DEFAULT_RATE, help='messages/minute')
+    parser.add_argument(
+        '--debit',
+        default=str(send.DEFAULT_RATE),
+        help='messages par minute ; 0 ou max : sans attente',
+    )
     parser.add_argument('--renvoyer', default='', choices=['', 'incertains'])
     parser.add_argument(
         '--attente', type=float, default=send.DEFAULT_WAIT, help='première attente (s)'
@@ -131,7 +146,30 @@ def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser
     parser.add_argument('--build-dir', type=Path, help='dossier _build')
 
 
+def rate(value: str) -> float:
+    """``DEBIT=``: messages per minute, ``0`` or ``max`` for no pacing."""
+    if value.strip().lower() == 'max':
+        return 0.0
+    try:
+        number = float(value.replace(',', '.'))
+    except ValueError:
+        number = -1.0
+    if not number >= 0:  # negative, or not a number at all (NaN included)
+        raise send_errors.SendRefusedError(
+            f'DEBIT vaut « {value} » : un nombre de messages par minute, ou 0 (ou max) : '
+            'sans attente'
+        )
+    return number
+
+
 def run_send(args: argparse.Namespace) -> int:
+    try:
+        return send_with(args)
+    except send_errors.SendRefusedError as error:
+        return send.refuse(error)
+
+
+def send_with(args: argparse.Namespace) -> int:
     project = args.project.resolve()
     options = send.Options(
         numero=args.numero,
@@ -143,14 +181,11 @@ def run_send(args: argparse.Namespace) -> int:
         test=args.test.strip(),
         simulation=args.simulation,
         confirm=args.confirmer,
-        rate=args.debit,
+        rate=rate(args.debit),
         resend=args.renvoyer,
         wait=args.attente,
     )
-    try:
-        return send.run(options, os.environ, sys.stdout)
-    except send.SendRefusedError as error:
-        return send.refuse(error)
+    return send.run(options, os.environ, sys.stdout)
 
 
 def run_bounces(args: argparse.Namespace) -> int:
@@ -161,6 +196,10 @@ def run_bounces(args: argparse.Namespace) -> int:
     except MailboxError as error:
         print(f'make rebonds : {error}', file=sys.stderr)
         return 1
+    except OSError as error:
+        where = error.filename or args.mailbox
+        print(f'make rebonds : {where} : {error.strerror}', file=sys.stderr)
+        return 1
     print(f'{scan.messages} message(s) lu(s) dans {args.mailbox}, ', end='')
     print(f'{scan.reports} rapport(s) de non-remise')
     print(f'Adresses inconnues (définitives) : {len(scan.permanent)}, ', end='')
@@ -169,6 +208,8 @@ def run_bounces(args: argparse.Namespace) -> int:
         print(f'  + {address}')
     if scan.temporary:
         print(f'Échecs temporaires (non retenus) : {len(scan.temporary)}')
+        for address, status in sorted(scan.temporary.items()):
+            print(f'  {address} : {status or "temporaire"}')
     print(f'Liste des rebonds : {bounced} (laissée de côté par make send)')
     return 0
 

@@ -1,11 +1,14 @@
 """The sending journal: who has received which issue, kept through crashes and restarts.
 
-One SQLite row per (issue, recipient), committed before and after each SMTP
-transaction, so that a killed run leaves an exact record: ``sending`` is set and
-committed before the message leaves, ``sent`` (with the relay's reply and queue
-id) or ``failed`` (with the SMTP code) right after. A row still ``sending`` when
-the next run opens the journal was cut off mid-transaction: it becomes
-``uncertain`` and is not sent again unless asked. Only the address, the state
+One SQLite row per (issue, recipient), committed before and after each step of
+the SMTP transaction that matters, so that a killed run leaves an exact record:
+``queued`` while nothing of the message has left (the envelope may be under
+way: a crash there delivered nothing), ``sending`` committed just before the
+message's body and its end-of-data marker leave, then ``sent`` (with the relay's
+reply and queue id), ``failed`` (with the SMTP code) or ``uncertain`` (no reply
+after the end of data) right after; a deferred try goes back to ``queued``. A row
+still ``sending`` when the next run opens the journal was cut off after the
+body left: it becomes ``uncertain`` and is not sent again unless asked. Only the address, the state
 and the relay's answer are stored.
 """
 
@@ -93,6 +96,12 @@ class Journal:
             'SELECT address, state, code, reply FROM deliveries WHERE numero = ?', (numero,)
         ).fetchall()
         return {row[0]: Delivery(*row) for row in rows}
+
+    def state_of(self, numero: int, address: str) -> str:
+        row = self.db.execute(
+            'SELECT state FROM deliveries WHERE numero = ? AND address = ?', (numero, address)
+        ).fetchone()
+        return str(row[0]) if row else ''
 
     def enqueue(self, numero: int, addresses: Iterable[str]) -> None:
         """Record the run's recipients as ``queued`` (those already known keep their state)."""

@@ -5,6 +5,11 @@ An Excel export (``;``, Windows-1252) or a UTF-8 file (with or without BOM,
 checked without DNS (``email-validator``): an invalid one is reported with its
 line and skipped, the same address twice (any case) is kept once. Only the
 addresses are kept: nothing else about a subscriber is needed to send.
+
+An internationalised domain is kept as its A-label (``xn--…``, IDNA 2008), the
+form the envelope and ``To:`` carry, so that a look-alike Unicode domain is never
+shown and the journal and the lists compare one spelling. An internationalised
+local part stays as written: only a relay announcing SMTPUTF8 can carry it.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import idna
 from email_validator import EmailNotValidError, validate_email
 
 if TYPE_CHECKING:
@@ -40,7 +46,7 @@ ADDRESS_HEADERS = frozenset(
 
 
 class SubscriberError(Exception):
-    """A list that cannot be read at all (missing, no address column)."""
+    """A list that cannot be read at all (missing, unreadable, no address column)."""
 
 
 @dataclass
@@ -52,6 +58,8 @@ class Subscribers:
     invalid: list[str] = field(default_factory=list)
     #: ``abonnes.csv:14`` for each line repeating an address already listed.
     duplicates: list[str] = field(default_factory=list)
+    #: ``abonnes.csv:12`` for each address kept, to name it in a message.
+    where: dict[str, str] = field(default_factory=dict)
 
 
 def normalised_header(name: str) -> str:
@@ -79,15 +87,40 @@ def dialect_of(text: str) -> str:
     return ';' if first.count(';') >= first.count(',') and ';' in first else ','
 
 
+def a_label_domain(address: str) -> str:
+    """``m@exämple.net`` -> ``m@xn--exmple-cua.net``; an address IDNA refuses is kept as is."""
+    local, at, domain = address.strip().rpartition('@')
+    if not at or domain.isascii():
+        return address.strip()
+    try:
+        return f'{local}@{idna.encode(domain, uts46=True).decode("ascii")}'
+    except idna.IDNAError:
+        return address.strip()
+
+
 def address_key(address: str) -> str:
-    """How the journal and the lists compare addresses: any case is the same reader."""
-    return address.strip().casefold()
+    """How the journal and the lists compare addresses: any case, either domain spelling."""
+    return a_label_domain(address).casefold()
+
+
+def unicode_key(address: str) -> str:
+    """The key an address had when journals kept domains in Unicode (``exämple.net``)."""
+    local, _, domain = address_key(address).rpartition('@')
+    try:
+        return f'{local}@{idna.decode(domain)}'.casefold()
+    except idna.IDNAError:
+        return address_key(address)
+
+
+def is_international(address: str) -> bool:
+    """A local part beyond ASCII: only a relay announcing SMTPUTF8 can carry it (RFC 6531)."""
+    return not address.rpartition('@')[0].isascii()
 
 
 def checked_address(value: str) -> str:
-    """The address, normalised (its domain in lower case); raises on an invalid one."""
+    """The address, normalised, its domain an A-label; raises on an invalid one."""
     result = validate_email(value.strip(), check_deliverability=False)
-    return str(result.normalized)
+    return f'{result.local_part}@{result.ascii_domain}'
 
 
 def read_subscribers(path: Path, label: str | None = None) -> Subscribers:
@@ -126,19 +159,36 @@ def read_subscribers(path: Path, label: str | None = None) -> Subscribers:
             continue
         seen.add(address_key(address))
         result.addresses.append(address)
+        result.where[address] = f'{label}:{line}'
     return result
 
 
-def read_address_list(path: Path) -> set[str]:
-    """Addresses of a file listing one per line, or a CSV: every cell holding an ``@``."""
-    if not path.exists():
-        return set()
+def read_address_list(path: Path, label: str = '') -> set[str]:
+    """Addresses of a file listing one per line, or a CSV: every cell holding an ``@``.
+
+    A file that is absent, unreadable, or that has lines but not one address
+    (a CSV without an address column, the wrong file) raises: a list of readers
+    to leave out must never be taken for an empty one by accident.
+    """
+    label = label or str(path)
+    try:
+        text = decode(path.read_bytes())
+    except FileNotFoundError as error:
+        raise SubscriberError(f'{label} : fichier introuvable') from error
+    except OSError as error:
+        raise SubscriberError(f'{label} : fichier illisible ({error.strerror})') from error
     found = set()
-    for line in decode(path.read_bytes()).splitlines():
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith('#')]
+    for line in lines:
         for cell in line.replace(';', ',').split(','):
             cell = cell.strip().strip('"').strip()
-            if '@' in cell and not cell.startswith('#'):
+            if '@' in cell:
                 found.add(address_key(cell))
+    if lines and not found:
+        raise SubscriberError(
+            f"{label} : aucune adresse (ni une par ligne, ni une colonne d'adresses) "
+            f'parmi {len(lines)} ligne(s)'
+        )
     return found
 
 
@@ -149,7 +199,7 @@ def bounced_list_of(unsubscribed: Path) -> Path:
 
 def add_to_list(path: Path, addresses: set[str], heading: str) -> list[str]:
     """Append the addresses ``path`` does not hold yet; return those added, sorted."""
-    new = sorted(addresses - read_address_list(path))
+    new = sorted(addresses - (read_address_list(path) if path.exists() else set()))
     if new:
         path.parent.mkdir(parents=True, exist_ok=True)
         starting = not path.exists()

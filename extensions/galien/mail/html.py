@@ -9,7 +9,7 @@ tables, paragraphs and lists, drops raw HTML and in-page links, and
 
 from __future__ import annotations
 
-from urllib.parse import quote, urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 from docutils import nodes
 from sphinx.locale import __, admonitionlabels
@@ -21,6 +21,10 @@ from galien.content.blocks import galien_block
 from galien.core.report import warn
 
 logger = logging.getLogger(__name__)
+
+#: A link whose text is its address, longer than this, shows a short text instead: a long
+#: address has nowhere to break, and would widen the letter on a phone.
+MAX_URL_TEXT = 40
 
 #: Widest image the 600 px letter shows, inside its 24 px margins.
 MAX_IMAGE_WIDTH = 552
@@ -57,6 +61,9 @@ class EmailHTMLTranslator(HTML5Translator):
             node['refuri'] = self._absolute(node['refuri'] or '#')
         elif 'refid' in node:
             node['refuri'] = self._absolute(f'#{node["refid"]}')
+        text = node.astext()
+        if len(text) > MAX_URL_TEXT and text == node.get('refuri') and len(node.children) == 1:
+            node.replace(node[0], nodes.Text(short_url(text)))
         super().visit_reference(node)
 
     # -- footnotes: numbered notes without in-page links, which clients break -----
@@ -232,6 +239,15 @@ class EmailHTMLTranslator(HTML5Translator):
             attributes['style'] = f'width: 100%; max-width: {width}px; height: auto;'
         self.body.append(self.emptytag(node, 'img', '', CLASS='galien-image', **attributes))
         raise nodes.SkipNode
+
+
+def short_url(url: str) -> str:
+    """``https://www.leem.org/sites/…/plateforme.pdf`` -> ``www.leem.org/…/plateforme.pdf``."""
+    parts = urlsplit(url)
+    host = parts.netloc or url[:MAX_URL_TEXT]
+    last = parts.path.rstrip('/').rpartition('/')[2]
+    shown = f'{host}/…/{last}' if last else host
+    return shown if len(shown) <= MAX_URL_TEXT else f'{host}/…'
 
 
 def _sole_paragraph_of_cell(node: nodes.Element) -> bool:

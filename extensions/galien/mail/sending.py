@@ -48,9 +48,14 @@ SIGNED_HEADERS = (
     'MIME-Version',
     'Content-Type',
 )
-#: Headers written whole (an address in List-Unsubscribe must not be encoded); bodies in
-#: quoted-printable, which no relay re-encodes (a re-encoded body breaks DKIM).
+#: Headers written whole (an address in List-Unsubscribe must not be encoded).
 POLICY = SMTP.clone(max_line_length=998, cte_type='7bit')
+#: The same for a reader whose local part is not ASCII: headers in UTF-8 (RFC 6532),
+#: sent only over a relay that announces SMTPUTF8.
+UTF8_POLICY = POLICY.clone(utf8=True)
+#: Bodies in quoted-printable lines of at most 76 characters (RFC 2045 §6.7), which no
+#: relay re-encodes (a re-encoded body breaks DKIM).
+BODY_POLICY = SMTP.clone(max_line_length=76, cte_type='7bit')
 
 UNSUBSCRIBE_TEXT = 'Pour ne plus recevoir cette lettre : {links}'
 UNSUBSCRIBE_HTML = (
@@ -142,9 +147,11 @@ def personal_message(
     """One reader's message: the letter, their address alone in ``To``, the list headers."""
     links = unsubscribe_addresses(sender, address)
     html, text = personal_parts(html, text, address, links)
-    message = EmailMessage(policy=POLICY)
+    message = EmailMessage(policy=POLICY if address.isascii() else UTF8_POLICY)
     message['From'] = sender.from_
-    message['To'] = Address(addr_spec=address)
+    # Built from its parts: parsing would refuse an internationalised local part.
+    local, _, domain = address.rpartition('@')
+    message['To'] = Address(username=local, domain=domain)
     if sender.reply_to:
         message['Reply-To'] = sender.reply_to
     message['Subject'] = f'[TEST] {subject}' if test else subject
@@ -157,9 +164,19 @@ def personal_message(
         message['List-Unsubscribe'] = ', '.join(f'<{link}>' for link in links)
         if any(link.startswith('https:') for link in links):
             message['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click'
-    message.set_content(text, subtype='plain', charset='utf-8')
-    message.add_alternative(html, subtype='html', charset='utf-8')
+    message['MIME-Version'] = '1.0'
+    message.make_alternative()
+    message.attach(body_part(text, 'plain'))
+    message.attach(body_part(html, 'html'))
     return message
+
+
+def body_part(content: str, subtype: str) -> EmailMessage:
+    """One part of the letter, in quoted-printable lines of at most 76 characters."""
+    part = EmailMessage(policy=BODY_POLICY)
+    part.set_content(content, subtype=subtype, charset='utf-8', cte='quoted-printable')
+    del part['MIME-Version']  # the message's own header says it, once
+    return part
 
 
 def dkim_sign(data: bytes, sender: Sender, private_key: bytes) -> bytes:
