@@ -1,0 +1,374 @@
+"""Found by a machine, not by examples: generated hostile issues, built into every edition.
+
+Hypothesis writes an issue file from the letter's grammar and hostile fragments
+(:mod:`fuzz_grammar`), the test builds it in process into the website, the ePub,
+the e-mail and the LaTeX source, and the oracle (:mod:`fuzz_checks`) checks the
+invariants that hold whatever an issue says:
+
+1. the build ends normally: no exception, no traceback, within a time limit;
+2. no byte of a secret outside the project reaches an output: a canary file planted
+   beside the project, the canary value of ``GALIEN_SMTP_PASSWORD`` in the
+   environment (``/proc/self/environ``), ``/etc/passwd``;
+3. nothing is written outside the build folder (a listing of the workspace, the
+   project and the canary's folder, before and after);
+4. no page of any edition has a script, event handler, ``javascript:``/``data:``
+   URL, ``<meta>``, ``<base>``, ``<form>``, ``<iframe>``… that a clean build of a
+   benign issue does not have (the theme's own);
+5. the ``.tex`` uses no control sequence or environment that the clean build (the
+   extension's templates, Sphinx's escaping) or the math allow-list does not use,
+   and the LaTeX folder's ``latexmkrc``, ``Makefile``, class and styles are the
+   clean build's;
+6. every warning names a file of the project and a line of it.
+
+``make test`` runs a few hundred examples (profile ``galien-fuzz``); ``make fuzz``
+runs many more (``galien-fuzz-long``). ``GALIEN_FUZZ_PROFILE`` picks a profile,
+``GALIEN_FUZZ_EXAMPLES`` overrides the number of examples. A failure prints the
+shrunk issue file and every invariant it breaks.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+import secrets
+import shutil
+import signal
+import time
+import traceback
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from fuzz_checks import (
+    PASSWD_MARKER,
+    Baseline,
+    excerpt,
+    find_secrets,
+    html_signatures,
+    listing_findings,
+    log_records,
+    output_files,
+    tree_listing,
+    unlocated,
+)
+from fuzz_grammar import (
+    BENIGN_ISSUE,
+    CANARY_ABS,
+    CANARY_REL,
+    ISSUE_PATH,
+    OUTSIDE,
+    SECRET_VARIABLE,
+    issue_files,
+    resolve,
+)
+from hypothesis import HealthCheck, example, given, settings
+from sphinx.testing.util import SphinxTestApp
+
+from conftest import PROJECT_DIR, TESTS_DIR
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+#: The editions an issue reaches, in the order ``make site`` and ``make send`` build them.
+EDITIONS = ('html', 'epub', 'email', 'latex')
+#: A build of this tiny project takes well under a second; one that takes this long is stalled.
+BUILD_TIME_LIMIT = 60.0
+
+settings.register_profile(
+    'galien-fuzz',
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    print_blob=True,
+)
+settings.register_profile(
+    'galien-fuzz-long',
+    parent=settings.get_profile('galien-fuzz'),
+    max_examples=5000,
+)
+FUZZ_SETTINGS = settings(
+    settings.get_profile(os.environ.get('GALIEN_FUZZ_PROFILE', 'galien-fuzz')),
+    **(
+        {'max_examples': int(os.environ['GALIEN_FUZZ_EXAMPLES'])}
+        if os.environ.get('GALIEN_FUZZ_EXAMPLES')
+        else {}
+    ),
+)
+
+
+def project_settings() -> dict[str, Any]:
+    """The project's parser, theme and address settings, for the fuzz root to build with.
+
+    The fuzzer must attack the letter as it is published, not a test root's
+    defaults: the MyST syntax set (``myst_*``), the theme whose scripts are told
+    apart from the issue's, and ``html_baseurl`` (the e-mail warns without it).
+    """
+    namespace = runpy.run_path(str(PROJECT_DIR / 'conf.py'))
+    return {
+        name: value
+        for name, value in namespace.items()
+        if name.startswith(('myst_', 'html_theme', 'galien_allow', 'galien_max'))
+        or name in ('html_baseurl', 'latex_elements', 'suppress_warnings')
+    }
+
+
+class BuildStalledError(Exception):
+    """A build went past :data:`BUILD_TIME_LIMIT`."""
+
+
+def stalled(_signum: int, _frame: object) -> None:
+    raise BuildStalledError(f'the build took more than {BUILD_TIME_LIMIT:.0f} s')
+
+
+@dataclass
+class Workspace:
+    """A copy of the fuzz root with, beside it, a secret file the build must never read.
+
+    ``outside/`` sits next to the project, as the rest of a build machine's disk
+    does; the environment holds the canary as the relay's password. The
+    workspace stays at one path for the whole module, so that every build (the
+    clean one included) writes the same paths into its outputs.
+    """
+
+    root: Path
+    overrides: dict[str, Any]
+    canary: bytes = field(default_factory=lambda: f'GALIENCANARY{secrets.token_hex(12)}'.encode())
+    env_canary: bytes = field(
+        default_factory=lambda: f'GALIENENVCANARY{secrets.token_hex(12)}'.encode()
+    )
+
+    @property
+    def srcdir(self) -> Path:
+        return self.root / 'src'
+
+    @property
+    def build(self) -> Path:
+        return self.srcdir / '_build'
+
+    @property
+    def canary_file(self) -> Path:
+        return self.root / 'outside' / 'canary.txt'
+
+    def placeholders(self) -> dict[str, str]:
+        return {
+            CANARY_ABS: str(self.canary_file),
+            CANARY_REL: os.path.relpath(self.canary_file, self.srcdir / 'issues'),
+            OUTSIDE: str(self.root / 'outside'),
+        }
+
+    def reset(self, issue: str) -> None:
+        """A fresh project holding ``issue`` as its only issue file."""
+        shutil.rmtree(self.srcdir, ignore_errors=True)
+        shutil.copytree(TESTS_DIR / 'roots' / 'test-fuzz', self.srcdir)
+        self.canary_file.parent.mkdir(exist_ok=True)
+        self.canary_file.write_bytes(self.canary + b'\n')
+        (self.srcdir / ISSUE_PATH).write_text(resolve(issue, self.placeholders()), encoding='utf-8')
+
+    def secrets(self) -> tuple[bytes, ...]:
+        return (self.canary, self.env_canary, PASSWD_MARKER)
+
+    def build_editions(self) -> tuple[list[str], list[str]]:
+        """Build every edition in process; the crashes and the log's warning records."""
+        crashes: list[str] = []
+        records: list[str] = []
+        previous = signal.signal(signal.SIGALRM, stalled)
+        try:
+            for edition in EDITIONS:
+                crashes += self.build_one(edition, records)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return crashes, records
+
+    def build_one(self, edition: str, records: list[str]) -> list[str]:
+        status, warning = StringIO(), StringIO()
+        app = None
+        started = time.monotonic()
+        signal.setitimer(signal.ITIMER_REAL, BUILD_TIME_LIMIT)
+        try:
+            app = SphinxTestApp(
+                edition,
+                srcdir=self.srcdir,
+                builddir=self.build,
+                freshenv=True,
+                confoverrides=self.overrides,
+                status=status,
+                warning=warning,
+            )
+            app.build()
+        except BaseException as error:  # any exception is a finding
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            frames = traceback.extract_tb(error.__traceback__)
+            where = frames[-1] if frames else None
+            place = f' at {Path(where.filename).name}:{where.lineno}' if where else ''
+            return [f'crash: {edition}: {type(error).__name__}: {excerpt(str(error), 160)}{place}']
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            if app is not None:
+                app.cleanup()
+        log = status.getvalue() + warning.getvalue()
+        records += [f'[{edition}] {record}' for record in log_records(warning.getvalue())]
+        crashes = []
+        if 'Traceback' in log or 'Exception occurred' in log:
+            crashes.append(f'crash: {edition}: traceback in the log: {excerpt(log[-300:], 300)}')
+        elapsed = time.monotonic() - started
+        if elapsed > BUILD_TIME_LIMIT:
+            crashes.append(f'crash: {edition}: the build took {elapsed:.0f} s')
+        return crashes
+
+    def published(self) -> Iterator[tuple[str, bytes]]:
+        """Every output of the editions (doctrees are the build's, not published)."""
+        for edition in EDITIONS:
+            for name, data in output_files(self.build / edition):
+                yield f'{edition}/{name}', data
+
+
+def located_findings(records: list[str], srcdir: Path) -> list[str]:
+    """:func:`fuzz_checks.unlocated` on records tagged with their edition."""
+    bare = [record.split('] ', 1)[1] for record in records]
+    return [
+        finding.replace('warning', f'{record.split("]")[0]}] warning', 1)
+        for record, found in zip(records, bare, strict=True)
+        for finding in unlocated([found], srcdir)
+    ]
+
+
+@pytest.fixture(scope='module')
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
+    """The workspace, with the canary in the environment while the module runs."""
+    space = Workspace(tmp_path_factory.mktemp('fuzz'), project_settings())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(SECRET_VARIABLE, space.env_canary.decode())
+        yield space
+
+
+@pytest.fixture(scope='module')
+def baseline(workspace: Workspace) -> Baseline:
+    """The clean build of the benign issue: what the theme and the templates write."""
+    workspace.reset(BENIGN_ISSUE)
+    crashes, records = workspace.build_editions()
+    assert not crashes, crashes
+    assert not records, '\n'.join(records)
+    return Baseline.from_build(workspace.build)
+
+
+def invariant_findings(workspace: Workspace, baseline: Baseline, issue: str) -> list[str]:
+    """Every invariant that building ``issue`` breaks, as findings (empty: all hold)."""
+    workspace.reset(issue)
+    before = tree_listing(workspace.root, workspace.build)
+    project_before = {path.name for path in PROJECT_DIR.iterdir()}
+    crashes, records = workspace.build_editions()
+    findings = list(crashes)
+    findings += listing_findings(before, tree_listing(workspace.root, workspace.build))
+    findings += [
+        f'written outside the build: {name} created in the project'
+        for name in sorted({path.name for path in PROJECT_DIR.iterdir()} - project_before)
+    ]
+    files = list(workspace.published())
+    findings += find_secrets(files, workspace.secrets())
+    findings += baseline.html_findings(files)
+    findings += baseline.tex_findings(files)
+    findings += located_findings(records, workspace.srcdir)
+    return findings
+
+
+def report(issue: str, findings: list[str]) -> str:
+    return 'Invariants broken:\n- ' + '\n- '.join(findings) + '\n\nIssue file:\n' + issue
+
+
+# --- The oracle catches what it must (so that a green fuzz run means something) ------------------
+
+
+def test_benign_issue_builds_clean_and_keeps_every_invariant(workspace, baseline):
+    assert baseline.tex_sequences, 'the clean build wrote no .tex'
+    assert any(name.startswith('html/') for name in baseline.pages)
+    assert invariant_findings(workspace, baseline, BENIGN_ISSUE) == []
+
+
+def test_oracle_finds_a_script_a_handler_and_a_javascript_url(baseline):
+    page = (
+        '<html><head><meta charset="utf-8"></head><body>'
+        '<p onmouseover="x()">a</p><script>alert(1)</script>'
+        '<a href=" JaVa&#x09;script:alert(1)">b</a><img src="data:image/png;base64,AA">'
+        '<form action="/x"></form><meta http-equiv="refresh" content="0;url=javascript:x">'
+        '<span style="width: expression(alert(1))">c</span></body></html>'
+    )
+    findings = baseline.html_findings([('html/issues/021.html', page.encode())])
+    kinds = sorted({finding.split(': ', 2)[2].split(' ')[0] for finding in findings})
+    assert kinds == ['attribute', 'element', 'style', 'url'], findings
+    assert sum('element <script' in finding for finding in findings) == 1
+    assert any('<form' in finding for finding in findings)
+    assert any(
+        '<meta' in finding and 'url=' not in finding.split('<meta')[0] for finding in findings
+    )
+    assert html_signatures('<head><meta charset="utf-8"></head>') == {}
+
+
+def test_oracle_finds_tex_outside_the_templates(baseline):
+    tex = r'\sphinxAtStartPar x \directlua{os.exit(1)} \frac{a}{b} ^^5c \begin{verbatim}'
+    findings = baseline.tex_findings([('latex/galien-021.tex', tex.encode())])
+    assert any(
+        finding.startswith('tex: latex/galien-021.tex:1: \\directlua outside the templates')
+        for finding in findings
+    ), findings
+    assert 'tex: latex/galien-021.tex: control sequence \\sphinxAtStartPar' not in findings
+    assert 'tex: latex/galien-021.tex: control sequence \\frac' not in findings
+    assert any('^^' in finding for finding in findings)
+    assert any("'verbatim'" in finding for finding in findings)
+    assert (
+        baseline.tex_findings([('latex/latexmkrc', b'system("id")')])
+        == ['tex: latex/latexmkrc differs from the clean build']
+        or 'latex/latexmkrc' not in baseline.latex_support
+    )
+
+
+def test_oracle_finds_secrets_warnings_without_line_and_writes(workspace):
+    found = find_secrets(
+        [('email/x.eml!part1.html', b'..' + workspace.canary + b'..')], [workspace.canary]
+    )
+    assert found and 'email/x.eml!part1.html' in found[0]
+    workspace.reset(BENIGN_ISSUE)
+    records = log_records(
+        f'WARNING: nowhere\n{workspace.srcdir}/{ISSUE_PATH}:3: WARNING: here\n'
+        f'{workspace.srcdir}/{ISSUE_PATH}:99999: WARNING: past the end\n'
+    )
+    findings = unlocated(records, workspace.srcdir)
+    assert len(findings) == 2 and 'nowhere' in findings[0] and '99999' in findings[1]
+    before = tree_listing(workspace.root, workspace.build)
+    (workspace.root / 'outside' / 'pwned').write_text('x')
+    assert listing_findings(before, tree_listing(workspace.root, workspace.build)) == [
+        'written outside the build: outside/pwned created'
+    ]
+    (workspace.root / 'outside' / 'pwned').unlink()
+
+
+# --- The fuzzer ----------------------------------------------------------------------------------
+
+
+# The doors issue 28 names, always tried first.
+@example(
+    issue='---\nnumero: 21\ndate: 2018-03\nmyst:\n  enable_extensions: [substitution]\n---\n\n'
+    "{{ env.__class__.__init__.__globals__['os'].environ['GALIEN_SMTP_PASSWORD'] }}\n"
+)
+@example(
+    issue='---\nnumero: 21\ndate: 2018-03\nmyst:\n  disable_syntax: []\n---\n\n'
+    '<script>alert(1)</script>\n\n<p onmouseover="alert(1)">x</p>\n'
+)
+@example(
+    issue='---\nnumero: 21\ndate: 2018-03\n---\n\n'
+    '```{eval-rst}\n.. include:: </proc/self/environ>\n   :literal:\n```\n'
+)
+@example(
+    issue='---\nnumero: 21\ndate: 2018-03\n---\n\n'
+    '```{tabularcolumns} |p{\\directlua{os.execute("touch pwned")}}|\n```\n\n'
+    '| a |\n|---|\n| b |\n'
+)
+@example(issue='---\nnumero: 21\ndate: 2018-03\n---\n\n' + '*' * 500 + 'x' + '*' * 500 + '\n')
+@FUZZ_SETTINGS
+@given(issue=issue_files())
+def test_fuzzed_issue_keeps_every_invariant(workspace, baseline, issue):
+    findings = invariant_findings(workspace, baseline, issue)
+    assert not findings, report(issue, findings)
