@@ -530,7 +530,8 @@ def board(draw: st.DrawFn) -> str:
         )
         members.append(f'- {title} {name} ({city})'.replace('\n', ' '))
     if draw(st.integers(0, 4)) == 0:
-        members.append('- Pr ' + ' ' * draw(st.integers(0, 3000)) + 'X')
+        # A line that made the board's parser backtrack for minutes (issue 28).
+        members.append('- Pr X' + ' ' * draw(st.integers(0, 3000)) + '(Paris')
     return fenced('board', draw(option_value('Board scientifique')), [], '\n'.join(members))
 
 
@@ -727,6 +728,9 @@ def front_matter(draw: st.DrawFn) -> str:
 def issue_files(draw: st.DrawFn) -> str:
     """A whole issue file: front matter, then blocks separated by blank lines."""
     blocks = draw(st.lists(block(), min_size=1, max_size=8))
+    if draw(st.integers(0, 4)):
+        # Every issue of the letter opens on its chiffre du mois; most generated ones do too.
+        blocks.insert(0, draw(chiffre()))
     return draw(front_matter()) + '\n' + '\n\n'.join(blocks) + '\n'
 
 

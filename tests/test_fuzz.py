@@ -33,7 +33,6 @@ import runpy
 import secrets
 import shutil
 import signal
-import time
 import traceback
 from dataclasses import dataclass, field
 from io import StringIO
@@ -50,6 +49,7 @@ from fuzz_checks import (
     listing_findings,
     log_records,
     output_files,
+    process_environment_markers,
     tree_listing,
     unlocated,
 )
@@ -63,7 +63,7 @@ from fuzz_grammar import (
     issue_files,
     resolve,
 )
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import PROJECT_DIR, TESTS_DIR
@@ -73,8 +73,9 @@ if TYPE_CHECKING:
 
 #: The editions an issue reaches, in the order ``make site`` and ``make send`` build them.
 EDITIONS = ('html', 'epub', 'email', 'latex')
-#: A build of this tiny project takes well under a second; one that takes this long is stalled.
-BUILD_TIME_LIMIT = 60.0
+#: The four builds of this tiny project take a second or two; past this they are stalled (a
+#: regex backtracking, a recursion without limit). Bounded so that shrinking a stall stays cheap.
+BUILD_TIME_LIMIT = 30.0
 
 settings.register_profile(
     'galien-fuzz',
@@ -87,6 +88,8 @@ settings.register_profile(
     'galien-fuzz-long',
     parent=settings.get_profile('galien-fuzz'),
     max_examples=5000,
+    # The explicit examples run in every `make test`; `make fuzz` spends its time exploring.
+    phases=[Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
 )
 FUZZ_SETTINGS = settings(
     settings.get_profile(os.environ.get('GALIEN_FUZZ_PROFILE', 'galien-fuzz')),
@@ -122,7 +125,7 @@ def stalled(_signum: int, _frame: object) -> None:
     raise BuildStalledError(f'the build took more than {BUILD_TIME_LIMIT:.0f} s')
 
 
-@dataclass
+@dataclass(repr=False)
 class Workspace:
     """A copy of the fuzz root with, beside it, a secret file the build must never read.
 
@@ -138,6 +141,9 @@ class Workspace:
     env_canary: bytes = field(
         default_factory=lambda: f'GALIENENVCANARY{secrets.token_hex(12)}'.encode()
     )
+
+    def __repr__(self) -> str:
+        return f'<Workspace {self.root}>'
 
     @property
     def srcdir(self) -> Path:
@@ -167,26 +173,32 @@ class Workspace:
         (self.srcdir / ISSUE_PATH).write_text(resolve(issue, self.placeholders()), encoding='utf-8')
 
     def secrets(self) -> tuple[bytes, ...]:
-        return (self.canary, self.env_canary, PASSWD_MARKER)
+        return (self.canary, self.env_canary, PASSWD_MARKER, *process_environment_markers())
 
     def build_editions(self) -> tuple[list[str], list[str]]:
-        """Build every edition in process; the crashes and the log's warning records."""
+        """Build every edition in process; the crashes and the log's warning records.
+
+        One time limit covers the four builds: after a stall the other editions
+        are not built (the finding is the stall).
+        """
         crashes: list[str] = []
         records: list[str] = []
         previous = signal.signal(signal.SIGALRM, stalled)
+        signal.setitimer(signal.ITIMER_REAL, BUILD_TIME_LIMIT)
         try:
             for edition in EDITIONS:
                 crashes += self.build_one(edition, records)
+                if any('BuildStalledError' in crash for crash in crashes):
+                    break
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
         return crashes, records
 
     def build_one(self, edition: str, records: list[str]) -> list[str]:
+        """Build one edition; its crashes (an exception, a traceback in the log)."""
         status, warning = StringIO(), StringIO()
         app = None
-        started = time.monotonic()
-        signal.setitimer(signal.ITIMER_REAL, BUILD_TIME_LIMIT)
         try:
             app = SphinxTestApp(
                 edition,
@@ -206,18 +218,13 @@ class Workspace:
             place = f' at {Path(where.filename).name}:{where.lineno}' if where else ''
             return [f'crash: {edition}: {type(error).__name__}: {excerpt(str(error), 160)}{place}']
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
             if app is not None:
                 app.cleanup()
         log = status.getvalue() + warning.getvalue()
         records += [f'[{edition}] {record}' for record in log_records(warning.getvalue())]
-        crashes = []
         if 'Traceback' in log or 'Exception occurred' in log:
-            crashes.append(f'crash: {edition}: traceback in the log: {excerpt(log[-300:], 300)}')
-        elapsed = time.monotonic() - started
-        if elapsed > BUILD_TIME_LIMIT:
-            crashes.append(f'crash: {edition}: the build took {elapsed:.0f} s')
-        return crashes
+            return [f'crash: {edition}: traceback in the log: {excerpt(log[-300:], 300)}']
+        return []
 
     def published(self) -> Iterator[tuple[str, bytes]]:
         """Every output of the editions (doctrees are the build's, not published)."""
@@ -255,6 +262,26 @@ def baseline(workspace: Workspace) -> Baseline:
     return Baseline.from_build(workspace.build)
 
 
+class Harness:
+    """The workspace and the clean build, as one fixture of the fuzzer.
+
+    A plain class with a one-line ``repr``: Hypothesis prints the arguments of a
+    failing example, and the clean build's tables would bury the issue file.
+    """
+
+    def __init__(self, workspace: Workspace, baseline: Baseline) -> None:
+        self.workspace = workspace
+        self.baseline = baseline
+
+    def __repr__(self) -> str:
+        return f'<Harness {self.workspace.root}>'
+
+
+@pytest.fixture(scope='module')
+def harness(workspace: Workspace, baseline: Baseline) -> Harness:
+    return Harness(workspace, baseline)
+
+
 def invariant_findings(workspace: Workspace, baseline: Baseline, issue: str) -> list[str]:
     """Every invariant that building ``issue`` breaks, as findings (empty: all hold)."""
     workspace.reset(issue)
@@ -273,6 +300,10 @@ def invariant_findings(workspace: Workspace, baseline: Baseline, issue: str) -> 
     findings += baseline.tex_findings(files)
     findings += located_findings(records, workspace.srcdir)
     return findings
+
+
+def of_kind(findings: list[str], kind: str) -> list[str]:
+    return [finding for finding in findings if finding.startswith(kind)]
 
 
 def report(issue: str, findings: list[str]) -> str:
@@ -318,11 +349,10 @@ def test_oracle_finds_tex_outside_the_templates(baseline):
     assert 'tex: latex/galien-021.tex: control sequence \\frac' not in findings
     assert any('^^' in finding for finding in findings)
     assert any("'verbatim'" in finding for finding in findings)
-    assert (
-        baseline.tex_findings([('latex/latexmkrc', b'system("id")')])
-        == ['tex: latex/latexmkrc differs from the clean build']
-        or 'latex/latexmkrc' not in baseline.latex_support
-    )
+    assert 'latex/latexmkrc' in baseline.latex_support
+    assert baseline.tex_findings([('latex/latexmkrc', b'system("id")')]) == [
+        'tex: latex/latexmkrc: line no clean build writes: \'system("id")\''
+    ]
 
 
 def test_oracle_finds_secrets_warnings_without_line_and_writes(workspace):
@@ -348,27 +378,48 @@ def test_oracle_finds_secrets_warnings_without_line_and_writes(workspace):
 # --- The fuzzer ----------------------------------------------------------------------------------
 
 
-# The doors issue 28 names, always tried first.
+def known_door(body: str, front: str = '') -> str:
+    """An issue with its chiffre and ``body``: one of the doors issue 28 names."""
+    return (
+        f'---\nnumero: 21\ndate: 2018-03\n{front}---\n\n'
+        "```{chiffre-du-mois} 15\nC'est le chiffre.\n```\n\n" + body + '\n'
+    )
+
+
+# The doors issue 28 names, tried first in every `make test`.
 @example(
-    issue='---\nnumero: 21\ndate: 2018-03\nmyst:\n  enable_extensions: [substitution]\n---\n\n'
-    "{{ env.__class__.__init__.__globals__['os'].environ['GALIEN_SMTP_PASSWORD'] }}\n"
+    issue=known_door(
+        "{{ env.__class__.__init__.__globals__['os'].environ['GALIEN_SMTP_PASSWORD'] }}",
+        'myst:\n  enable_extensions: [substitution]\n',
+    )
 )
 @example(
-    issue='---\nnumero: 21\ndate: 2018-03\nmyst:\n  disable_syntax: []\n---\n\n'
-    '<script>alert(1)</script>\n\n<p onmouseover="alert(1)">x</p>\n'
+    issue=known_door(
+        '<script>alert(1)</script>\n\n<p onmouseover="alert(1)">x</p>',
+        'myst:\n  disable_syntax: []\n',
+    )
 )
+@example(issue=known_door('```{eval-rst}\n.. include:: </proc/self/environ>\n   :literal:\n```'))
 @example(
-    issue='---\nnumero: 21\ndate: 2018-03\n---\n\n'
-    '```{eval-rst}\n.. include:: </proc/self/environ>\n   :literal:\n```\n'
+    issue=known_door(
+        '```{tabularcolumns} |p{\\directlua{os.execute("touch pwned")}}|\n```\n\n'
+        '| a |\n|---|\n| b |'
+    )
 )
+@example(issue=known_door('*' * 500 + 'x' + '*' * 500))
 @example(
-    issue='---\nnumero: 21\ndate: 2018-03\n---\n\n'
-    '```{tabularcolumns} |p{\\directlua{os.execute("touch pwned")}}|\n```\n\n'
-    '| a |\n|---|\n| b |\n'
+    issue=known_door('- ' + ' ' * 3000 + 'x', '').replace('- ', '```{board} B\n- Pr', 1) + '```\n'
 )
-@example(issue='---\nnumero: 21\ndate: 2018-03\n---\n\n' + '*' * 500 + 'x' + '*' * 500 + '\n')
 @FUZZ_SETTINGS
 @given(issue=issue_files())
-def test_fuzzed_issue_keeps_every_invariant(workspace, baseline, issue):
-    findings = invariant_findings(workspace, baseline, issue)
+def test_fuzzed_issue_keeps_every_invariant(harness, issue):
+    findings = invariant_findings(harness.workspace, harness.baseline, issue)
+    # One assertion per invariant, the gravest first: Hypothesis tells failures apart by
+    # where they are raised, so each broken invariant is shrunk and reported on its own
+    # instead of the most frequent one hiding the others.
+    assert not of_kind(findings, 'secret'), report(issue, findings)
+    assert not of_kind(findings, 'written outside'), report(issue, findings)
+    assert not of_kind(findings, 'html'), report(issue, findings)
+    assert not of_kind(findings, 'tex'), report(issue, findings)
+    assert not of_kind(findings, 'crash'), report(issue, findings)
     assert not findings, report(issue, findings)
