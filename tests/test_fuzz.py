@@ -407,9 +407,7 @@ def known_door(body: str, front: str = '') -> str:
     )
 )
 @example(issue=known_door('*' * 500 + 'x' + '*' * 500))
-@example(
-    issue=known_door('- ' + ' ' * 3000 + 'x', '').replace('- ', '```{board} B\n- Pr', 1) + '```\n'
-)
+@example(issue=known_door('```{board} Board scientifique\n- Pr X' + ' ' * 3000 + '(Paris\n```'))
 @FUZZ_SETTINGS
 @given(issue=issue_files())
 def test_fuzzed_issue_keeps_every_invariant(harness, issue):
