@@ -502,7 +502,9 @@ LATEX_CODE_SUFFIXES = ('.sty', '.cls', '.lua', '.xdy', '.ist', '.bat', '.def', '
 LATEX_CODE_NAMES = frozenset({'Makefile', 'latexmkrc', 'latexmkjarc', 'texmf.cnf'})
 #: The lines of the print edition's Makefile that depend on the issue: a PDF's prerequisites
 #: (its ``.tex``, its images) and its predicted page count. Plain file names only, no shell.
-SAFE_MAKE_LINE = re.compile(r'^(?:ALLPDF =|galien-\d{3}\.pdf:)(?: [\w.-]+)*(?: PAGESONLY = \d*)?$')
+SAFE_MAKE_LINE = re.compile(
+    r'^(?:ALLPDF =|galien-\d{3}\.pdf:)(?: [\w.-]+)*(?: PAGESONLY = \d*)? ?$'
+)
 
 
 def is_latex_code(name: str) -> bool:

@@ -33,6 +33,8 @@ import runpy
 import secrets
 import shutil
 import signal
+import subprocess
+import sys
 import traceback
 from dataclasses import dataclass, field
 from io import StringIO
@@ -67,6 +69,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import PROJECT_DIR, TESTS_DIR
+from helpers import pdftotext
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -136,7 +139,8 @@ class Workspace:
     """
 
     root: Path
-    overrides: dict[str, Any]
+    #: The project's settings, written at the end of the fuzz root's conf.py.
+    settings: dict[str, Any]
     canary: bytes = field(default_factory=lambda: f'GALIENCANARY{secrets.token_hex(12)}'.encode())
     env_canary: bytes = field(
         default_factory=lambda: f'GALIENENVCANARY{secrets.token_hex(12)}'.encode()
@@ -168,6 +172,8 @@ class Workspace:
         """A fresh project holding ``issue`` as its only issue file."""
         shutil.rmtree(self.srcdir, ignore_errors=True)
         shutil.copytree(TESTS_DIR / 'roots' / 'test-fuzz', self.srcdir)
+        with (self.srcdir / 'conf.py').open('a', encoding='utf-8') as conf:
+            conf.writelines(f'{name} = {value!r}\n' for name, value in self.settings.items())
         self.canary_file.parent.mkdir(exist_ok=True)
         self.canary_file.write_bytes(self.canary + b'\n')
         (self.srcdir / ISSUE_PATH).write_text(resolve(issue, self.placeholders()), encoding='utf-8')
@@ -205,7 +211,6 @@ class Workspace:
                 srcdir=self.srcdir,
                 builddir=self.build,
                 freshenv=True,
-                confoverrides=self.overrides,
                 status=status,
                 warning=warning,
             )
@@ -421,3 +426,52 @@ def test_fuzzed_issue_keeps_every_invariant(harness, issue):
     assert not of_kind(findings, 'tex'), report(issue, findings)
     assert not of_kind(findings, 'crash'), report(issue, findings)
     assert not findings, report(issue, findings)
+
+
+# --- One PDF, compiled: what the fast harness leaves out ----------------------------------------
+
+#: TeX that reaches LuaLaTeX by a door of issue 28 (``{tabularcolumns}``), trying to write
+#: beside the project and to print the secret file, and a file that holds the environment.
+PDF_ATTACK = known_door(
+    '```{tabularcolumns} |p{\\directlua{io.open("'
+    + OUTSIDE
+    + '/pwned-lua", "w"):write("x")}}|p{\\directlua{tex.print(io.open("'
+    + CANARY_ABS
+    + '"):read("a"))}}|\n```\n\n'
+    '| a | b |\n|---|---|\n| c | d |\n\n'
+    '```{eval-rst}\n.. include:: </proc/self/environ>\n   :literal:\n```\n\n'
+    '{math}`\\input{' + CANARY_ABS + '}`'
+)
+
+
+@pytest.mark.slow
+def test_hostile_issue_compiled_to_pdf_reads_and_writes_nothing_outside(tmp_path):
+    """A hostile issue compiled to PDF writes nothing outside the build folder, its PDF holds
+    no secret (the environment canary is really in the environment of this build, so
+    ``/proc/self/environ`` has it), and the PDF is made."""
+    space = Workspace(tmp_path, project_settings())
+    space.reset(PDF_ATTACK)
+    before = tree_listing(space.root, space.build)
+    result = subprocess.run(
+        [sys.executable, '-m', 'sphinx', '-M', 'latexpdf', str(space.srcdir), str(space.build)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=space.root,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+            'HOME': str(space.root),
+            SECRET_VARIABLE: space.env_canary.decode(),
+        },
+        timeout=600,
+    )
+    log = result.stdout + result.stderr
+    assert 'Traceback' not in log, log
+    assert listing_findings(before, tree_listing(space.root, space.build)) == []
+    pdfs = sorted((space.build / 'latex').glob('galien-*.pdf'))
+    texts = [(pdf.name, pdftotext(pdf).encode()) for pdf in pdfs]
+    assert find_secrets(texts, space.secrets()) == []
+    # A refused construct is a warning and the rest of the issue is printed (issue 28).
+    assert [pdf.name for pdf in pdfs] == ['galien-021.pdf'], log

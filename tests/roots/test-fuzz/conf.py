@@ -1,4 +1,4 @@
 from rootconf import *  # noqa: F403
 
-# The parser, theme and address settings of the project's own conf.py are added by
-# tests/test_fuzz.py (confoverrides), so that the fuzzer attacks what is published.
+# tests/test_fuzz.py adds, below, the parser, theme and address settings of the project's
+# own conf.py, so that the fuzzer attacks the letter as it is published.
