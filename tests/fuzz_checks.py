@@ -116,7 +116,7 @@ ACTIVE_SEQUENCES = frozenset(
         'InputIfFileExists IfFileExists openin openout read readline write immediate special '
         'pdfextension pdfobj pdffeedback catcode lccode uccode mathcode sfcode csname endcsname '
         'def edef gdef xdef let futurelet newcommand renewcommand providecommand '
-        'DeclareRobustCommand expandafter noexpand string detokenize scantokens makeatletter '
+        'DeclareRobustCommand expandafter noexpand scantokens makeatletter '
         'makeatother usepackage RequirePackage documentclass shipout output everypar everyeof '
         'everyjob endinput dump batchmode nonstopmode errorstopmode jobname closeout closein '
         'newwrite newread pdfliteral pdfximage tex'
@@ -132,6 +132,30 @@ ESCAPE_SEQUENCES = frozenset(
     )
     for match in CONTROL_SEQUENCE.finditer(replacement)
 )
+#: What the writers write, whichever construct calls them: control sequences of Sphinx's LaTeX
+#: writer and templates, and of the extension's (its Python, class, styles and templates).
+TEMPLATE_SUFFIXES = frozenset({'.py', '.sty', '.cls', '.tex', '.tex_t', '.jinja', '.def'})
+TEMPLATE_NAME = re.compile(r'\\+([A-Za-z@]+)')
+
+
+def template_vocabulary(*roots: Path) -> frozenset[str]:
+    """The control sequences named in the template and writer files under ``roots``.
+
+    The clean build only shows what the benign issue calls for; a refused image
+    framed by the extension (``\\fbox``) or a line block of Sphinx's writer is
+    the templates' too. Reading the writers' sources names them all.
+    """
+    names: set[str] = set()
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(root.rglob('*'))
+        for path in paths:
+            if path.is_file() and path.suffix in TEMPLATE_SUFFIXES:
+                names.update(
+                    TEMPLATE_NAME.findall(path.read_text(encoding='utf-8', errors='replace'))
+                )
+    return frozenset('\\' + name for name in names)
+
+
 #: The math allow-list of the extension (galien/content/math_guard.py), as TeX writes it.
 MATH_SEQUENCES = frozenset(
     {'\\' + name for name in math_guard.COMMANDS | math_guard.SYMBOLS}
@@ -396,6 +420,11 @@ class Baseline:
     #: Commands that the templates define: Sphinx's writer uses them for constructs the
     #: benign issue may not have (a table with rules, a topic).
     defined_commands: frozenset[str] = frozenset()
+    #: Control sequences named by Sphinx's and the extension's writers and templates.
+    template_sequences: frozenset[str] = frozenset()
+    #: Lines of Sphinx's LaTeX folder templates (``Makefile``, ``latexmkrc``), which the
+    #: extension may leave as they are.
+    template_lines: frozenset[str] = frozenset()
     #: ``^^`` notations in each ``.tex`` (Sphinx's template makes U+00A0 active with one).
     tex_carets: dict[str, int] = field(default_factory=dict)
     #: The lines of the clean build's ``.tex`` files: the templates' own lines.
@@ -405,9 +434,15 @@ class Baseline:
         return f'<Baseline: {len(self.pages)} pages, {len(self.tex_sequences)} TeX sequences>'
 
     @classmethod
-    def from_build(cls, build: Path) -> Baseline:
+    def from_build(cls, build: Path, templates: Iterable[Path] = ()) -> Baseline:
+        """The clean build under ``build``; ``templates``: the writers' files and folders."""
         files = list(output_files(build))
         baseline = cls(pages=page_signatures(files))
+        baseline.template_sequences = template_vocabulary(*templates) - ACTIVE_SEQUENCES
+        for template in templates:
+            if template.is_dir():
+                for path in template.glob('*.jinja'):
+                    baseline.template_lines |= frozenset(path.read_text('utf-8').splitlines())
         sequences: set[str] = set()
         environments: set[str] = set()
         other = set()
@@ -463,7 +498,13 @@ class Baseline:
         a file-, Lua- or catcode-touching one on a line no template writes, ``^^`` notation,
         and changed support files (``latexmkrc``, class, Makefile)."""
         findings = []
-        allowed = self.tex_sequences | self.defined_commands | ESCAPE_SEQUENCES | MATH_SEQUENCES
+        allowed = (
+            self.tex_sequences
+            | self.defined_commands
+            | self.template_sequences
+            | ESCAPE_SEQUENCES
+            | MATH_SEQUENCES
+        )
         environments = self.tex_environments | self.defined_environments | MATH_ENVIRONMENTS
         for name, data in files:
             if not name.startswith('latex/'):
@@ -490,7 +531,11 @@ class Baseline:
             elif name in self.latex_support:
                 known = set(self.latex_support[name].decode('utf-8', 'replace').splitlines())
                 for line in data.decode('utf-8', 'replace').splitlines():
-                    if line not in known and not SAFE_MAKE_LINE.match(line):
+                    if (
+                        line not in known
+                        and line not in self.template_lines
+                        and not SAFE_MAKE_LINE.match(line)
+                    ):
                         findings.append(f'tex: {name}: line no clean build writes: {line!r}')
             elif is_latex_code(name) or not (name in self.latex_other or is_image(name)):
                 findings.append(f'tex: unexpected file {name}')

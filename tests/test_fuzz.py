@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import sphinx
+import sphinx.writers.latex
 from fuzz_checks import (
     PASSWD_MARKER,
     Baseline,
@@ -101,6 +103,16 @@ FUZZ_SETTINGS = settings(
         if os.environ.get('GALIEN_FUZZ_EXAMPLES')
         else {}
     ),
+)
+
+
+#: The writers and templates whose TeX is the letter's own (see Baseline.template_sequences).
+TEMPLATES = (
+    Path(sphinx.writers.latex.__file__),
+    Path(sphinx.__file__).parent / 'builders' / 'latex',
+    Path(sphinx.__file__).parent / 'texinputs',
+    Path(sphinx.__file__).parent / 'templates' / 'latex',
+    PROJECT_DIR / 'extensions' / 'galien',
 )
 
 
@@ -264,7 +276,7 @@ def baseline(workspace: Workspace) -> Baseline:
     crashes, records = workspace.build_editions()
     assert not crashes, crashes
     assert not records, '\n'.join(records)
-    return Baseline.from_build(workspace.build)
+    return Baseline.from_build(workspace.build, TEMPLATES)
 
 
 class Harness:

@@ -27,7 +27,7 @@ from fuzz_checks import Baseline  # noqa: E402
 from fuzz_grammar import BENIGN_ISSUE, issue_files  # noqa: E402
 from hypothesis import HealthCheck, Phase, find, settings  # noqa: E402
 from hypothesis.errors import NoSuchExample  # noqa: E402
-from test_fuzz import Workspace, invariant_findings, project_settings  # noqa: E402
+from test_fuzz import TEMPLATES, Workspace, invariant_findings, project_settings  # noqa: E402
 
 
 def kind(finding: str) -> str:
@@ -67,7 +67,7 @@ def main() -> None:
         workspace = Workspace(Path(tmp), project_settings())
         workspace.reset(BENIGN_ISSUE)
         workspace.build_editions()
-        baseline = Baseline.from_build(workspace.build)
+        baseline = Baseline.from_build(workspace.build, TEMPLATES)
         seen: Counter[str] = Counter()
 
         def survey(issue: str) -> bool:
