@@ -434,9 +434,12 @@ class Baseline:
         return f'<Baseline: {len(self.pages)} pages, {len(self.tex_sequences)} TeX sequences>'
 
     @classmethod
-    def from_build(cls, build: Path, templates: Iterable[Path] = ()) -> Baseline:
-        """The clean build under ``build``; ``templates``: the writers' files and folders."""
-        files = list(output_files(build))
+    def from_outputs(
+        cls, outputs: Iterable[tuple[str, bytes]], templates: Iterable[Path] = ()
+    ) -> Baseline:
+        """The clean build's ``(name, bytes)`` outputs, names starting with the edition
+        (``html/``, ``latex/``…); ``templates``: the writers' files and folders."""
+        files = list(outputs)
         baseline = cls(pages=page_signatures(files))
         baseline.template_sequences = template_vocabulary(*templates) - ACTIVE_SEQUENCES
         for template in templates:

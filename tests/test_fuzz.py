@@ -35,6 +35,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import traceback
 from dataclasses import dataclass, field
 from io import StringIO
@@ -132,6 +133,38 @@ def project_settings() -> dict[str, Any]:
     }
 
 
+#: The stylesheets and scripts of an application's registry and of its builder.
+Assets = tuple[list[Any], list[Any], list[Any], list[Any]]
+
+
+def page_assets(app: SphinxTestApp) -> Assets:
+    """The stylesheets and scripts the application has before its first build."""
+    builder = app.builder
+    return (
+        list(app.registry.css_files),
+        list(app.registry.js_files),
+        list(getattr(builder, '_css_files', [])),
+        list(getattr(builder, '_js_files', [])),
+    )
+
+
+def forget_page_assets(app: SphinxTestApp, assets: Assets) -> None:
+    """Forget the scripts a theme added for single pages during the application's last build.
+
+    pydata-sphinx-theme 0.20.0 calls ``app.add_js_file`` in ``html-page-context``
+    for each page (``DOCUMENTATION_OPTIONS.pagename = '…'``): Sphinx 9.0.4 keeps
+    it in the application's registry, and its HTML builder keeps the last
+    page's (the search page's) after the build. A real build is one process,
+    one build; an application kept between examples is not, so the registry
+    and the builder are set back to what they held before the first build.
+    """
+    app.registry.css_files[:] = assets[0]
+    app.registry.js_files[:] = assets[1]
+    if hasattr(app.builder, '_css_files'):
+        app.builder._css_files[:] = assets[2]
+        app.builder._js_files[:] = assets[3]
+
+
 class BuildStalledError(Exception):
     """A build went past :data:`BUILD_TIME_LIMIT`."""
 
@@ -157,6 +190,12 @@ class Workspace:
     env_canary: bytes = field(
         default_factory=lambda: f'GALIENENVCANARY{secrets.token_hex(12)}'.encode()
     )
+    #: One Sphinx application per edition, kept from one example to the next.
+    apps: dict[str, SphinxTestApp] = field(default_factory=dict)
+    #: Each application's stylesheets and scripts as its extensions registered them.
+    assets: dict[str, Assets] = field(default_factory=dict)
+    #: The project as :meth:`reset` left it, to tell whether a build wrote into it.
+    pristine: dict[str, tuple[int, int, str]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f'<Workspace {self.root}>'
@@ -181,14 +220,47 @@ class Workspace:
         }
 
     def reset(self, issue: str) -> None:
-        """A fresh project holding ``issue`` as its only issue file."""
-        shutil.rmtree(self.srcdir, ignore_errors=True)
-        shutil.copytree(TESTS_DIR / 'roots' / 'test-fuzz', self.srcdir)
-        with (self.srcdir / 'conf.py').open('a', encoding='utf-8') as conf:
-            conf.writelines(f'{name} = {value!r}\n' for name, value in self.settings.items())
-        self.canary_file.parent.mkdir(exist_ok=True)
-        self.canary_file.write_bytes(self.canary + b'\n')
-        (self.srcdir / ISSUE_PATH).write_text(resolve(issue, self.placeholders()), encoding='utf-8')
+        """The project with ``issue`` as its issue file, and empty output folders.
+
+        The Sphinx applications live on from one example to the next, as the
+        editors' ``make`` does from one edit to the next: only the issue is read
+        again, and a few hundred examples fit in a few minutes. The output
+        folders are emptied so that every file checked was written for this
+        issue. Whenever the project is not exactly the copy of the root (an
+        earlier issue wrote into it), everything starts again from a fresh copy.
+        """
+        issue_file = self.srcdir / ISSUE_PATH
+        if not self.apps or tree_listing(self.srcdir, self.build) != self.pristine:
+            self.close()
+            shutil.rmtree(self.srcdir, ignore_errors=True)
+            shutil.copytree(TESTS_DIR / 'roots' / 'test-fuzz', self.srcdir)
+            with (self.srcdir / 'conf.py').open('a', encoding='utf-8') as conf:
+                conf.writelines(f'{name} = {value!r}\n' for name, value in self.settings.items())
+            self.canary_file.parent.mkdir(exist_ok=True)
+            self.canary_file.write_bytes(self.canary + b'\n')
+        for edition in EDITIONS:
+            output = self.build / edition / edition
+            for child in output.iterdir() if output.is_dir() else ():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
+        issue_file.write_text(resolve(issue, self.placeholders()), encoding='utf-8')
+        # Newer than any reading of it: Sphinx reads a document again when its file is
+        # more recent than the last reading, to the microsecond.
+        newer = time.time_ns() + 1_000_000_000
+        os.utime(issue_file, ns=(newer, newer))
+        self.pristine = tree_listing(self.srcdir, self.build)
+
+    def close(self) -> None:
+        """End the Sphinx applications (the next build starts them afresh)."""
+        for edition in list(self.apps):
+            self.discard(edition)
+
+    def discard(self, edition: str) -> None:
+        app = self.apps.pop(edition, None)
+        if app is not None:
+            app.cleanup()
 
     def secrets(self) -> tuple[bytes, ...]:
         return (self.canary, self.env_canary, PASSWD_MARKER, *process_environment_markers())
@@ -214,31 +286,41 @@ class Workspace:
         return crashes, records
 
     def build_one(self, edition: str, records: list[str]) -> list[str]:
-        """Build one edition; its crashes (an exception, a traceback in the log)."""
-        status, warning = StringIO(), StringIO()
-        app = None
+        """Build one edition; its crashes (an exception, a traceback in the log).
+
+        Each edition has its own application, output and doctrees, so that no
+        edition reads what another one's builder left. An application that
+        raised is ended: the next example starts it afresh.
+        """
         try:
-            app = SphinxTestApp(
-                edition,
-                srcdir=self.srcdir,
-                builddir=self.build,
-                freshenv=True,
-                status=status,
-                warning=warning,
-            )
+            app = self.apps.get(edition)
+            if app is None:
+                app = SphinxTestApp(
+                    edition,
+                    srcdir=self.srcdir,
+                    builddir=self.build / edition,
+                    freshenv=True,
+                    status=StringIO(),
+                    warning=StringIO(),
+                )
+                self.apps[edition] = app
+                self.assets[edition] = page_assets(app)
+            else:
+                forget_page_assets(app, self.assets[edition])
+            for stream in (app.status, app.warning):
+                stream.seek(0)
+                stream.truncate()
             app.build()
         except BaseException as error:  # any exception is a finding
+            self.discard(edition)
             if isinstance(error, KeyboardInterrupt):
                 raise
             frames = traceback.extract_tb(error.__traceback__)
             where = frames[-1] if frames else None
             place = f' at {Path(where.filename).name}:{where.lineno}' if where else ''
             return [f'crash: {edition}: {type(error).__name__}: {excerpt(str(error), 160)}{place}']
-        finally:
-            if app is not None:
-                app.cleanup()
-        log = status.getvalue() + warning.getvalue()
-        records += [f'[{edition}] {record}' for record in log_records(warning.getvalue())]
+        log = app.status.getvalue() + app.warning.getvalue()
+        records += [f'[{edition}] {record}' for record in log_records(app.warning.getvalue())]
         if 'Traceback' in log or 'Exception occurred' in log:
             return [f'crash: {edition}: traceback in the log: {excerpt(log[-300:], 300)}']
         return []
@@ -246,7 +328,7 @@ class Workspace:
     def published(self) -> Iterator[tuple[str, bytes]]:
         """Every output of the editions (doctrees are the build's, not published)."""
         for edition in EDITIONS:
-            for name, data in output_files(self.build / edition):
+            for name, data in output_files(self.build / edition / edition):
                 yield f'{edition}/{name}', data
 
 
@@ -267,6 +349,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workspace]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(SECRET_VARIABLE, space.env_canary.decode())
         yield space
+    space.close()
 
 
 @pytest.fixture(scope='module')
@@ -276,7 +359,7 @@ def baseline(workspace: Workspace) -> Baseline:
     crashes, records = workspace.build_editions()
     assert not crashes, crashes
     assert not records, '\n'.join(records)
-    return Baseline.from_build(workspace.build, TEMPLATES)
+    return Baseline.from_outputs(workspace.published(), TEMPLATES)
 
 
 class Harness:

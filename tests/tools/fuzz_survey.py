@@ -67,7 +67,7 @@ def main() -> None:
         workspace = Workspace(Path(tmp), project_settings())
         workspace.reset(BENIGN_ISSUE)
         workspace.build_editions()
-        baseline = Baseline.from_build(workspace.build, TEMPLATES)
+        baseline = Baseline.from_outputs(workspace.published(), TEMPLATES)
         seen: Counter[str] = Counter()
 
         def survey(issue: str) -> bool:
