@@ -264,7 +264,9 @@ class _PageScanner(HTMLParser):
         if tag == 'body':
             self.in_body = True
         shown = ' '.join(f'{name}={value!r}' for name, value in sorted(attrs, key=str))
-        if tag in FORBIDDEN_ELEMENTS and (self.in_body or tag not in HEAD_ELEMENTS):
+        # In <head>, a <meta http-equiv> still acts on the page (a refresh redirects it).
+        acting = tag == 'meta' and any(name.lower() == 'http-equiv' for name, _ in attrs)
+        if tag in FORBIDDEN_ELEMENTS and (self.in_body or acting or tag not in HEAD_ELEMENTS):
             if tag in ('script', 'style') and not closed:
                 self._open.append((tag, shown))
             else:

@@ -455,6 +455,7 @@ def test_oracle_finds_a_script_a_handler_and_a_javascript_url(baseline):
         '<meta' in finding and 'url=' not in finding.split('<meta')[0] for finding in findings
     )
     assert html_signatures('<head><meta charset="utf-8"></head>') == {}
+    assert html_signatures('<head><meta http-equiv="refresh" content="0;url=x"></head>')
 
 
 def test_oracle_finds_tex_outside_the_templates(baseline):
