@@ -528,6 +528,10 @@ def known_door(body: str, front: str = '') -> str:
 )
 @example(issue=known_door('*' * 500 + 'x' + '*' * 500))
 @example(issue=known_door('```{board} Board scientifique\n- Pr X' + ' ' * 3000 + '(Paris\n```'))
+# Found by the fuzzer on the day it was written (shrunk by Hypothesis), kept as regressions: a
+# page title the theme prints unescaped, a footnote citation in emphasis in the chiffre.
+@example(issue='---\ndate: 2018-03\n---\n\n# Titre `<script>`\n\nTexte.\n')
+@example(issue=known_door('').replace("C'est le chiffre.", '*{footcite:p}`ravi2017`*'))
 @FUZZ_SETTINGS
 @given(issue=issue_files())
 def test_fuzzed_issue_keeps_every_invariant(harness, issue):
