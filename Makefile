@@ -9,6 +9,7 @@
 #   make html BROUILLONS=1   the website with the draft issues, marked « Brouillon »
 #   make relecture NUMERO=21 -> _build/relecture/galien-021-relecture.pdf, for the board
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
+#   make fuzz        a long fuzzing run: generated hostile issues in every edition (FUZZ_EXAMPLES=)
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
@@ -69,10 +70,10 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# *//'
+	@sed -n '3,16p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -150,6 +151,14 @@ npm-tools: $(NPM_STAMP)
 
 test: lint system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
+
+# The fuzzer of tests/test_fuzz.py for longer than `make test` runs it (a few hundred
+# examples there): 5000 generated issues by default, FUZZ_EXAMPLES= to choose. A failure
+# is shrunk and printed; Hypothesis keeps it in .hypothesis/ and tries it first next time.
+FUZZ_EXAMPLES ?=
+fuzz: $(VENV_STAMP)
+	GALIEN_FUZZ_PROFILE=galien-fuzz-long $(if $(FUZZ_EXAMPLES),GALIEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES)) \
+	  $(VENV)/bin/python -m pytest tests/test_fuzz.py -k fuzzed --hypothesis-show-statistics $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
 new-issue: $(VENV_STAMP)
