@@ -24,10 +24,12 @@ from docutils import nodes
 from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
 from sphinx.locale import __
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from galien.content import bibreader, vancouver
+from galien.content.links import located
 from galien.core.report import WARNING_TYPE, warn
 
 if TYPE_CHECKING:
@@ -220,7 +222,39 @@ def stop_rewording_unknown_keys(app: Sphinx, exception: Exception | None) -> Non
             bibtex_logger.removeFilter(installed)
 
 
+class FootcitesWithoutBibliography(SphinxTransform):
+    """A ``{footcite}`` with no ``{footbibliography}`` after it points at no note.
+
+    The website shows a number that leads nowhere, and the print edition stops
+    (Sphinx's LaTeX footnote transform finds no footnote): the call is taken out
+    and the editor told where to add the list of sources.
+    """
+
+    # After the document is parsed, when every {footbibliography} has made its notes.
+    default_priority = 890
+
+    def apply(self, **kwargs: object) -> None:
+        # The role registers its note's id before a {footbibliography} places the note.
+        placed = {id_ for note in self.document.findall(nodes.footnote) for id_ in note['ids']}
+        for reference in list(self.document.findall(nodes.footnote_reference)):
+            target = reference.get('refid')
+            if not target or target in placed:
+                continue
+            warn(
+                logger,
+                __(
+                    'source « %s » citée sans liste des sources : ajoutez '
+                    "« ```{footbibliography} » en fin d'article ; l'appel est retiré"
+                ),
+                target.removeprefix('footcite-'),
+                location=located(reference),
+                subtype='citation',
+            )
+            reference.parent.remove(reference)
+
+
 def setup(app: Sphinx) -> None:
+    app.add_transform(FootcitesWithoutBibliography)
     if not vancouver.register():
         warn(
             logger,
