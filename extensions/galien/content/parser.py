@@ -291,6 +291,18 @@ class LetterRenderer(SphinxRenderer):
                     location=(env.docname, field.line),
                     subtype='front-matter',
                 )
+        for key, field in fields.items():
+            if key in allowed and field.removed:
+                warn(
+                    logger,
+                    __(
+                        'caractère invisible ou invalide %s retiré de « %s » : retapez cette valeur'
+                    ),
+                    ', '.join(f'U+{ord(character):04X}' for character in field.removed),
+                    key,
+                    location=(env.docname, field.line),
+                    subtype='caractere',
+                )
         # Values as written (aliases never expanded); the registry reads their kinds itself.
         kept = {key: field.text for key, field in fields.items() if key in allowed}
         if token.token is None:

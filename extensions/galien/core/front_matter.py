@@ -23,6 +23,8 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from galien.core.characters import BAD_CHARACTERS
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -60,6 +62,8 @@ class Field:
     kind: str
     text: str
     line: int
+    #: Characters YAML's escapes wrote and that were taken out of ``text``.
+    removed: str = ''
 
 
 def front_matter_text(source: str) -> str | None:
@@ -79,7 +83,9 @@ def _field(key: yaml.Node, node: yaml.Node) -> Field:
         return Field('list', '', line)
     if isinstance(node, yaml.MappingNode):
         return Field('mapping', '', line)
-    return Field(_SCALAR_KINDS.get(node.tag, 'other'), str(node.value), line)
+    value = str(node.value)
+    removed = ''.join(sorted(set(BAD_CHARACTERS.findall(value))))
+    return Field(_SCALAR_KINDS.get(node.tag, 'other'), BAD_CHARACTERS.sub('', value), line, removed)
 
 
 def yaml_depth(text: str) -> int:
