@@ -15,6 +15,11 @@ up-to-date one. Here:
   stop on their own (a PDF is renamed to its own name only when complete, see
   :mod:`galien.print.incremental`), then the same one line, status 130.
 
+Where bubblewrap works, the Sphinx build runs confined (:mod:`galien.cli.confined`,
+:mod:`galien.core.sandbox`): the project read-only, only the build folder
+writable, no network; where it does not, one line says so and the build goes on.
+The LaTeX jobs of ``latexpdf`` are confined by their own Makefile.
+
 A full disk is handled by the extension itself (:mod:`galien.core.failures`),
 so that it ends with one line under plain ``sphinx-build`` too. Everything
 else, arguments and exit statuses included, is ``sphinx-build -M``'s.
@@ -33,7 +38,9 @@ from typing import TYPE_CHECKING
 from sphinx.cmd import build
 from sphinx.locale import __
 
+from galien.cli.confined import confined_command
 from galien.core.failures import DiskFull
+from galien.core.sandbox import INSIDE_VARIABLE, bwrap
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -44,6 +51,8 @@ if TYPE_CHECKING:
 #: The status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
 INTERRUPTED = 128 + signal.SIGINT
 ENV_PICKLE = 'environment.pickle'
+#: The make target a confined build is part of (``latexpdf`` for its ``latex`` build).
+TARGET_VARIABLE = 'GALIEN_MAKE_TARGET'
 
 
 class Interrupted(BaseException):
@@ -52,6 +61,10 @@ class Interrupted(BaseException):
     Sphinx catches ``KeyboardInterrupt`` to print « Interrupted! »: raising this
     instead lets the build's ``finally`` clauses run and reach :func:`main`.
     """
+
+
+class InterruptedInside(Interrupted):
+    """Ctrl-C in the confined build, which has already said so and cleaned up."""
 
 
 def interrupted_message(target: str) -> str:
@@ -95,8 +108,30 @@ def doctree_dir(build_dir: Path, options: Sequence[str]) -> Path:
     return build_dir / 'doctrees'
 
 
-def sphinx_build(arguments: Sequence[str], doctrees: Path) -> int:
-    """``sphinx-build -M``; on Ctrl-C, forget the environment of the unfinished build."""
+def unconfined_message() -> str:
+    return __(
+        'bubblewrap (bwrap) absent ou inutilisable : la construction n\'est pas confinée '
+        '(README, « Sécurité »)'
+    )
+
+
+def confined_build(program: str, arguments: Sequence[str], target: str) -> int:
+    """The build in a sandbox; Ctrl-C is the confined process's to report, as ``make target``."""
+    command = confined_command(program, arguments, {TARGET_VARIABLE: target})
+    with sigint(lambda signum, frame: None):
+        return subprocess.call(command, stdin=subprocess.DEVNULL)
+
+
+def sphinx_build(arguments: Sequence[str], doctrees: Path, target: str = '') -> int:
+    """``sphinx-build -M``, confined where it can be; on Ctrl-C, forget the unfinished build."""
+    if not os.environ.get(INSIDE_VARIABLE) and len(arguments) >= 3:
+        program = bwrap()
+        if program is not None:
+            status = confined_build(program, arguments, target or arguments[0])
+            if status == INTERRUPTED:
+                raise InterruptedInside
+            return status
+        print(unconfined_message(), file=sys.stderr)
     try:
         with sigint(stop_the_build(os.getpid())):
             return build.main(['-M', *arguments])
@@ -149,11 +184,13 @@ def run(arguments: Sequence[str]) -> int:
     try:
         if target != 'latexpdf':
             return sphinx_build(arguments, doctrees)
-        if sphinx_build(['latex', source_dir, build_dir, *options], doctrees) > 0:
+        if sphinx_build(['latex', source_dir, build_dir, *options], doctrees, target) > 0:
             return 1
         return latex_make(Path(build_dir) / 'latex', options)
+    except InterruptedInside:
+        return INTERRUPTED
     except Interrupted:
-        print(interrupted_message(target), file=sys.stderr)
+        print(interrupted_message(os.environ.get(TARGET_VARIABLE, target)), file=sys.stderr)
         return INTERRUPTED
     except DiskFull as stop:
         print(stop.code, file=sys.stderr)

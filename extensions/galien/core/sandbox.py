@@ -1,0 +1,155 @@
+"""bubblewrap around the build of untrusted sources, where the machine has it.
+
+An issue file may come from a guest author's pull request. The allow-lists
+of the content keep what it says in check; this is the layer below them, for
+whatever slips past: Sphinx (:mod:`galien.cli.build`) and each LuaLaTeX job
+(the print edition's Makefile, :mod:`galien.print.incremental`) run under
+`bubblewrap <https://github.com/containers/bubblewrap>`_ with
+
+* no network, and a fresh ``/proc`` (no other process's environment or files);
+* a private, empty ``/tmp``;
+* the project read-only and only the build folder writable;
+* nothing else of the machine but what the tools need, read-only: the system's
+  programs and libraries (``/usr``), the few files of ``/etc`` they read, the
+  Python installation and the folders on its path, TeX's trees, formats and
+  font caches. Not the user's home, not the project's parent folder.
+
+TeX's caches (luaotfload's font database, the formats) are read-only inside:
+a job cannot leave there Lua that a later run, confined or not, would load.
+Where ``bwrap`` is missing or cannot make a sandbox (Read the Docs, a container
+that forbids namespaces), :func:`bwrap` returns ``None`` and the caller says so
+in one line.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+#: Set in the confined process's environment: it must not try to confine itself again.
+INSIDE_VARIABLE = 'GALIEN_SANDBOX'
+#: What the system's programs read, if the machine has it.
+SYSTEM_PATHS = (
+    '/usr',
+    '/etc/alternatives',
+    '/etc/ld.so.cache',
+    '/etc/ld.so.conf',
+    '/etc/ld.so.conf.d',
+    '/etc/localtime',
+    '/etc/mime.types',
+    '/etc/fonts',
+    '/etc/texmf',
+    '/var/cache/fontconfig',
+)
+#: Root folders that merged-/usr systems make links into ``/usr``.
+ROOT_LINKS = ('/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32')
+#: TeX's trees, formats and caches, as kpathsea names them (TeX Live and Debian).
+TEX_VARIABLES = (
+    'TEXMFROOT',
+    'TEXMFDIST',
+    'TEXMFMAIN',
+    'TEXMFLOCAL',
+    'TEXMFSYSVAR',
+    'TEXMFSYSCONFIG',
+    'TEXMFVAR',
+    'TEXMFCONFIG',
+    'TEXMFHOME',
+)
+#: Seconds a probe of bubblewrap may take.
+PROBE_SECONDS = 10
+
+
+@functools.cache
+def bwrap() -> str | None:
+    """The path of a ``bwrap`` that can make a sandbox here, or ``None``."""
+    if os.environ.get(INSIDE_VARIABLE):
+        return None
+    program = shutil.which('bwrap')
+    if program is None:
+        return None
+    probe = [program, *base_arguments(), '--', 'true']
+    try:
+        result = subprocess.run(probe, capture_output=True, check=False, timeout=PROBE_SECONDS)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return program if result.returncode == 0 else None
+
+
+def base_arguments() -> list[str]:
+    """The sandbox without any folder of the project: system, fresh ``/proc``, private ``/tmp``."""
+    arguments = [
+        '--unshare-all',
+        '--die-with-parent',
+        '--proc',
+        '/proc',
+        '--dev',
+        '/dev',
+        '--tmpfs',
+        '/tmp',
+        '--setenv',
+        INSIDE_VARIABLE,
+        '1',
+    ]
+    for link in ROOT_LINKS:
+        if os.path.islink(link):
+            arguments += ['--symlink', os.readlink(link), link]
+        elif os.path.isdir(link):
+            arguments += ['--ro-bind', link, link]
+    for path in SYSTEM_PATHS:
+        arguments += ['--ro-bind-try', path, path]
+    return arguments
+
+
+def binds(read_only: Iterable[Path], writable: Iterable[Path]) -> list[str]:
+    """Bind options, parents before children, so that a writable build folder inside the
+    read-only project stays writable."""
+    mounts = {Path(os.path.abspath(p)): '--ro-bind-try' for p in read_only}
+    mounts.update({Path(os.path.abspath(p)): '--bind' for p in writable})
+    arguments = []
+    for path in sorted(mounts, key=lambda p: (len(p.parts), str(p))):
+        arguments += [mounts[path], str(path), str(path)]
+    return arguments
+
+
+def python_paths() -> list[Path]:
+    """The Python installation and the folders on its path (the venv links to its base)."""
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    paths |= {os.path.realpath(sys.executable)}
+    paths |= {entry for entry in sys.path if entry and os.path.isdir(entry)}
+    # Their real paths: a bind cannot be made through a link (``.venv`` -> elsewhere).
+    return sorted({Path(os.path.realpath(p)) for p in paths})
+
+
+@functools.cache
+def tex_paths() -> tuple[Path, ...]:
+    """TeX's trees and caches, from kpathsea; none without TeX."""
+    kpsewhich = shutil.which('kpsewhich')
+    if kpsewhich is None:
+        return ()
+    try:
+        result = subprocess.run(
+            [kpsewhich, *(f'-var-value={name}' for name in TEX_VARIABLES)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=PROBE_SECONDS,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    values = {line.strip() for line in result.stdout.splitlines()}
+    return tuple(sorted({Path(os.path.realpath(v)) for v in values if v.startswith('/')}))
+
+
+def outside_of(paths: Iterable[Path], project: Path) -> list[Path]:
+    """``paths`` but the parents of ``project``: a folder on Python's path may be the
+    project's parent (``PYTHONPATH=..``), which stays out."""
+    parents = set(Path(os.path.abspath(project)).parents)
+    return [p for p in paths if p not in parents]
