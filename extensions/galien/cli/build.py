@@ -16,7 +16,7 @@ up-to-date one. Here:
   :mod:`galien.print.incremental`), then the same one line, status 130.
 
 Where bubblewrap works, the Sphinx build runs confined (:mod:`galien.cli.confined`,
-:mod:`galien.core.sandbox`): the project read-only, only the build folder
+:mod:`galien.print.sandbox`): the project read-only, only the build folder
 writable, no network; where it does not, one line says so and the build goes on.
 The LaTeX jobs of ``latexpdf`` are confined by their own Makefile.
 
@@ -40,7 +40,7 @@ from sphinx.locale import __
 
 from galien.cli.confined import confined_command
 from galien.core.failures import DiskFull
-from galien.core.sandbox import INSIDE_VARIABLE, bwrap
+from galien.print.sandbox import INSIDE_VARIABLE, bwrap
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -110,7 +110,7 @@ def doctree_dir(build_dir: Path, options: Sequence[str]) -> Path:
 
 def unconfined_message() -> str:
     return __(
-        'bubblewrap (bwrap) absent ou inutilisable : la construction n\'est pas confinée '
+        "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
         '(README, « Sécurité »)'
     )
 

@@ -1,11 +1,11 @@
-"""The Sphinx build run again inside bubblewrap (:mod:`galien.core.sandbox`).
+"""The Sphinx build run again inside bubblewrap (:mod:`galien.print.sandbox`).
 
 ``python -m galien build`` starts itself once more under ``bwrap``, with the
 same arguments, made absolute: the project (the source folder and the folder
 of ``conf.py``) read-only, the build folder (and the doctrees' folder, and the
 warning file of ``-w``) writable, and nothing else of the machine but what
 Python and the tools need. The confined process knows it is one
-(:data:`~galien.core.sandbox.INSIDE_VARIABLE`) and builds as before.
+(:data:`~galien.print.sandbox.INSIDE_VARIABLE`) and builds as before.
 
 Ctrl-C still reaches it: the sandbox stays in the terminal's process group, so
 that the build ends with its own one line (``build.py``) and the parallel
@@ -14,12 +14,18 @@ workers of ``-j`` end with it.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from galien.core.sandbox import base_arguments, binds, outside_of, python_paths, tex_paths
+from galien.print.sandbox import (
+    absolute,
+    base_arguments,
+    binds,
+    outside_of,
+    python_paths,
+    tex_paths,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -28,10 +34,6 @@ if TYPE_CHECKING:
 READ_OPTIONS = frozenset({'-c', '--conf-dir'})
 WRITTEN_OPTIONS = frozenset({'-d', '--doctree-dir', '-w', '--warning-file'})
 FILE_OPTIONS = frozenset({'-w', '--warning-file'})
-
-
-def absolute(path: str) -> str:
-    return os.path.abspath(path)
 
 
 def confined_command(
@@ -43,7 +45,7 @@ def confined_command(
     written to, which must exist to be bound.
     """
     target, source_dir, build_dir, *options = arguments
-    source, build = Path(absolute(source_dir)), Path(absolute(build_dir))
+    source, build = absolute(source_dir), absolute(build_dir)
     read_only, writable = [source], [build]
     rewritten: list[str] = []
     expecting = ''
@@ -51,7 +53,7 @@ def confined_command(
         name, equals, value = option.partition('=')
         if expecting or (equals and name in READ_OPTIONS | WRITTEN_OPTIONS):
             flag, path = (expecting, option) if expecting else (name, value)
-            path = absolute(path)
+            path = str(absolute(path))
             (read_only if flag in READ_OPTIONS else writable).append(Path(path))
             if flag in FILE_OPTIONS:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -61,9 +61,9 @@ def warn_linked(path: Path, what: str) -> None:
     """Say that ``path``, a symbolic link, is refused and ``what`` it would have been."""
     warn(
         logger,
-        __('%s est un lien symbolique (vers %s) : refusé, %s ; remplacez-le par le fichier lui-même'),
+        __('%s est un lien symbolique (vers %s) : refusé, %s ; mettez-y le fichier lui-même'),
         path.name,
-        os.readlink(path),
+        path.readlink(),
         what,
         # A file's warning needs a line to be located.
         location=f'{path}:1',
@@ -96,9 +96,12 @@ def linked_sources(
         dirs[:] = kept
         for name in sorted(files):
             path = base / name
-            if name.endswith(suffixes) and path.is_symlink():
-                if not excluded((relative / name).as_posix()):
-                    yield path
+            if (
+                name.endswith(suffixes)
+                and path.is_symlink()
+                and not excluded((relative / name).as_posix())
+            ):
+                yield path
 
 
 def exclude_linked_sources(app: Sphinx, config: Config) -> None:

@@ -156,6 +156,10 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         """``python -m galien.print.pdfa_server``: one PDF/A process for a whole make run."""
         return self.galien_module('galien.print.pdfa_server')
 
+    def confine(self) -> str:
+        """``python -m galien.print.sandbox``: the bubblewrap command of each LaTeX job."""
+        return self.galien_module('galien.print.sandbox')
+
     @staticmethod
     def galien_module(module: str) -> str:
         """The shell command running ``module`` with this Python and this extension."""

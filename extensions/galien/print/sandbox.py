@@ -23,8 +23,11 @@ in one line.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -98,21 +101,26 @@ def base_arguments() -> list[str]:
         INSIDE_VARIABLE,
         '1',
     ]
-    for link in ROOT_LINKS:
-        if os.path.islink(link):
-            arguments += ['--symlink', os.readlink(link), link]
-        elif os.path.isdir(link):
-            arguments += ['--ro-bind', link, link]
+    for link in map(Path, ROOT_LINKS):
+        if link.is_symlink():
+            arguments += ['--symlink', str(link.readlink()), str(link)]
+        elif link.is_dir():
+            arguments += ['--ro-bind', str(link), str(link)]
     for path in SYSTEM_PATHS:
         arguments += ['--ro-bind-try', path, path]
     return arguments
 
 
+def absolute(path: str | Path) -> Path:
+    """``path`` from the root, without ``..`` but with its links: the path the caller gave."""
+    return Path(os.path.normpath(Path(path).absolute()))
+
+
 def binds(read_only: Iterable[Path], writable: Iterable[Path]) -> list[str]:
     """Bind options, parents before children, so that a writable build folder inside the
     read-only project stays writable."""
-    mounts = {Path(os.path.abspath(p)): '--ro-bind-try' for p in read_only}
-    mounts.update({Path(os.path.abspath(p)): '--bind' for p in writable})
+    mounts = {absolute(p): '--ro-bind-try' for p in read_only}
+    mounts.update({absolute(p): '--bind' for p in writable})
     arguments = []
     for path in sorted(mounts, key=lambda p: (len(p.parts), str(p))):
         arguments += [mounts[path], str(path), str(path)]
@@ -123,7 +131,7 @@ def python_paths() -> list[Path]:
     """The Python installation and the folders on its path (the venv links to its base)."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
     paths |= {os.path.realpath(sys.executable)}
-    paths |= {entry for entry in sys.path if entry and os.path.isdir(entry)}
+    paths |= {entry for entry in sys.path if entry and Path(entry).is_dir()}
     # Their real paths: a bind cannot be made through a link (``.venv`` -> elsewhere).
     return sorted({Path(os.path.realpath(p)) for p in paths})
 
@@ -136,7 +144,8 @@ def tex_paths() -> tuple[Path, ...]:
         return ()
     try:
         result = subprocess.run(
-            [kpsewhich, *(f'-var-value={name}' for name in TEX_VARIABLES)],
+            # One variable a line: kpsewhich answers only the last of several -var-value.
+            [kpsewhich, '-expand-var=' + '\n'.join(f'${name}' for name in TEX_VARIABLES)],
             capture_output=True,
             text=True,
             check=False,
@@ -144,12 +153,88 @@ def tex_paths() -> tuple[Path, ...]:
         )
     except (OSError, subprocess.TimeoutExpired):
         return ()
-    values = {line.strip() for line in result.stdout.splitlines()}
+    values = {part.strip() for part in re.split('[\n:;]', result.stdout)}
     return tuple(sorted({Path(os.path.realpath(v)) for v in values if v.startswith('/')}))
 
 
 def outside_of(paths: Iterable[Path], project: Path) -> list[Path]:
     """``paths`` but the parents of ``project``: a folder on Python's path may be the
     project's parent (``PYTHONPATH=..``), which stays out."""
-    parents = set(Path(os.path.abspath(project)).parents)
+    parents = set(absolute(project).parents)
     return [p for p in paths if p not in parents]
+
+
+def font_paths() -> list[Path]:
+    """The user's own fonts and font caches, which fontconfig and luaotfload may read."""
+    home = Path.home()
+    return [home / '.fonts', home / '.local/share/fonts', home / '.cache/fontconfig']
+
+
+#: Inside a LaTeX job's sandbox: luaotfload's own cache, empty but for the font names
+#: database, bound read-only from the machine's (:func:`names_database`).
+JOB_CACHE = '/tmp/texmf-cache'
+NAMES_DIR = 'luatex-cache/generic/names'
+
+
+def tex_caches() -> list[Path]:
+    """``TEXMFCACHE``'s folders: where luaotfload keeps its font names and fonts, in order."""
+    kpsewhich = shutil.which('kpsewhich')
+    if kpsewhich is None:
+        return []
+    try:
+        result = subprocess.run(
+            [kpsewhich, '-expand-var=$TEXMFCACHE'],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=PROBE_SECONDS,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    return [Path(p) for p in re.split('[:;]', result.stdout.strip()) if p.startswith('/')]
+
+
+def names_database(caches: Iterable[Path]) -> Path | None:
+    """The folder of luaotfload's font names database, brought up to date first.
+
+    luaotfload needs a writable cache and looks for its names database only
+    there: in a job's sandbox the machine's caches are read-only, so the job gets
+    an empty one of its own (:data:`JOB_CACHE`) with the machine's database bound
+    into it, read-only; the fonts' own caches are read from the machine's. The
+    update (``luaotfload-tool --update``, a tenth of a second when nothing
+    changed) reads the system's fonts only, nothing of an issue, so it runs
+    outside the sandbox, once per make.
+    """
+    tool = shutil.which('luaotfload-tool')
+    if tool is not None:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            subprocess.run(
+                [tool, '--update', '--quiet'], capture_output=True, check=False, timeout=600
+            )
+    found = [c / NAMES_DIR for c in caches if any((c / NAMES_DIR).glob('luaotfload-names.*'))]
+    writable = [path for path in found if os.access(path, os.W_OK)]
+    return next(iter(writable or found), None)
+
+
+def latex_command() -> str:
+    """The shell words of the sandbox for a LaTeX job, without its folders; ``''`` without one.
+
+    Run by the print edition's Makefile once per make, outside any sandbox (the
+    build that writes the Makefile may itself be confined, where none can be
+    made); the Makefile adds the LaTeX folder (read-only) and the job's own
+    folder (writable).
+    """
+    program = bwrap()
+    if program is None:
+        return ''
+    caches = tex_caches()
+    words = [program, *base_arguments(), *binds([*tex_paths(), *font_paths()], [])]
+    words += ['--setenv', 'TEXMFCACHE', ':'.join([JOB_CACHE, *map(str, caches)])]
+    names = names_database(caches)
+    if names is not None:
+        words += ['--ro-bind', str(names), f'{JOB_CACHE}/{NAMES_DIR}']
+    return shlex.join(words)
+
+
+if __name__ == '__main__':
+    print(latex_command())
