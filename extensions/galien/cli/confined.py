@@ -73,6 +73,9 @@ def confined_command(
         *base_arguments(),
         *binds([*tools, *read_only], writable),
         *(f for name, value in environment.items() for f in ('--setenv', name, value)),
+        # The folders made to hold the binds (the project's parent...) stay empty.
+        '--remount-ro',
+        '/',
         '--chdir',
         str(source),
         '--',

@@ -136,7 +136,8 @@ ifeq ($(origin CONFINE),undefined)
 CONFINE = $(eval CONFINE := {confine})$(if $(strip $(CONFINE)),,$(info $(UNCONFINED)))$(CONFINE)
 endif
 JAIL = $(if $(strip $(CONFINE)),$(CONFINE) --ro-bind '$(CURDIR)' '$(CURDIR)' \\
-  --bind '$(CURDIR)/$*{job}' '$(CURDIR)/$*{job}' --chdir '$(CURDIR)' -- )
+  --bind '$(CURDIR)/$*{job}' '$(CURDIR)/$*{job}' --remount-ro / \\
+  --remount-ro /tmp --chdir '$(CURDIR)' -- )
 UNCONFINED = {unconfined}
 
 # yes: an issue that reads from its .aux only its page count (PAGESONLY below: the

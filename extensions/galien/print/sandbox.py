@@ -221,8 +221,10 @@ def latex_command() -> str:
 
     Run by the print edition's Makefile once per make, outside any sandbox (the
     build that writes the Makefile may itself be confined, where none can be
-    made); the Makefile adds the LaTeX folder (read-only) and the job's own
-    folder (writable).
+    made); the Makefile adds the LaTeX folder (read-only), the job's own
+    folder (writable) and makes ``/tmp`` read-only but for :data:`JOB_CACHE`
+    (the project may be below ``/tmp``: the folders made there to hold the binds
+    must not take what the job writes).
     """
     program = bwrap()
     if program is None:
@@ -230,6 +232,7 @@ def latex_command() -> str:
     caches = tex_caches()
     words = [program, *base_arguments(), *binds([*tex_paths(), *font_paths()], [])]
     words += ['--setenv', 'TEXMFCACHE', ':'.join([JOB_CACHE, *map(str, caches)])]
+    words += ['--tmpfs', JOB_CACHE]
     names = names_database(caches)
     if names is not None:
         words += ['--ro-bind', str(names), f'{JOB_CACHE}/{NAMES_DIR}']
