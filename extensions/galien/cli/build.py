@@ -115,11 +115,20 @@ def unconfined_message() -> str:
     )
 
 
+def ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def confined_build(program: str, arguments: Sequence[str], target: str) -> int:
-    """The build in a sandbox; Ctrl-C is the confined process's to report, as ``make target``."""
+    """The build in a sandbox; Ctrl-C is the confined process's to report, as ``make target``.
+
+    ``bwrap`` itself ignores Ctrl-C (it would die of it, and take the build down
+    before it could clean up); the confined build sets its own handler
+    (:func:`sphinx_build`), this process waits.
+    """
     command = confined_command(program, arguments, {TARGET_VARIABLE: target})
     with sigint(lambda signum, frame: None):
-        return subprocess.call(command, stdin=subprocess.DEVNULL)
+        return subprocess.call(command, stdin=subprocess.DEVNULL, preexec_fn=ignore_sigint)
 
 
 def sphinx_build(arguments: Sequence[str], doctrees: Path, target: str = '') -> int:
