@@ -70,6 +70,9 @@ def build_env(path: str, journal: Path) -> dict[str, str]:
         # Every PDF in two runs, as from an empty .aux, so that a kill can hit a second
         # run over a first-pass PDF (one run where one is enough: test_print_onepass.py).
         'PDFONEPASS': 'no',
+        # The spy and its journal are outside the LaTeX jobs' sandbox, which
+        # test_confined_build.py tests: none here.
+        'CONFINE': '',
     }
 
 
@@ -207,4 +210,5 @@ def test_a_killed_latexpdf_leaves_no_pdf_that_looks_finished(tmp_path):
     assert final_pdfs(build / 'latex') == expected
     # Nothing is left of the killed runs.
     assert sorted(p.name for p in (build / 'latex').glob('*.part.*')) == []
+    assert sorted(p.name for p in (build / 'latex').glob('*.job')) == []
     shutil.rmtree(clean)

@@ -22,8 +22,10 @@ changes what follows (the print edition's builder derives from it):
   check skips every other PDF without starting latexmk, and compiles the
   changed ones in parallel, one per core by default (``PDFJOBS``).
 * **When a PDF appears.** LaTeX writes under another job name
-  (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), from a clean
-  slate but for the ``.aux`` of the last complete build, and the PDF is renamed
+  (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), in a folder
+  of its own (``galien-020.job``, the only one it may write to where bubblewrap
+  confines it, :mod:`galien.print.sandbox`), from a clean slate but for the
+  ``.aux`` of the last complete build, and the PDF is renamed
   to its own name only when latexmk succeeded: a build killed at any moment
   (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
   take for up to date.
@@ -170,7 +172,7 @@ pdfs: $(ALLPDF)
 \t  -jobname='$*{part}' $(LATEXMKOPTS) '$<' </dev/null
 \t@mv -f '$*{job}/$*{part}.pdf' '$*{part}.pdf' && $(PDFSTEP) '$*{part}.pdf'
 \t@mv -f '$*{job}/$*{part}.aux' '$*.aux' && mv -f '$*{job}/$*{part}.log' '$*.log' \\
-\t  && mv -f '$*{part}.pdf' '$@' && rm -rf '$*{job}'
+\t  && rm -rf '$*{job}' && mv -f '$*{part}.pdf' '$@'
 
 {rules}
 clean:
