@@ -4,7 +4,8 @@ Below every allow-list, as a hostile construct that got past them would run:
 
 * Sphinx: ``roots/test-confined``'s ``conf.py`` tries, during the build, to read
   a file beside the project, write beside it and into it, leave a file in
-  ``/tmp``, see the test's own process and open a connection; built with
+  ``/tmp``, see the test's own process, open a connection and read the relay's
+  password from its environment; built with
   ``python -m galien build`` (as ``make`` does), under bubblewrap.
 * LaTeX: an issue's ``.tex`` gets Lua that reads and writes where it likes, with
   the TeX and Lua restrictions of ``latexmkrc`` and ``galien-sandbox.lua`` taken
@@ -81,6 +82,7 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
             PROBE_PORT=str(server.getsockname()[1]),
             PROBE_NAME=name,
             PROBE_PID=str(os.getpid()),
+            GALIEN_SMTP_PASSWORD='mot-de-passe-du-relais',
             # Without bubblewrap: as if the build were already the confined one.
             **({} if confined else {'GALIEN_SANDBOX': '1'}),
         )
@@ -92,6 +94,7 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
         assert probe['read-parent'] == 'ok' and 'secret.txt' in probe['parent-holds']
         assert written == ['written.txt', 'written.txt'] and in_tmp
         assert probe['network'] == 'ok' and probe['host-process'] == 'ok'
+        assert probe['relay-password'] == 'mot-de-passe-du-relais'
         return
     failed = ('read-parent', 'write-project', 'append-conf', 'network')
     assert all(probe[key] != 'ok' for key in failed), probe
@@ -99,6 +102,7 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
     # /tmp, which is gone with it (``written`` below); elsewhere it is read-only.
     assert 'secret.txt' not in probe['parent-holds'], probe
     assert probe['host-process'] == 'absent', probe
+    assert probe['relay-password'] == 'absent', probe
     assert probe['write-tmp'] == 'ok' and not in_tmp  # a private /tmp
     assert written == []
     root_conf = TESTS_DIR / 'roots/test-confined/conf.py'

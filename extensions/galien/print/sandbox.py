@@ -66,6 +66,8 @@ TEX_VARIABLES = (
     'TEXMFCONFIG',
     'TEXMFHOME',
 )
+#: The relay's and the signing key's settings (``make send``): never inside.
+SECRET_PREFIXES = ('GALIEN_SMTP_', 'GALIEN_DKIM_')
 #: Seconds a probe of bubblewrap may take.
 PROBE_SECONDS = 10
 
@@ -101,6 +103,9 @@ def base_arguments() -> list[str]:
         INSIDE_VARIABLE,
         '1',
     ]
+    for name in sorted(os.environ):
+        if name.startswith(SECRET_PREFIXES):
+            arguments += ['--unsetenv', name]
     for link in map(Path, ROOT_LINKS):
         if link.is_symlink():
             arguments += ['--symlink', str(link.readlink()), str(link)]

@@ -39,6 +39,7 @@ def probe(app, exception):
         'write-tmp': attempt(lambda: Path('/tmp', os.environ['PROBE_NAME']).write_text('x')),
         'host-process': 'ok' if Path('/proc', os.environ['PROBE_PID']).exists() else 'absent',
         'network': attempt(connect),
+        'relay-password': os.environ.get('GALIEN_SMTP_PASSWORD', 'absent'),
         'write-build': attempt(lambda: (out / 'written.txt').write_text('x')),
     }
     (out / 'probe.json').write_text(json.dumps(results), encoding='utf-8')
