@@ -14,7 +14,6 @@ workers of ``-j`` end with it.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from galien.print.sandbox import (
     base_arguments,
     binds,
     outside_of,
+    python_executable,
     python_paths,
     tex_paths,
 )
@@ -79,7 +79,7 @@ def confined_command(
         '--chdir',
         str(source),
         '--',
-        sys.executable,
+        python_executable(),
         '-m',
         'galien',
         'build',

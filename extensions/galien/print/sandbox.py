@@ -141,6 +141,16 @@ def python_paths() -> list[Path]:
     return sorted({Path(os.path.realpath(p)) for p in paths})
 
 
+def python_executable() -> str:
+    """This Python by a path the sandbox has: its links may pass through folders it has not
+    (a project's ``.venv`` linked to another checkout's); a virtual environment's stays one."""
+    if sys.prefix != sys.base_prefix:
+        inside = Path(os.path.realpath(sys.prefix)) / 'bin' / Path(sys.executable).name
+        if inside.exists():
+            return str(inside)
+    return os.path.realpath(sys.executable)
+
+
 @functools.cache
 def tex_paths() -> tuple[Path, ...]:
     """TeX's trees and caches, from kpathsea; none without TeX."""
