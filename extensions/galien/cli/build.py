@@ -15,9 +15,9 @@ up-to-date one. Here:
   stop on their own (a PDF is renamed to its own name only when complete, see
   :mod:`galien.print.incremental`), then the same one line, status 130.
 
-Where bubblewrap works, the Sphinx build runs confined (:mod:`galien.cli.confined`,
-:mod:`galien.print.sandbox`): the project read-only, only the build folder
-writable, no network; where it does not, one line says so and the build goes on.
+Where bubblewrap works, the Sphinx build runs confined (:mod:`galien.sandbox`):
+the project read-only, only the build folder writable, no network; where it
+does not, one line says so and the build goes on.
 The LaTeX jobs of ``latexpdf`` are confined by their own Makefile.
 
 A full disk is handled by the extension itself (:mod:`galien.core.failures`),
@@ -38,9 +38,9 @@ from typing import TYPE_CHECKING
 from sphinx.cmd import build
 from sphinx.locale import __
 
-from galien.cli.confined import confined_command
 from galien.core.failures import DiskFull
-from galien.print.sandbox import INSIDE_VARIABLE, bwrap
+from galien.sandbox.bubblewrap import INSIDE_VARIABLE, bwrap
+from galien.sandbox.build import TARGET_VARIABLE, confined_build
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -51,8 +51,6 @@ if TYPE_CHECKING:
 #: The status of a command stopped by Ctrl-C, as shells report it (128 + SIGINT).
 INTERRUPTED = 128 + signal.SIGINT
 ENV_PICKLE = 'environment.pickle'
-#: The make target a confined build is part of (``latexpdf`` for its ``latex`` build).
-TARGET_VARIABLE = 'GALIEN_MAKE_TARGET'
 
 
 class Interrupted(BaseException):
@@ -113,22 +111,6 @@ def unconfined_message() -> str:
         "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
         '(README, « Sécurité »)'
     )
-
-
-def ignore_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def confined_build(program: str, arguments: Sequence[str], target: str) -> int:
-    """The build in a sandbox; Ctrl-C is the confined process's to report, as ``make target``.
-
-    ``bwrap`` itself ignores Ctrl-C (it would die of it, and take the build down
-    before it could clean up); the confined build sets its own handler
-    (:func:`sphinx_build`), this process waits.
-    """
-    command = confined_command(program, arguments, {TARGET_VARIABLE: target})
-    with sigint(lambda signum, frame: None):
-        return subprocess.call(command, stdin=subprocess.DEVNULL, preexec_fn=ignore_sigint)
 
 
 def sphinx_build(arguments: Sequence[str], doctrees: Path, target: str = '') -> int:

@@ -24,7 +24,7 @@ changes what follows (the print edition's builder derives from it):
 * **When a PDF appears.** LaTeX writes under another job name
   (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), in a folder
   of its own (``galien-020.job``, the only one it may write to where bubblewrap
-  confines it, :mod:`galien.print.sandbox`), from a clean slate but for the
+  confines it, :mod:`galien.sandbox`), from a clean slate but for the
   ``.aux`` of the last complete build, and the PDF is renamed
   to its own name only when latexmk succeeded: a build killed at any moment
   (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would

@@ -157,8 +157,8 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         return self.galien_module('galien.print.pdfa_server')
 
     def confine(self) -> str:
-        """``python -m galien.print.sandbox``: the bubblewrap command of each LaTeX job."""
-        return self.galien_module('galien.print.sandbox')
+        """``python -m galien.sandbox.latex``: the bubblewrap command of each LaTeX job."""
+        return self.galien_module('galien.sandbox.latex')
 
     @staticmethod
     def galien_module(module: str) -> str:

@@ -1,33 +1,10 @@
-"""bubblewrap around the build of untrusted sources, where the machine has it.
-
-An issue file may come from a guest author's pull request. The allow-lists
-of the content keep what it says in check; this is the layer below them, for
-whatever slips past: Sphinx (:mod:`galien.cli.build`) and each LuaLaTeX job
-(the print edition's Makefile, :mod:`galien.print.incremental`) run under
-`bubblewrap <https://github.com/containers/bubblewrap>`_ with
-
-* no network, and a fresh ``/proc`` (no other process's environment or files);
-* a private, empty ``/tmp``;
-* the project read-only and only the build folder writable;
-* nothing else of the machine but what the tools need, read-only: the system's
-  programs and libraries (``/usr``), the few files of ``/etc`` they read, the
-  Python installation and the folders on its path, TeX's trees, formats and
-  font caches. Not the user's home, not the project's parent folder.
-
-TeX's caches (luaotfload's font database, the formats) are read-only inside:
-a job cannot leave there Lua that a later run, confined or not, would load.
-Where ``bwrap`` is missing or cannot make a sandbox (Read the Docs, a container
-that forbids namespaces), :func:`bwrap` returns ``None`` and the caller says so
-in one line.
-"""
+"""bubblewrap itself: whether it works here, and the folders every sandbox holds read-only."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import re
-import shlex
 import shutil
 import subprocess
 import sys
@@ -183,76 +160,3 @@ def font_paths() -> list[Path]:
     """The user's own fonts and font caches, which fontconfig and luaotfload may read."""
     home = Path.home()
     return [home / '.fonts', home / '.local/share/fonts', home / '.cache/fontconfig']
-
-
-#: Inside a LaTeX job's sandbox: luaotfload's own cache, empty but for the font names
-#: database, bound read-only from the machine's (:func:`names_database`).
-JOB_CACHE = '/tmp/texmf-cache'
-NAMES_DIR = 'luatex-cache/generic/names'
-
-
-def tex_caches() -> list[Path]:
-    """``TEXMFCACHE``'s folders: where luaotfload keeps its font names and fonts, in order."""
-    kpsewhich = shutil.which('kpsewhich')
-    if kpsewhich is None:
-        return []
-    try:
-        result = subprocess.run(
-            [kpsewhich, '-expand-var=$TEXMFCACHE'],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=PROBE_SECONDS,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return []
-    return [Path(p) for p in re.split('[:;]', result.stdout.strip()) if p.startswith('/')]
-
-
-def names_database(caches: Iterable[Path]) -> Path | None:
-    """The folder of luaotfload's font names database, brought up to date first.
-
-    luaotfload needs a writable cache and looks for its names database only
-    there: in a job's sandbox the machine's caches are read-only, so the job gets
-    an empty one of its own (:data:`JOB_CACHE`) with the machine's database bound
-    into it, read-only; the fonts' own caches are read from the machine's. The
-    update (``luaotfload-tool --update``, a tenth of a second when nothing
-    changed) reads the system's fonts only, nothing of an issue, so it runs
-    outside the sandbox, once per make.
-    """
-    tool = shutil.which('luaotfload-tool')
-    if tool is not None:
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            subprocess.run(
-                [tool, '--update', '--quiet'], capture_output=True, check=False, timeout=600
-            )
-    found = [c / NAMES_DIR for c in caches if any((c / NAMES_DIR).glob('luaotfload-names.*'))]
-    writable = [path for path in found if os.access(path, os.W_OK)]
-    return next(iter(writable or found), None)
-
-
-def latex_command() -> str:
-    """The shell words of the sandbox for a LaTeX job, without its folders; ``''`` without one.
-
-    Run by the print edition's Makefile once per make, outside any sandbox (the
-    build that writes the Makefile may itself be confined, where none can be
-    made); the Makefile adds the LaTeX folder (read-only), the job's own
-    folder (writable) and makes ``/tmp`` read-only but for :data:`JOB_CACHE`
-    (the project may be below ``/tmp``: the folders made there to hold the binds
-    must not take what the job writes).
-    """
-    program = bwrap()
-    if program is None:
-        return ''
-    caches = tex_caches()
-    words = [program, *base_arguments(), *binds([*tex_paths(), *font_paths()], [])]
-    words += ['--setenv', 'TEXMFCACHE', ':'.join([JOB_CACHE, *map(str, caches)])]
-    words += ['--tmpfs', JOB_CACHE]
-    names = names_database(caches)
-    if names is not None:
-        words += ['--ro-bind', str(names), f'{JOB_CACHE}/{NAMES_DIR}']
-    return shlex.join(words)
-
-
-if __name__ == '__main__':
-    print(latex_command())
