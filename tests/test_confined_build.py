@@ -185,3 +185,58 @@ def test_a_latex_job_reads_and_writes_nothing_outside_its_folder(latex_dir, conf
             path.write_bytes(data)
         (tmp / 'ecrit.txt').unlink(missing_ok=True)
         (latex_dir / 'attack.pdf').unlink(missing_ok=True)
+
+
+#: Appended to the project's conf.py: the build, taken over, leaves a command in the
+#: LaTeX folder's Makefile, which make runs outside the sandbox.
+TAMPERING = """
+
+def _tamper(app, exception):
+    from pathlib import Path
+
+    makefile = Path(app.outdir) / 'Makefile'
+    if makefile.exists():
+        with makefile.open('a', encoding='utf-8') as stream:
+            stream.write('\\nPDFSTEP = touch {pwned}\\n')
+
+
+def setup(app):
+    app.connect('build-finished', _tamper)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('command', ['galien', 'sphinx'])
+def test_make_runs_no_command_the_build_left_in_the_makefile(tmp_path, command):
+    """``make latexpdf`` writes the Makefile again from its rules before running it.
+
+    ``python -m sphinx -M latexpdf`` (no sandbox, no rewriting) shows the attempt
+    is real.
+    """
+    srcdir = write_archive(tmp_path / 'src', 1)
+    pwned = tmp_path / 'pwned'
+    with (srcdir / 'conf.py').open('a', encoding='utf-8') as conf:
+        conf.write(TAMPERING.format(pwned=pwned))
+    arguments = ['-M', 'latexpdf', str(srcdir), str(tmp_path / 'build'), '-q']
+    module = ['galien', 'build'] if command == 'galien' else ['sphinx']
+    result = subprocess.run(
+        [sys.executable, '-m', *module, *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
+            'PATH': '/usr/bin:/bin',
+            'LANG': 'C.UTF-8',
+            'HOME': os.environ.get('HOME', '/'),
+        },
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / 'build/latex/galien-001.pdf').is_file()
+    makefile = (tmp_path / 'build/latex/Makefile').read_text(encoding='utf-8')
+    if command == 'sphinx':
+        assert pwned.exists() and 'touch' in makefile
+        return
+    assert not pwned.exists()
+    assert 'touch' not in makefile

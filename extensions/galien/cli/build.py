@@ -39,6 +39,7 @@ from sphinx.cmd import build
 from sphinx.locale import __
 
 from galien.core.failures import DiskFull
+from galien.print.print_edition import rewrite_makefile
 from galien.sandbox.bubblewrap import INSIDE_VARIABLE, bwrap
 from galien.sandbox.build import TARGET_VARIABLE, confined_build
 
@@ -136,8 +137,11 @@ def latex_make(latex_dir: Path, options: Sequence[str]) -> int:
     """The LaTeX phase of ``latexpdf``, as ``sphinx-build -M latexpdf`` runs it (Sphinx 9.0).
 
     Ctrl-C reaches ``make`` and latexmk directly (same process group); this
-    process only waits for them to finish stopping, and says so.
+    process only waits for them to finish stopping, and says so. The Makefile,
+    written by a build that may have been confined, is written again from its
+    rules first (:func:`~galien.print.print_edition.rewrite_makefile`).
     """
+    rewrite_makefile(latex_dir)
     makecmd = os.environ.get('MAKE', 'make')
     command = [makecmd, 'all-pdf']
     if '-Q' in options or '-q' in options:

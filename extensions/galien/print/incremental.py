@@ -186,6 +186,26 @@ clean:
 """
 
 
+#: The per-document lines of a Makefile that :func:`makefile` wrote (its ``rules``).
+RULE_LINE = re.compile(r'^([\w.+-]+\.pdf): ([\w.+/ -]+)$', re.MULTILINE)
+PAGES_LINE = re.compile(r'^([\w.+-]+\.pdf): PAGESONLY = (\d+)$', re.MULTILINE)
+
+
+def rules_of(text: str) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """What :func:`makefile` was given, read back from the rules of its result ``text``.
+
+    Only lines of the rules' exact shape count, with plain file names: whatever
+    else ``text`` holds is not read.
+    """
+    pdfs = {}
+    for pdf, sources in RULE_LINE.findall(text):
+        names = sources.split()
+        if len(names) > 1 and names[-1] == SUPPORT_STAMP:
+            pdfs[pdf] = names[:-1]
+    pages = {pdf: int(count) for pdf, count in PAGES_LINE.findall(text) if pdf in pdfs}
+    return pdfs, pages
+
+
 def write_if_changed(path: Path, text: str) -> None:
     """Write ``text`` unless the file already holds it, so its date means a change."""
     if not path.is_file() or path.read_text(encoding='utf-8') != text:
