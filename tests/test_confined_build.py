@@ -39,8 +39,11 @@ pytestmark = pytest.mark.skipif(
 SECRET = 'SECRET-A-COTE-DU-PROJET-5d1e'
 
 
-def galien_build(source: Path, build: Path, **environment: str) -> dict[str, object]:
-    """``python -m galien build -M html``, with the probe's settings; what the probe saw."""
+def galien_build(
+    source: Path, build: Path, path: str = '/usr/bin:/bin', **environment: str
+) -> tuple[dict[str, object], str]:
+    """``python -m galien build -M html``, with the probe's settings; what the probe saw, and
+    the build's error output."""
     result = subprocess.run(
         [sys.executable, '-m', 'galien', 'build', '-M', 'html', str(source), str(build), '-q'],
         capture_output=True,
@@ -49,7 +52,7 @@ def galien_build(source: Path, build: Path, **environment: str) -> dict[str, obj
         cwd=source,
         env={
             'PYTHONPATH': f'{TESTS_DIR}:{PROJECT_DIR / "extensions"}',
-            'PATH': '/usr/bin:/bin',
+            'PATH': path,
             'LANG': 'C.UTF-8',
             **environment,
         },
@@ -58,7 +61,7 @@ def galien_build(source: Path, build: Path, **environment: str) -> dict[str, obj
     assert result.returncode == 0, result.stdout + result.stderr
     probe = json.loads((build / 'html/probe.json').read_text(encoding='utf-8'))
     assert isinstance(probe, dict)
-    return probe
+    return probe, result.stderr
 
 
 @pytest.fixture
@@ -76,7 +79,7 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
     with socket.socket() as server:
         server.bind(('127.0.0.1', 0))
         server.listen()
-        probe = galien_build(
+        probe, errors = galien_build(
             project,
             tmp / 'build',
             PROBE_PORT=str(server.getsockname()[1]),
@@ -90,6 +93,7 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
     in_tmp = Path('/tmp', name).exists()
     Path('/tmp', name).unlink(missing_ok=True)
     assert probe['write-build'] == 'ok'
+    assert errors == ''
     if not confined:
         assert probe['read-parent'] == 'ok' and 'secret.txt' in probe['parent-holds']
         assert written == ['written.txt', 'written.txt'] and in_tmp
@@ -107,6 +111,27 @@ def test_the_sphinx_build_reads_and_writes_nothing_outside(project, confined):
     assert written == []
     root_conf = TESTS_DIR / 'roots/test-confined/conf.py'
     assert (project / 'conf.py').read_bytes() == root_conf.read_bytes()
+
+
+def test_without_bubblewrap_the_build_says_so_in_one_line_and_goes_on(project):
+    name = f'galien-probe-{uuid.uuid4().hex}'
+    with socket.socket() as server:
+        server.bind(('127.0.0.1', 0))
+        server.listen()
+        probe, errors = galien_build(
+            project,
+            project.parent / 'build',
+            path=str(project.parent),  # no bwrap there
+            PROBE_PORT=str(server.getsockname()[1]),
+            PROBE_NAME=name,
+            PROBE_PID=str(os.getpid()),
+        )
+    Path('/tmp', name).unlink(missing_ok=True)
+    assert errors.splitlines() == [
+        "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
+        '(README, « Sécurité »)'
+    ]
+    assert probe['read-parent'] == 'ok'  # not confined, as it says
 
 
 #: Lua run in an issue's body, TeX's and Lua's own restrictions removed (see above).
