@@ -36,7 +36,9 @@ DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core librsvg2-bin
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin
+# bubblewrap confines the builds (README, « Sécurité »); the tests check that it holds.
+DEBIAN_SANDBOX := bubblewrap
+DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium spamassassin
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 

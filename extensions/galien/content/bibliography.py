@@ -31,6 +31,7 @@ from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 from galien.content import bibreader, vancouver
 from galien.content.links import located
 from galien.core.report import WARNING_TYPE, warn
+from galien.core.sources import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -69,6 +70,10 @@ def read_bib_files(app: Sphinx) -> None:
         path = shown.resolve()  # the name sphinxcontrib-bibtex gives the file
         keys: dict[str, None] = {}
         bibfiles[path] = BibFile(mtime=get_mtime(path), keys=keys)
+        linked = linked_part(Path(app.srcdir), shown)
+        if linked is not None:
+            warn_linked(linked, __("aucune de ses références n'est lue"))
+            continue
         if not path.is_relative_to(project):
             warn(
                 logger,

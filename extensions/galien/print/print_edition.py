@@ -27,7 +27,12 @@ from sphinx.util.texescape import escape
 
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
-from galien.print.incremental import IncrementalLaTeXBuilder
+from galien.print.incremental import (
+    IncrementalLaTeXBuilder,
+    makefile,
+    rules_of,
+    write_if_changed,
+)
 from galien.print.latexmk import SANDBOX_FILE, append_failure_hook
 from galien.print.review import file_stem, issues_to_print
 
@@ -156,6 +161,10 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         """``python -m galien.print.pdfa_server``: one PDF/A process for a whole make run."""
         return self.galien_module('galien.print.pdfa_server')
 
+    def confine(self) -> str:
+        """``python -m galien.sandbox.latex``: the bubblewrap command of each LaTeX job."""
+        return self.galien_module('galien.sandbox.latex')
+
     @staticmethod
     def galien_module(module: str) -> str:
         """The shell command running ``module`` with this Python and this extension."""
@@ -173,6 +182,33 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         # The build date would change every .tex every day and rebuild every PDF:
         # the letter prints its month instead.
         self.context['date'] = ''
+
+
+def rewrite_makefile(latex_dir: Path) -> None:
+    """Write the LaTeX folder's Makefile again, from its rules alone, before make runs it.
+
+    ``make latexpdf`` runs make outside the sandbox, on a Makefile the confined
+    build wrote (:mod:`galien.cli.build`): a build taken over could have left
+    commands there. Only the names of the PDFs and of their sources are taken
+    from it; the rest is the template's, with this process's commands.
+    """
+    path = latex_dir / 'Makefile'
+    try:
+        text = path.read_text(encoding='utf-8')
+    except (OSError, UnicodeDecodeError):
+        return
+    module = GalienLaTeXBuilder.galien_module
+    pdfs, pages_only = rules_of(text)
+    write_if_changed(
+        path,
+        makefile(
+            pdfs,
+            module('galien.print.pdfa'),
+            pages_only,
+            module('galien.print.pdfa_server'),
+            module('galien.sandbox.latex'),
+        ),
+    )
 
 
 def setup(app: Sphinx) -> None:
