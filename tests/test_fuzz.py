@@ -597,4 +597,4 @@ def test_hostile_issue_compiled_to_pdf_reads_and_writes_nothing_outside(tmp_path
     texts = [(pdf.name, pdftotext(pdf).encode()) for pdf in pdfs]
     assert find_secrets(texts, space.secrets()) == []
     # A refused construct is a warning and the rest of the issue is printed (issue 28).
-    assert [pdf.name for pdf in pdfs] == ['galien-021.pdf'], log
+    assert 'galien-021.pdf' in [pdf.name for pdf in pdfs], log

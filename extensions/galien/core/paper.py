@@ -37,7 +37,6 @@ from galien.core.dates import parse_year_month
 from galien.core.domain import DOMAIN_NAME
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
-from galien.core.sources import SUBTYPE as LINK_SUBTYPE
 from galien.core.sources import linked_part, warn_linked
 
 if TYPE_CHECKING:
@@ -176,7 +175,7 @@ class PaperArchiveReader:
                 numero,
                 value,
                 location=f'{self.path}:{line}',
-                subtype=LINK_SUBTYPE,
+                subtype='lien-symbolique',
             )
             return ''
         source = (self.srcdir / relative).resolve()

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SUBTYPE = 'lien-symbolique'
-
 
 def linked_part(srcdir: Path, path: Path) -> Path | None:
     """The first part of ``path`` below ``srcdir`` that is a symbolic link, if any.
@@ -67,7 +65,7 @@ def warn_linked(path: Path, what: str) -> None:
         what,
         # A file's warning needs a line to be located.
         location=f'{path}:1',
-        subtype=SUBTYPE,
+        subtype='lien-symbolique',
     )
 
 
