@@ -11,6 +11,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument('--listen', default='127.0.0.1:8001')
         parser.add_argument('--threads', type=int, default=8)
+        parser.add_argument(
+            '--proxy',
+            default='127.0.0.1',
+            help='adresse du proxy inverse dont X-Forwarded-For et -Proto sont crus',
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from django.contrib.staticfiles.handlers import StaticFilesHandler
@@ -28,5 +33,7 @@ class Command(BaseCommand):
             listen=options['listen'],
             threads=options['threads'],
             ident='galien-abonnements',
+            trusted_proxy=options['proxy'],
+            trusted_proxy_headers={'x-forwarded-for', 'x-forwarded-proto'},
             clear_untrusted_proxy_headers=True,
         )
