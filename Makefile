@@ -13,6 +13,7 @@
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
+#   make abonnements the subscription service on http://127.0.0.1:8001/ (SQLite; README)
 #
 # The first target run creates .venv from requirements.txt.
 
@@ -35,7 +36,7 @@ DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core librsvg2-bin
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin
+DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin postgresql
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -58,7 +59,12 @@ define ensure_debian
 	fi
 endef
 
-LINTED := extensions tests conf.py
+LINTED := extensions tests conf.py abonnements
+
+# The subscription service's own dependencies (Django, psycopg, waitress), pinned in
+# requirements/abonnements.txt: make abonnements, make lint and make test install them,
+# make html does not.
+ABONNES_STAMP := $(VENV)/.requirements-abonnements.txt
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
 # axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
@@ -69,16 +75,26 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# *//'
+	@sed -n '3,16p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
 	  $(MAKE) --no-print-directory system-venv && $(PYTHON3) -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $@
+
+$(ABONNES_STAMP): requirements/abonnements.txt $(VENV_STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/abonnements.txt
+	cp requirements/abonnements.txt $@
+
+# The subscription service: migrate its database (GALIEN_ABONNES_DB, SQLite by default
+# under ~/.local/share/galien), then serve it with waitress on ECOUTE= (127.0.0.1:8001).
+abonnements: $(ABONNES_STAMP)
+	$(VENV)/bin/python -m abonnements migrate
+	$(VENV)/bin/python -m abonnements serve --listen "$(or $(ECOUTE),127.0.0.1:8001)"
 
 system-venv:
 	$(call ensure_debian,python3-venv)
@@ -128,7 +144,7 @@ livehtml: $(VENV_STAMP)
 	  $(or $(DRAFTOPTS),-D galien_drafts=1) $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
-lint: $(VENV_STAMP)
+lint: $(VENV_STAMP) $(ABONNES_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy

@@ -23,7 +23,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label='Fichier CSV (export Excel accepté)')
 
 
-class EventInline(admin.TabularInline):  # type: ignore[type-arg]
+class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     readonly_fields = ('at', 'kind', 'detail')
@@ -31,7 +31,7 @@ class EventInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SubscriberAdmin(admin.ModelAdmin):
     list_display = ('email', 'name', 'status', 'consent_at', 'consent_method', 'created_at')
     list_filter = ('status', 'consent_method')
     search_fields = ('email_key', 'name')
@@ -94,6 +94,6 @@ class SubscriberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Suppression)
-class SuppressionAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class SuppressionAdmin(admin.ModelAdmin):
     list_display = ('key_hash', 'created_at')
     readonly_fields = ('key_hash', 'created_at')

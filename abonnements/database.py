@@ -7,13 +7,15 @@ that SQLite file. ``postgresql://user:password@host:port/name``: PostgreSQL.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
-def default_sqlite_path(environ: dict[str, str] | os._Environ[str]) -> Path:
+
+def default_sqlite_path(environ: Mapping[str, str]) -> Path:
     base = environ.get('XDG_DATA_HOME') or str(Path.home() / '.local' / 'share')
     return Path(base) / 'galien' / 'abonnes.sqlite3'
 
@@ -48,7 +50,7 @@ def postgresql_settings(url: str) -> dict[str, Any]:
     }
 
 
-def database_settings(value: str, environ: dict[str, str] | os._Environ[str]) -> dict[str, Any]:
+def database_settings(value: str, environ: Mapping[str, str]) -> dict[str, Any]:
     """Django's ``DATABASES['default']`` for ``GALIEN_ABONNES_DB``."""
     value = value.strip()
     if not value:

@@ -58,7 +58,7 @@ def postgresql_cluster() -> Iterator[str]:
                      '-E', 'UTF8', '--locale', 'C.UTF-8']),
         check=True, capture_output=True,
     )  # fmt: skip
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+    options = f'-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off'
     subprocess.run(
         as_postgres([str(binaries / 'pg_ctl'), '-D', str(data), '-o', options, '-w',
                      '-l', str(folder / 'log'), 'start']),
@@ -131,10 +131,12 @@ class Service:
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(self.url + 'sante/', timeout=2) as answer:
-                    if answer.status == 200:
-                        return
+            with (
+                contextlib.suppress(OSError),
+                urllib.request.urlopen(self.url + 'sante/', timeout=2) as answer,
+            ):
+                if answer.status == 200:
+                    return
             time.sleep(0.2)
         self.stop()
         raise RuntimeError('le service ne répond pas')

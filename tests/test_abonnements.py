@@ -71,7 +71,9 @@ class Reader:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.session = requests.Session()
-        self.session.headers['X-Forwarded-For'] = f'10.0.{next(_clients) // 250}.{next(_clients) % 250}'
+        self.session.headers['X-Forwarded-For'] = (
+            f'10.0.{next(_clients) // 250}.{next(_clients) % 250}'
+        )
 
     def subscribe(self, address: str, **fields: str) -> requests.Response:
         page = self.session.get(self.service.url)
@@ -80,7 +82,9 @@ class Reader:
 
 
 def mails_to(server: Server, address: str) -> list[str]:
-    return [d.message.get_body(('plain',)).get_content() for d in server.handler.received_by(address)]
+    return [
+        d.message.get_body(('plain',)).get_content() for d in server.handler.received_by(address)
+    ]
 
 
 def wait_for_mail(server: Server, address: str, count: int = 1) -> str:
@@ -179,9 +183,7 @@ def test_same_answer_whether_known_or_not_and_honeypot(
     assert mails_to(mail_server, robot) == []
 
 
-def test_csrf_crlf_and_oversized_bodies_are_refused(
-    service: Service, mail_server: Server
-) -> None:
+def test_csrf_crlf_and_oversized_bodies_are_refused(service: Service, mail_server: Server) -> None:
     victim = f'victime.{service.port}@chu-lille.fr'
     assert requests.post(service.url, data={'email': victim, 'consent': 'on'}).status_code == 403
     reader = Reader(service)
@@ -259,3 +261,11 @@ def test_deploy_checks_pass_with_production_settings(tmp_path: Path) -> None:
         env=environ, cwd=PROJECT, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_the_letter_never_imports_the_service() -> None:
+    """The extension builds without Django: it talks to the service through a child process."""
+    for path in (PROJECT / 'extensions' / 'galien').rglob('*.py'):
+        text = path.read_text(encoding='utf-8')
+        assert 'import abonnements' not in text and 'from abonnements' not in text, path
+        assert 'import django' not in text and 'from django' not in text, path

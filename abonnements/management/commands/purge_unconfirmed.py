@@ -16,8 +16,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         limit = timezone.now() - timedelta(days=settings.UNCONFIRMED_DAYS)
-        deleted, _ = Subscriber.objects.filter(
-            status=Status.PENDING, created_at__lt=limit
-        ).delete()
+        deleted, _ = Subscriber.objects.filter(status=Status.PENDING, created_at__lt=limit).delete()
         purge_old()
         self.stdout.write(f'{deleted} inscription(s) non confirmée(s) effacée(s)')

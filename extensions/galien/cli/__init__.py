@@ -28,6 +28,7 @@ from galien.cli import build, review, send, send_errors, send_letter
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
+from galien.cli.service_readers import reader_list
 from galien.cli.subscribers import bounced_list_of
 from galien.content.language import guide_table
 
@@ -127,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
 def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser('send', help='envoie un numéro aux abonnés (make send)')
     parser.add_argument('--numero', type=int, required=True)
-    parser.add_argument('--abonnes', type=Path, help='fichier CSV des abonnés')
+    parser.add_argument(
+        '--abonnes',
+        help='fichier CSV des abonnés, « service » ou l’URL de la base du service',
+    )
     parser.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
     parser.add_argument('--journal', type=Path, help='journal des envois (SQLite)')
     parser.add_argument('--test', default='', help='une seule copie, à cette adresse')
@@ -175,7 +179,7 @@ def send_with(args: argparse.Namespace) -> int:
         numero=args.numero,
         project=project,
         build_dir=(args.build_dir or project / '_build').resolve(),
-        subscribers=args.abonnes,
+        subscribers=reader_list(args.abonnes, project, os.environ) if args.abonnes else None,
         unsubscribed=args.desinscrits,
         journal=args.journal,
         test=args.test.strip(),
