@@ -164,7 +164,7 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 
 npm-tools: $(NPM_STAMP)
 
-test: lint system-tests npm-tools
+test: lint $(ABONNES_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
