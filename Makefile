@@ -208,7 +208,7 @@ send: $(VENV_STAMP)
 rebonds: $(VENV_STAMP)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
 	$(GALIEN) rebonds "$(BOITE)" \
-	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
+	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
 bench: $(VENV_STAMP)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import subprocess
 import sys
 import time
@@ -269,3 +270,95 @@ def test_the_letter_never_imports_the_service() -> None:
         text = path.read_text(encoding='utf-8')
         assert 'import abonnements' not in text and 'from abonnements' not in text, path
         assert 'import django' not in text and 'from django' not in text, path
+
+
+def admin_session(service: Service) -> requests.Session:
+    """The committee's browser, logged in to the admin."""
+    user = f'comite{service.port}'
+    service.environ['DJANGO_SUPERUSER_PASSWORD'] = 'mot-de-passe-du-comité-2026'
+    service.manage('createsuperuser', '--noinput', '--username', user, '--email', 'c@chu-lille.fr')
+    session = requests.Session()
+    login = session.get(service.url + 'admin/login/')
+    assert 'Nom d’utilisateur' in login.text  # the admin in French
+    answer = session.post(
+        service.url + 'admin/login/?next=/admin/',
+        data={
+            'csrfmiddlewaretoken': csrf_of(login.text),
+            'username': user,
+            'password': service.environ['DJANGO_SUPERUSER_PASSWORD'],
+        },
+    )
+    assert 'Administration des abonnements' in answer.text
+    return session
+
+
+def test_admin_imports_the_existing_list_and_exports(service: Service) -> None:
+    assert requests.get(service.url + 'admin/abonnements/subscriber/').url.endswith(
+        '/admin/login/?next=/admin/abonnements/subscriber/'
+    )
+    session = admin_session(service)
+    page = session.get(service.url + 'admin/abonnements/subscriber/importer/')
+    excel = (
+        'Nom;Prénom;Courriel\r\n'
+        f'Dupont;Hélène;import.dupont.{service.port}@chu-lille.fr\r\n'
+        f'Faux;Léa;lea.faux@@chu-lille\r\n'
+        f'Durand;Zoé;Import.Durand.{service.port}@CHU-LILLE.FR\r\n'
+    ).encode('cp1252')
+    answer = session.post(
+        service.url + 'admin/abonnements/subscriber/importer/',
+        data={'csrfmiddlewaretoken': csrf_of(page.text)},
+        files={'file': ('abonnes.csv', excel, 'text/csv')},
+    )
+    assert '2 abonné(s) importé(s)' in answer.text and '1 invalide(s)' in answer.text
+    readers = service.readers()
+    assert f'import.dupont.{service.port}@chu-lille.fr' in readers
+    assert f'Import.Durand.{service.port}@chu-lille.fr' in readers
+    listing = session.get(service.url + 'admin/abonnements/subscriber/?status__exact=imported')
+    assert 'importé' in listing.text
+    ids = re.findall(r'name="_selected_action" value="(\d+)"', listing.text)
+    exported = session.post(
+        service.url + 'admin/abonnements/subscriber/?status__exact=imported',
+        data={
+            'csrfmiddlewaretoken': csrf_of(listing.text),
+            'action': 'export',
+            '_selected_action': ids,
+        },
+    )
+    assert exported.headers['Content-Type'].startswith('text/csv')
+    assert f'import.dupont.{service.port}@chu-lille.fr;' in exported.text
+    assert ';imported;' in exported.text and ';import' in exported.text
+
+
+def test_bounces_from_make_send_or_rebonds_leave_the_list(
+    service: Service, mail_server: Server
+) -> None:
+    address = f'rebond.{service.port}@chu-lille.fr'
+    confirmed_reader(service, mail_server, address)
+    [marked, again] = service.ask(
+        {'op': 'bounced', 'addresses': [address.upper()]},
+        {'op': 'bounced', 'addresses': [address]},
+    )
+    assert marked == {'marked': 1} and again == {'marked': 0}
+    assert address not in service.readers()
+    assert service.ask({'op': 'nimportequoi'})[0]['error']
+
+
+def test_unconfirmed_subscriptions_are_purged_after_the_delay(service: Service) -> None:
+    address = f'oublie.{service.port}@chu-lille.fr'
+    Reader(service).subscribe(address)
+    service.manage(
+        'shell',
+        '-c',
+        'from datetime import timedelta; from django.utils import timezone; '
+        'from abonnements.models import Subscriber; '
+        f"Subscriber.objects.filter(email_key='{address}')"
+        '.update(created_at=timezone.now() - timedelta(days=8))',
+    )
+    assert '1 inscription(s)' in service.manage('purge_unconfirmed')
+    count = service.manage(
+        'shell',
+        '-c',
+        'from abonnements.models import Subscriber; '
+        f"print(Subscriber.objects.filter(email_key='{address}').count())",
+    )
+    assert count.strip().splitlines()[-1] == '0'

@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     bounces.add_argument('mailbox', type=Path, help='fichier mbox ou dossier Maildir')
     bounces.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
+    bounces.add_argument(
+        '--abonnes', default='', help='« service » ou l’URL de sa base : y marquer les rebonds'
+    )
     bounces.add_argument('--project', type=Path, default=Path.cwd())
     commands.add_parser(
         'build', help='sphinx-build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS], pour make'
@@ -215,6 +218,16 @@ def run_bounces(args: argparse.Namespace) -> int:
         for address, status in sorted(scan.temporary.items()):
             print(f'  {address} : {status or "temporaire"}')
     print(f'Liste des rebonds : {bounced} (laissée de côté par make send)')
+    if args.abonnes:
+        readers = reader_list(args.abonnes, args.project, os.environ)
+        try:
+            marked = readers.bounced(sorted(scan.permanent))
+        except send_errors.SendRefusedError as error:
+            print(f'make rebonds : {error}', file=sys.stderr)
+            return 1
+        finally:
+            readers.close()
+        print(f'Service d’abonnement : {marked} abonné(s) passé(s) en « rebond »')
     return 0
 
 

@@ -40,6 +40,10 @@ class ReaderList(Protocol):
 
     def standing(self, address: str) -> Standing: ...
 
+    def bounced(self, addresses: list[str]) -> int:
+        """Record hard bounces where the list keeps them; how many were new."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -55,6 +59,9 @@ class CsvReaders:
 
     def standing(self, address: str) -> Standing:
         return Standing(receives=True)
+
+    def bounced(self, addresses: list[str]) -> int:
+        return 0  # a CSV list's bounces go to rebonds.txt beside the unsubscribed list
 
     def close(self) -> None:
         pass

@@ -352,6 +352,11 @@ def send_with_relay(
     except OSError as error:
         print(f'Liste des rebonds {bounced_path} non mise à jour : {error}', file=out)
         new_bounces = []
+    if report.bounced and options.subscribers is not None:
+        try:
+            options.subscribers.bounced(report.bounced)
+        except SendRefusedError as error:
+            print(f'Rebonds non enregistrés dans {options.subscribers.name} : {error}', file=out)
     print_report(report, new_bounces, bounced_path, journal_path, out)
     if status == DONE and (report.failed or report.uncertain):
         return INCOMPLETE

@@ -84,6 +84,9 @@ class ServiceReaders:
         reply = self.ask({'op': 'check', 'address': address})
         return Standing(receives=bool(reply['send']), unsubscribe=str(reply['unsubscribe']))
 
+    def bounced(self, addresses: list[str]) -> int:
+        return int(self.ask({'op': 'bounced', 'addresses': addresses})['marked'])
+
     def close(self) -> None:
         if self.process.stdin is not None:
             self.process.stdin.close()
