@@ -127,7 +127,8 @@ CSRF_COOKIE_SAMESITE = 'Lax'
 if HTTPS:
     SECURE_PROXY_SSL_HEADER = ('HTTP_X_FORWARDED_PROTO', 'https')
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [r'^sante/$']
+    # The health check answers over plain HTTP too (request.path includes the script name).
+    SECURE_REDIRECT_EXEMPT = [r'(^|/)sante/$']
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = False

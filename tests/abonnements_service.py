@@ -125,9 +125,10 @@ class Service:
 
     def start(self) -> None:
         self.manage('migrate', '--verbosity', '0')
+        self.log = (self.home / 'service.log').open('ab')
         self.process = subprocess.Popen(
             [sys.executable, '-m', 'abonnements', 'serve', '--listen', f'127.0.0.1:{self.port}'],
-            env=self.environ, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            env=self.environ, cwd=PROJECT, stdout=subprocess.DEVNULL, stderr=self.log,
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -139,13 +140,15 @@ class Service:
                     return
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError('le service ne répond pas')
+        log = (self.home / 'service.log').read_text(errors='replace')
+        raise RuntimeError(f'le service ne répond pas :\n{log[-3000:]}')
 
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(10)
             self.process = None
+            self.log.close()
 
     def ask(self, *requests: dict[str, Any]) -> list[dict[str, Any]]:
         """What ``make send`` asks, through ``python -m abonnements sendlink``."""

@@ -362,3 +362,36 @@ def test_unconfirmed_subscriptions_are_purged_after_the_delay(service: Service) 
         f"print(Subscriber.objects.filter(email_key='{address}').count())",
     )
     assert count.strip().splitlines()[-1] == '0'
+
+
+def test_production_settings_behind_the_proxy(
+    mail_server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """GALIEN_ABONNES_HTTPS=1: HTTPS only (the proxy says so), HSTS, secure cookies, health."""
+    home = tmp_path_factory.mktemp('production')
+    running = Service(str(home / 'abonnes.sqlite3'), mail_server.port, home)
+    public = 'https://galien.oscarlambret.fr/abonnement/'
+    running.environ.update(
+        {
+            'GALIEN_ABONNES_HTTPS': '1',
+            'GALIEN_ABONNES_URL': public,
+            'GALIEN_ABONNES_HOSTS': '127.0.0.1,galien.oscarlambret.fr',
+        }
+    )
+    running.start()  # /sante/ answers over plain HTTP, for the proxy's checks
+    try:
+        plain = requests.get(running.url, allow_redirects=False)
+        assert plain.status_code == 301
+        assert plain.headers['Location'].startswith('https://')
+        secure = requests.get(
+            running.url,
+            headers={'X-Forwarded-Proto': 'https', 'Host': 'galien.oscarlambret.fr'},
+            allow_redirects=False,
+        )
+        assert secure.status_code == 200
+        assert 'max-age=31536000' in secure.headers['Strict-Transport-Security']
+        assert 'Secure' in secure.headers['Set-Cookie']
+        assert '<form method="post"' in secure.text
+        assert '/abonnement/static/abonnements/style.css' in secure.text
+    finally:
+        running.stop()
