@@ -8,6 +8,7 @@ scanners follow links with GET, and only a POST changes anything.
 from __future__ import annotations
 
 import logging
+import smtplib
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from abonnements.models import Method, Status, Subscriber, Suppression, keyed_ha
 from abonnements.tokens import read_confirmation, read_data, read_unsubscribe
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
@@ -74,7 +77,15 @@ def register(address: str, name: str) -> None:
         if not created:
             subscriber.name = name or subscriber.name
             subscriber.save()
-    send_confirmation(subscriber)
+    mail_safely(send_confirmation, subscriber)
+
+
+def mail_safely(send: Callable[[Subscriber], None], subscriber: Subscriber) -> None:
+    """A relay that fails is logged (without the address); the reader sees the same page."""
+    try:
+        send(subscriber)
+    except (smtplib.SMTPException, OSError) as error:
+        logger.error('relais des confirmations injoignable : %s', error)
 
 
 @require_GET
@@ -135,7 +146,7 @@ def data_request(request: HttpRequest) -> HttpResponse:
                 and not form.cleaned_data['website']
                 and ratelimit.hit('adresse', keyed_hash(address), settings.RATE_PER_ADDRESS)
             ):
-                send_data_link(subscriber)
+                mail_safely(send_data_link, subscriber)
             return render(request, 'abonnements/donnees_envoye.html')
     return render(request, 'abonnements/donnees.html', {'form': form})
 

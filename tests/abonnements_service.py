@@ -108,6 +108,10 @@ class Service:
         self.home = home
         self.process: subprocess.Popen[bytes] | None = None
 
+    def log_text(self) -> str:
+        path = self.home / 'service.log'
+        return path.read_text(errors='replace') if path.exists() else ''
+
     def home_file(self, name: str, text: str) -> Path:
         path = self.home / name
         path.write_text(text, encoding='utf-8')

@@ -28,7 +28,7 @@ from abonnements_service import (
     new_database,
     postgresql_cluster,
 )
-from smtp_server import Server, running_server
+from smtp_server import Server, free_port, running_server
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -393,5 +393,18 @@ def test_production_settings_behind_the_proxy(
         assert 'Secure' in secure.headers['Set-Cookie']
         assert '<form method="post"' in secure.text
         assert '/abonnement/static/abonnements/style.css' in secure.text
+    finally:
+        running.stop()
+
+
+def test_a_relay_down_does_not_fail_the_page(tmp_path_factory: pytest.TempPathFactory) -> None:
+    home = tmp_path_factory.mktemp('relais')
+    running = Service(str(home / 'abonnes.sqlite3'), free_port(), home)  # nobody listens
+    running.start()
+    try:
+        answer = Reader(running).subscribe('personne@chu-lille.fr')
+        assert answer.status_code == 200 and 'Vérifiez votre messagerie' in answer.text
+        assert 'relais des confirmations injoignable' in running.log_text()
+        assert 'personne@chu-lille.fr' not in running.log_text()
     finally:
         running.stop()

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument('--listen', default='127.0.0.1:8001')
         parser.add_argument('--threads', type=int, default=8)
         parser.add_argument(
+            '--connections', type=int, default=500, help='connexions ouvertes à la fois, au plus'
+        )
+        parser.add_argument(
             '--proxy',
             default='127.0.0.1',
             help='adresse du proxy inverse dont X-Forwarded-For et -Proto sont crus',
@@ -32,6 +35,7 @@ class Command(BaseCommand):
             application,
             listen=options['listen'],
             threads=options['threads'],
+            connection_limit=options['connections'],
             ident='galien-abonnements',
             trusted_proxy=options['proxy'],
             trusted_proxy_headers={'x-forwarded-for', 'x-forwarded-proto'},
