@@ -4,7 +4,8 @@ The letter's command line (``galien.cli.service_readers``) starts
 ``python -m abonnements sendlink`` and never imports Django. Requests:
 
 ``{"op": "list"}``
-    ``{"readers": ["a@b.fr", …]}``: the confirmed and imported readers.
+    ``{"readers": ["a@b.fr", …], "url": "https://…/"}``: the confirmed and imported
+    readers, and the service's public address (``GALIEN_ABONNES_URL``).
 ``{"op": "check", "address": "a@b.fr"}``
     ``{"send": true, "unsubscribe": "https://…/desinscription/<token>/"}``, read
     from the database at that moment: an unsubscription is honoured at once.
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import json
 from typing import IO, Any
+
+from django.conf import settings
 
 from abonnements.mails import unsubscribe_link
 from abonnements.models import RECEIVING, Status, Subscriber, Suppression, address_key
@@ -50,7 +53,7 @@ def bounced(addresses: list[str]) -> dict[str, Any]:
 def answer(request: dict[str, Any]) -> dict[str, Any]:
     op = request.get('op')
     if op == 'list':
-        return {'readers': readers()}
+        return {'readers': readers(), 'url': settings.PUBLIC_URL}
     if op == 'check' and isinstance(request.get('address'), str):
         return check(request['address'])
     if op == 'bounced' and isinstance(request.get('addresses'), list):

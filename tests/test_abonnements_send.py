@@ -164,3 +164,15 @@ def test_an_unsubscription_during_a_running_send_is_honoured_at_once(
     assert status == 0
     assert relay_server.handler.received_by(leaving) == []
     assert relay_server.handler.received_by(readers[199])
+
+
+def test_send_refuses_a_service_without_its_public_https_address(
+    service: Service, relay_server: Server, project: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    confirmed_reader(service, relay_server, f'tot.{service.port}@chu-lille.fr')
+    monkeypatch.setenv('GALIEN_ABONNES_URL', service.url)  # http://127.0.0.1:…
+    before = relay_server.handler.count()
+    assert send(project, service.environ['GALIEN_ABONNES_DB'], '--debit', '0') == 1
+    assert 'GALIEN_ABONNES_URL' in capsys.readouterr().err
+    assert relay_server.handler.count() == before

@@ -77,7 +77,21 @@ class ServiceReaders:
         return reply
 
     def read(self) -> Subscribers:
-        addresses = [str(a) for a in self.ask({'op': 'list'})['readers']]
+        """The readers; refused unless the service's public address is ``https:``.
+
+        Its links go into every message, and the one-click header only holds an
+        ``https:`` address (RFC 8058): a service still at its laptop address would
+        give readers a link nobody serves.
+        """
+        reply = self.ask({'op': 'list'})
+        url = str(reply.get('url', ''))
+        if not url.startswith('https://'):
+            raise SendRefusedError(
+                f'GALIEN_ABONNES_URL vaut « {url} » : l’adresse publique https: du service '
+                'd’abonnement (ex. https://galien.oscarlambret.fr/abonnement/) est nécessaire '
+                'pour les liens de désinscription'
+            )
+        addresses = [str(a) for a in reply['readers']]
         return Subscribers(addresses=addresses, where=dict.fromkeys(addresses, 'service'))
 
     def standing(self, address: str) -> Standing:
