@@ -329,6 +329,13 @@ def test_admin_imports_the_existing_list_and_exports(service: Service) -> None:
     assert ';imported;' in exported.text and ';import' in exported.text
 
 
+def test_export_neutralises_spreadsheet_formulas() -> None:
+    from abonnements.cells import exported
+
+    assert exported('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert exported('Nguyễn') == 'Nguyễn' and exported(None) == ''
+
+
 def test_bounces_from_make_send_or_rebonds_leave_the_list(
     service: Service, mail_server: Server
 ) -> None:
