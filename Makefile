@@ -12,6 +12,7 @@
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
+#                    (or ABONNES=service: the subscription service's confirmed readers)
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
 #   make abonnements the subscription service on http://127.0.0.1:8001/ (SQLite; README)
 #
@@ -65,6 +66,9 @@ LINTED := extensions tests conf.py abonnements
 # requirements/abonnements.txt: make abonnements, make lint and make test install them,
 # make html does not.
 ABONNES_STAMP := $(VENV)/.requirements-abonnements.txt
+# make send and make rebonds with ABONNES=service (or the service's database URL) ask the
+# service's own command (python -m abonnements sendlink): its dependencies first.
+SERVICE_DEPS  := $(if $(filter service postgresql://% postgres://% sqlite://%,$(ABONNES)),$(ABONNES_STAMP))
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
 # axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
@@ -78,7 +82,7 @@ export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 .PHONY: abonnements bench-abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# *//'
+	@sed -n '3,17p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -194,7 +198,7 @@ check: $(VENV_STAMP) system-check npm-tools
 # JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
 # Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
 # journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
-send: $(VENV_STAMP)
+send: $(VENV_STAMP) $(SERVICE_DEPS)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \
 	  --build-dir "$(BUILDDIR)" \
@@ -205,7 +209,7 @@ send: $(VENV_STAMP)
 	  $(if $(RENVOYER),--renvoyer "$(RENVOYER)")
 
 # The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
-rebonds: $(VENV_STAMP)
+rebonds: $(VENV_STAMP) $(SERVICE_DEPS)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
 	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
