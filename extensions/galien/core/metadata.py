@@ -86,6 +86,8 @@ class IssueMetadata:
     url: str = ''  # the issue's web page, absolute; empty without html_baseurl
     pdf_url: str = ''
     references: tuple[Reference, ...] = field(default=())
+    figure: str = ''  # the chiffre du mois (« 15 »), and what it counts
+    figure_summary: str = ''
 
     @property
     def date(self) -> str:
@@ -175,6 +177,7 @@ def issue_metadata(env: BuildEnvironment, issue: Issue, *, page_url: str = '') -
         if (ref := bib_reference(env, key)) is not None
     )
     base = periodical.url
+    chiffre = domain.chiffres.get(issue.docname)
     return IssueMetadata(
         periodical=periodical,
         numero=issue.numero,
@@ -186,6 +189,8 @@ def issue_metadata(env: BuildEnvironment, issue: Issue, *, page_url: str = '') -
         url=page_url or (f'{base}{issue.docname}.html' if base else ''),
         pdf_url=pdf_url(config, base, issue.numero) if base else '',
         references=references,
+        figure=chiffre.figure if chiffre else '',
+        figure_summary=' '.join(chiffre.summary.split()) if chiffre else '',
     )
 
 

@@ -12,6 +12,7 @@ from galien.web import (
     feeds,
     navigation,
     page_weight,
+    previews,
     static,
     templating,
 )
@@ -31,4 +32,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     feeds.setup(app)
     drug_data.setup(app)
     drafts.setup(app)
+    previews.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}
