@@ -32,6 +32,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.richtext import Text
 
 from galien.core.dates import month_name
+from galien.core.i18n import _
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import folder_url, issue_file_stem, pdf_url
 
@@ -439,12 +440,12 @@ def vancouver(meta: IssueMetadata) -> str:
     headline = f'{meta.headline.rstrip(".")}. ' if meta.headline else ''
     citation = (
         f'{author}. {headline}{periodical.name}. '
-        f'{meta.year} {_MONTHS_EN[meta.month - 1]};(N° {meta.numero}).'
+        f'{meta.year} {_MONTHS_EN[meta.month - 1]};({meta.numero}).'
     )
     if periodical.issn:
         citation += f' ISSN {periodical.issn}.'
     if meta.url:
-        citation += f' Disponible sur : {meta.url}'
+        citation += f' {_("Available from: ")}{meta.url}'
     return citation
 
 
@@ -502,6 +503,10 @@ def bibtex(meta: IssueMetadata) -> str:
             lines.append(f'  {name} = {value}')
         elif name == 'author':
             lines.append(f'  {name} = {{{value}}}')
+        elif name == 'url':
+            # An address as written: LaTeX's url package reads it verbatim.
+            address = ''.join(value.split()).replace('{', '%7B').replace('}', '%7D')
+            lines.append(f'  {name} = {{{address}}}')
         else:
             lines.append(f'  {name} = {{{_bibtex_value(value)}}}')
     return f'@article{{{meta.identifier},\n' + ',\n'.join(lines) + '\n}\n'

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from galien import __version__
 from galien.web import (
+    citing,
     downloads,
     drafts,
     drug_data,
@@ -33,4 +34,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     drug_data.setup(app)
     drafts.setup(app)
     previews.setup(app)
+    citing.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}
