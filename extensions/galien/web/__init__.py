@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien import __version__
+from galien.core.config import WEB, add_settings
 from galien.web import (
+    accessibility_statement,
     citing,
     downloads,
     drafts,
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension('galien')
+    add_settings(app, WEB)
+    accessibility_statement.setup(app)
     downloads.setup(app)
     static.setup(app)
     templating.setup(app)
