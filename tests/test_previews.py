@@ -81,8 +81,13 @@ def test_cards_are_reproducible_cached_and_removed_with_their_issue(tmp_path, ro
         issue.read_text(encoding='utf-8').replace('date: 2018-03', 'date: 2018-03\ntitre: Neuf'),
         encoding='utf-8',
     )
-    build(source, tmp_path / 'one')
+    changed = build(source, tmp_path / 'one')
     assert drawn == ['galien-021.png']
+    clean = build(source, tmp_path / 'four')
+    for name in ('apercus/galien-021.png', 'citer/galien-021.ris', 'citer/galien-021.bib'):
+        assert (changed.outdir / '_static' / name).read_bytes() == (
+            clean.outdir / '_static' / name
+        ).read_bytes(), name
     issue.unlink()
     incremental = build(source, tmp_path / 'one')
     assert not card(incremental, 21).exists()
