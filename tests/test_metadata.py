@@ -88,6 +88,9 @@ def test_an_issue_page_describes_the_issue_of_the_periodical(app):
     assert tags['citation_pdf_url'] == f'{BASE}pdf/galien-020.pdf'
     assert tags['citation_language'] == 'fr'
     assert tags['citation_title'] == HOSTILE
+    authors = [v for k, v in head_meta(app, 'issues/020') if k == 'citation_author']
+    assert authors == ['Pr JL. Cazin', 'Dr D. Cochelard']  # the colophon in force
+    assert [a['name'] for a in article['author']] == authors
     references = [v for k, v in head_meta(app, 'issues/020') if k == 'citation_reference']
     assert len(references) == 2
     assert 'citation_doi=10.1109/JBHI.2016.2636665' in references[0]

@@ -89,6 +89,8 @@ class IssueMetadata:
     references: tuple[Reference, ...] = field(default=())
     figure: str = ''  # the chiffre du mois (« 15 »), and what it counts
     figure_summary: str = ''
+    #: The editorial committee in force at the issue's date (``galien_colophons``).
+    editors: tuple[str, ...] = ()
 
     @property
     def date(self) -> str:
@@ -162,6 +164,18 @@ def bib_reference(env: BuildEnvironment, key: str) -> Reference | None:
     )
 
 
+def issue_editors(config: Config, date: str) -> tuple[str, ...]:
+    """The editors of the colophon period in force at ``date`` (the latest begun before it)."""
+    periods = [
+        p
+        for p in config.galien_colophons
+        if isinstance(p, dict) and str(p.get('since', '')) <= date
+    ]
+    period = max(periods, key=lambda p: str(p['since']), default=None)
+    editors = period.get('editors', []) if period else []
+    return tuple(str(e) for e in editors if str(e).strip()) if isinstance(editors, list) else ()
+
+
 def issue_metadata(env: BuildEnvironment, issue: Issue, *, page_url: str = '') -> IssueMetadata:
     """Everything an edition says about ``issue``, from the registry and ``conf.py``.
 
@@ -192,6 +206,7 @@ def issue_metadata(env: BuildEnvironment, issue: Issue, *, page_url: str = '') -
         references=references,
         figure=chiffre.figure if chiffre else '',
         figure_summary=' '.join(chiffre.summary.split()) if chiffre else '',
+        editors=issue_editors(config, issue.date),
     )
 
 
@@ -261,6 +276,10 @@ def schema_org(meta: IssueMetadata) -> dict[str, Any]:
     }
     if meta.url:
         article['url'] = meta.url
+    if meta.editors:
+        article['author'] = [{'@type': 'Person', 'name': name} for name in meta.editors]
+    elif meta.periodical.publisher:
+        article['author'] = {'@type': 'Organization', 'name': meta.periodical.publisher}
     if meta.references:
         article['citation'] = [_reference_node(r) for r in meta.references]
     issue['hasPart'] = [article]
@@ -311,8 +330,9 @@ def _reference_citation(reference: Reference) -> str:
 def highwire_tags(meta: IssueMetadata) -> list[tuple[str, str]]:
     """``(name, content)`` of the issue's ``citation_*`` meta tags, in Google Scholar's order."""
     periodical = meta.periodical
-    tags = [
-        ('citation_title', meta.headline or meta.title),
+    tags = [('citation_title', meta.headline or meta.title)]
+    tags += [('citation_author', name) for name in meta.editors or (periodical.publisher,)]
+    tags += [
         ('citation_journal_title', periodical.name),
         ('citation_issn', periodical.issn),
         ('citation_issue', str(meta.numero)),
