@@ -13,7 +13,9 @@
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
+#                    (or ABONNES=service: the subscription service's confirmed readers)
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
+#   make abonnements the subscription service on http://127.0.0.1:8001/ (SQLite; README)
 #
 # The first target run creates .venv from requirements.txt.
 
@@ -38,7 +40,8 @@ DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-late
                 fonts-dejavu-core librsvg2-bin
 # bubblewrap confines the builds (README, « Sécurité »); the tests check that it holds.
 DEBIAN_SANDBOX := bubblewrap
-DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium spamassassin
+DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium \
+                spamassassin postgresql
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -61,7 +64,15 @@ define ensure_debian
 	fi
 endef
 
-LINTED := extensions tests conf.py
+LINTED := extensions tests conf.py abonnements
+
+# The subscription service's own dependencies (Django, psycopg, waitress), pinned in
+# requirements/abonnements.txt: make abonnements, make lint and make test install them,
+# make html does not.
+ABONNES_STAMP := $(VENV)/.requirements-abonnements.txt
+# make send and make rebonds with ABONNES=service (or the service's database URL) ask the
+# service's own command (python -m abonnements sendlink): its dependencies first.
+SERVICE_DEPS  := $(if $(filter service postgresql://% postgres://% sqlite://%,$(ABONNES)),$(ABONNES_STAMP))
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
 # axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
@@ -72,16 +83,26 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: abonnements bench-abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# *//'
+	@sed -n '3,18p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
 	  $(MAKE) --no-print-directory system-venv && $(PYTHON3) -m venv $(VENV); }
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $@
+
+$(ABONNES_STAMP): requirements/abonnements.txt $(VENV_STAMP)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/abonnements.txt
+	cp requirements/abonnements.txt $@
+
+# The subscription service: migrate its database (GALIEN_ABONNES_DB, SQLite by default
+# under ~/.local/share/galien), then serve it with waitress on ECOUTE= (127.0.0.1:8001).
+abonnements: $(ABONNES_STAMP)
+	$(VENV)/bin/python -m abonnements migrate
+	$(VENV)/bin/python -m abonnements serve --listen "$(or $(ECOUTE),127.0.0.1:8001)"
 
 system-venv:
 	$(call ensure_debian,python3-venv)
@@ -131,7 +152,7 @@ livehtml: $(VENV_STAMP)
 	  $(or $(DRAFTOPTS),-D galien_drafts=1) $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
-lint: $(VENV_STAMP)
+lint: $(VENV_STAMP) $(ABONNES_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
@@ -151,7 +172,7 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 
 npm-tools: $(NPM_STAMP)
 
-test: lint system-tests npm-tools
+test: lint $(ABONNES_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # The fuzzer of tests/test_fuzz.py for longer than `make test` runs it (a few hundred
@@ -189,7 +210,7 @@ check: $(VENV_STAMP) system-check npm-tools
 # JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
 # Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
 # journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
-send: $(VENV_STAMP)
+send: $(VENV_STAMP) $(SERVICE_DEPS)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \
 	  --build-dir "$(BUILDDIR)" \
@@ -200,14 +221,20 @@ send: $(VENV_STAMP)
 	  $(if $(RENVOYER),--renvoyer "$(RENVOYER)")
 
 # The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
-rebonds: $(VENV_STAMP)
+rebonds: $(VENV_STAMP) $(SERVICE_DEPS)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
 	$(GALIEN) rebonds "$(BOITE)" \
-	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
+	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
 bench: $(VENV_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
+
+# The subscription service under load: 200 clients for 60 s (wrk, Debian's) against the
+# production server on SQLite and on PostgreSQL; p99 latency, no 5xx, no lost unsubscription.
+bench-abonnements: $(ABONNES_STAMP)
+	$(call ensure_debian,wrk postgresql)
+	$(VENV)/bin/python tests/bench/abonnements_load.py $(BENCHOPTS)
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -25,6 +25,7 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from galien.core.metadata import issue_metadata, pdf_fields
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
 from galien.print.incremental import (
@@ -104,11 +105,15 @@ def latex_documents(
     ]
 
 
-def pdf_metadata(config: Config, issue: Issue) -> str:
-    """``\\galienpdfmeta{date}{publisher}{ISSN}``: what the PDF/A metadata add (pdfa.py)."""
-    publisher = config.galien_publisher or config.author
-    values = (issue.date, publisher, config.galien_issn)
-    return r'\galienpdfmeta' + ''.join(f'{{{escape(v, config.latex_engine)}}}' for v in values)
+def pdf_metadata(env: BuildEnvironment, issue: Issue) -> str:
+    """``\\galienpdfmeta{date}{publisher}{ISSN}{source}``: what the PDF/A metadata add (pdfa.py).
+
+    The values are the issue's metadata (:func:`galien.core.metadata.pdf_fields`),
+    the ones the website and the ePub show.
+    """
+    engine = env.config.latex_engine
+    values = pdf_fields(issue_metadata(env, issue)).values()
+    return r'\galienpdfmeta' + ''.join(f'{{{escape(v, engine)}}}' for v in values)
 
 
 def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
@@ -142,7 +147,7 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         for issue, entry in zip(issues, latex_documents(self.env, issues), strict=True):
             self.document_data.append(entry)
             self.titles.append((entry[0], entry[2]))
-            self.pdf_metadata[entry[2]] = pdf_metadata(self.config, issue)
+            self.pdf_metadata[entry[2]] = pdf_metadata(self.env, issue)
 
     def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
         """The document's PDF metadata, before the PDF information (``maketitle``).
