@@ -13,6 +13,7 @@ from __future__ import annotations
 import email
 import email.policy
 import html
+import json
 import re
 import zipfile
 from collections import Counter
@@ -244,6 +245,37 @@ def url_scheme(value: str) -> str | None:
     return match.group(1) if match else None
 
 
+def meta_is_url(attrs: list[tuple[str, str | None]]) -> bool:
+    """Whether a ``<meta>``'s content is an address a browser or a crawler follows.
+
+    A refresh (``http-equiv``) or an ``og:url``/``og:image``/``citation_pdf_url``; a
+    description or a title holds the page's words, which may say ``javascript:``.
+    """
+    for name, value in attrs:
+        key = (value or '').lower()
+        if name.lower() == 'http-equiv' or (
+            name.lower() in ('name', 'property') and key.endswith(('url', 'image'))
+        ):
+            return True
+    return False
+
+
+def is_json_data(shown: str, text: str) -> bool:
+    """A ``<script type="application/ld+json">`` whose whole text is JSON: data, not code.
+
+    Browsers never run it; a ``</script>`` written into one of its strings would have
+    ended the element early, leaving text that is not JSON (and the rest as markup,
+    checked like any other).
+    """
+    if "type='application/ld+json'" not in shown.split(' text=')[0]:
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 class _PageScanner(HTMLParser):
     """Collects, as signatures, every forbidden element, handler, URL and style of one page."""
 
@@ -252,6 +284,7 @@ class _PageScanner(HTMLParser):
         self.signatures: Counter[str] = Counter()
         self.in_body = False
         self._open: list[tuple[str, str]] = []
+        self._text = ''
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._element(tag, attrs)
@@ -276,7 +309,9 @@ class _PageScanner(HTMLParser):
             value = value or ''
             if name.startswith('on') or name in ('srcdoc', 'formaction'):
                 self.signatures[f'attribute <{tag} {name}={value!r}>'] += 1
-            if name in URL_ATTRIBUTES or (tag == 'meta' and name == 'content'):
+            if name in URL_ATTRIBUTES or (
+                tag == 'meta' and name == 'content' and meta_is_url(attrs)
+            ):
                 candidates = value.split(',') if name == 'srcset' else [value]
                 if tag == 'meta':
                     candidates = [re.sub(r'^.*?url\s*=\s*', '', value, flags=re.I | re.S)]
@@ -293,10 +328,14 @@ class _PageScanner(HTMLParser):
         if self._open:
             tag, shown = self._open[-1]
             self._open[-1] = (tag, shown + ' text=' + repr(data.strip()))
+            self._text += data
 
     def handle_endtag(self, tag: str) -> None:
         if self._open and self._open[-1][0] == tag.lower():
             opened, shown = self._open.pop()
+            text, self._text = self._text, ''
+            if opened == 'script' and is_json_data(shown, text):
+                return
             self.signatures[f'element <{opened} {shown}>'] += 1
 
 
