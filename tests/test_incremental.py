@@ -16,6 +16,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
+from PIL import Image
 
 from archive import issue_text
 from conftest import PROJECT_DIR, TESTS_DIR
@@ -255,3 +256,73 @@ def test_deleted_issue_leaves_every_edition(tmp_path):
     # N°21's « next issue » link led to N°22: it is gone from its page.
     assert '022.html' not in (out / 'html/issues/021.html').read_text(encoding='utf-8')
     assert_epub_clean(out / 'epub/galien.epub')
+
+
+#: The editions whose files an edit beyond pages changed, in ``make site``'s order.
+SITE_EDITIONS = ('html', 'epub', 'email')
+#: The lines of ``archives/numeros-papier.yml`` declaring a back issue with its PDF.
+BACK_ISSUE = '\n- numero: 7\n  date: 2016-07\n  pdf: archives/galien-007.pdf\n'
+#: The lines of N°21 showing an image.
+IMAGE = '\n```{image} schema.png\n:alt: Un schéma\n```\n'
+
+
+def add_image(source: Path) -> None:
+    Image.new('RGB', (40, 30), (20, 90, 160)).save(source / 'issues/schema.png')
+    with (source / 'issues/021.md').open('a', encoding='utf-8') as issue:
+        issue.write(IMAGE)
+
+
+def delete_image(source: Path) -> None:
+    replace_in(source / 'issues/021.md', IMAGE, '')
+    (source / 'issues/schema.png').unlink()
+
+
+def add_back_issue_pdf(source: Path) -> None:
+    Image.new('RGB', (60, 85), 'white').save(source / 'archives/galien-007.pdf', 'PDF')
+    with (source / 'archives/numeros-papier.yml').open('a', encoding='utf-8') as data:
+        data.write(BACK_ISSUE)
+
+
+def remove_back_issue(source: Path) -> None:
+    replace_in(source / 'archives/numeros-papier.yml', BACK_ISSUE, '')
+
+
+def cite_draft(source: Path) -> None:
+    draft = issue_text(23, 2018, 5).replace('\n---\n', '\nbrouillon: oui\n---\n', 1)
+    (source / 'issues/023.md').write_text(draft, encoding='utf-8')
+    with (source / 'issues/021.md').open('a', encoding='utf-8') as issue:
+        issue.write('\nLa suite au {galien}`23`.\n')
+
+
+def delete_draft(source: Path) -> None:
+    (source / 'issues/023.md').unlink()
+
+
+def nothing(source: Path) -> None:
+    """The project as copied, with its page « À propos »."""
+
+
+#: (what the project holds first, the edit), for what a build writes beyond pages.
+BEYOND_PAGES = {
+    'deleted image': (add_image, delete_image),
+    'back issue removed': (add_back_issue_pdf, remove_back_issue),
+    'cited draft deleted': (cite_draft, delete_draft),
+    'page deleted': (nothing, delete_page),
+}
+
+
+@pytest.mark.parametrize('case', sorted(BEYOND_PAGES))
+def test_files_beyond_pages_follow_an_edit(case, tmp_path):
+    """Images, back issues' PDFs, e-mails, search index: after the edit, a clean build's."""
+    prepare, edit = BEYOND_PAGES[case]
+    source = copy_project(tmp_path / 'src')
+    prepare(source)
+    incremental = tmp_path / 'incremental'
+    build(source, incremental, SITE_EDITIONS)
+    before = outputs(incremental)
+    edit(source)
+    build(source, incremental, SITE_EDITIONS)
+    clean = tmp_path / 'clean'
+    build(source, clean, SITE_EDITIONS)
+    assert outputs(clean) != before, 'the edit changes nothing: the test proves nothing'
+    assert differences(incremental, clean) == []

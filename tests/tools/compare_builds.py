@@ -2,9 +2,18 @@
 
 Used when the extension is reorganised: ``python tests/tools/compare_builds.py
 OLD/_build NEW/_build`` lists every output file whose bytes differ (HTML pages,
-LaTeX sources, the ePub's documents, the e-mails' parts, the text edition) and
-the files present in only one of the two. Build dates and MIME boundaries,
-which differ on every build, are the only differences it forgives.
+scripts such as ``searchindex.js``, images, the published PDFs, LaTeX sources,
+the ePub's members, the e-mails' parts, the text edition) and the files present
+in only one of the two. Build dates and MIME boundaries, which differ on every
+build, are the only differences it forgives, and it leaves out only:
+
+* ``doctrees/``: Sphinx's pickled state and the builders' records, not an output;
+* each ``.epub`` file as a whole: its zip headers hold the build time, so each of
+  its members is compared instead;
+* in ``latex/``, what ``make latexpdf`` compiles from each ``galien-NNN.tex``
+  (its ``.pdf``, ``.aux``, ``.log``...): LaTeX stamps them with the time and the
+  paths of the run, and a build that stops at the ``.tex`` has none; the tests
+  compare the PDFs themselves (page count, text).
 """
 
 from __future__ import annotations
@@ -20,18 +29,8 @@ VOLATILE = [
     re.compile(rb'^(Date|Message-ID): .*$', re.MULTILINE),
     re.compile(rb'<dc:date>[^<]*</dc:date>|<meta property="dcterms:modified">[^<]*</meta>'),
 ]
-PATTERNS = (
-    'html/**/*.html',
-    'html/**/*.xml',
-    'html/**/*.css',
-    'latex/*.tex',
-    'latex/*.sty',
-    'latex/*.cls',
-    'email/*.html',
-    'email/*.txt',
-    'email/*.eml',
-    'text/**/*.txt',
-)
+#: Folders of the build folder that hold no output.
+NOT_OUTPUTS = frozenset({'doctrees'})
 
 
 def normalised(data: bytes) -> bytes:
@@ -40,16 +39,26 @@ def normalised(data: bytes) -> bytes:
     return data
 
 
+def compiled_from_tex(path: Path) -> bool:
+    """Whether ``path`` is what LaTeX made from a ``.tex`` beside it (``galien-020.pdf``)."""
+    stem = path.name.split('.', 1)[0]
+    return path.suffix != '.tex' and (path.parent / f'{stem}.tex').is_file()
+
+
 def outputs(build: Path) -> dict[str, bytes]:
     files = {}
-    for pattern in PATTERNS:
-        for path in build.glob(pattern):
-            files[str(path.relative_to(build))] = normalised(path.read_bytes())
-    for epub in build.glob('epub/*.epub'):
-        with zipfile.ZipFile(epub) as book:
-            for name in book.namelist():
-                if not name.endswith(('.png', '.jpg')):
-                    files[f'{epub.name}!{name}'] = normalised(book.read(name))
+    for path in sorted(build.rglob('*')):
+        name = path.relative_to(build)
+        if not path.is_file() or name.parts[0] in NOT_OUTPUTS:
+            continue
+        if name.parts[0] == 'latex' and compiled_from_tex(path):
+            continue
+        if path.suffix == '.epub':
+            with zipfile.ZipFile(path) as book:
+                for member in book.namelist():
+                    files[f'{path.name}!{member}'] = normalised(book.read(member))
+            continue
+        files[str(name)] = normalised(path.read_bytes())
     return files
 
 
