@@ -16,9 +16,9 @@ from galien.core import (
     failures,
     front_matter,
     i18n,
+    record,
     registry,
     sources,
-    written,
 )
 
 if TYPE_CHECKING:
@@ -36,4 +36,4 @@ def setup(app: Sphinx) -> None:
     registry.setup(app)
     archive.setup(app)
     drug_domain.setup(app)
-    written.setup(app)
+    record.setup(app)

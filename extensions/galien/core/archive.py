@@ -3,30 +3,33 @@
 The registry's domain derives the archive once every document is read and
 merged (``env-updated``, :meth:`~galien.core.registry.GalienDomain.derive`)
 and knows, per document, the inputs its placeholders declare
-(:mod:`galien.core.placeholders`). Each builder keeps the value of those
-inputs when it last wrote each page; a page whose inputs changed since (issue
-20 when issue 21 appears, the home page when any chiffre changes) is written
-again without being read again (``env-get-updated``). Kept per builder:
+(:mod:`galien.core.placeholders`). Each builder keeps, in its record
+(:mod:`galien.core.record`), a digest of those inputs when it last wrote each
+page; a page whose inputs changed since (issue 20 when issue 21 appears, the
+home page when any chiffre changes) is written again without being read again
+(``env-get-updated``). Kept per builder:
 ``make site`` builds the website, the PDFs and the ePub from one environment,
 and the ePub must catch up on what the website saw.
 """
 
 from __future__ import annotations
 
-import pickle
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from galien.core.editions import PAGED, edition
+from galien.core.record import digest, record_of
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable
+    from collections.abc import Iterable
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
     from galien.core.derived import Archive
+
+#: The record's section: per page, a digest of its inputs when last written.
+INPUTS_SECTION = 'inputs'
 
 
 def archive_of(env: BuildEnvironment) -> Archive:
@@ -47,44 +50,32 @@ def derive(app: Sphinx, env: BuildEnvironment) -> None:
     galien_domain(env).derive()
 
 
-def written_inputs_file(app: Sphinx) -> Path:
-    """Where the inputs a builder last wrote are kept: beside the doctrees, one file per builder.
-
-    Not in the environment, which is pickled before writing: a write that fails
-    must not count as written.
-    """
-    return Path(app.doctreedir) / f'galien-inputs-{app.builder.name}.pickle'
-
-
-def written_inputs(app: Sphinx) -> dict[str, dict[str, Hashable]]:
-    try:
-        with written_inputs_file(app).open('rb') as inputs_file:
-            inputs = pickle.load(inputs_file)
-    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError):
-        return {}  # never written, or by another version of the extension
-    return inputs if isinstance(inputs, dict) else {}
-
-
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages whose declared inputs changed since this builder last wrote them."""
     if edition(app.builder) not in PAGED:
         return []
-    written = written_inputs(app)
+    written = record_of(app.builder).get(INPUTS_SECTION)
+    if not isinstance(written, dict):
+        written = {}
     return sorted(
         docname
         for docname, values in galien_domain(env).page_inputs().items()
-        if written.get(docname) != values
+        if written.get(docname) != digest(values)
     )
 
 
 def remember_written_inputs(app: Sphinx, exception: Exception | None) -> None:
-    """Once the pages are written, note what they show (a failed build notes nothing)."""
+    """Once the pages are written, note what they show (a failed build notes nothing).
+
+    In the builder's record, not in the environment, which is pickled before
+    writing: a write that fails must not count as written.
+    """
     if exception is not None or edition(app.builder) not in PAGED:
         return
-    path = written_inputs_file(app)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open('wb') as inputs_file:
-        pickle.dump(galien_domain(app.env).page_inputs(), inputs_file, pickle.HIGHEST_PROTOCOL)
+    inputs = galien_domain(app.env).page_inputs()
+    record_of(app.builder).set(
+        INPUTS_SECTION, {docname: digest(values) for docname, values in inputs.items()}
+    )
 
 
 def setup(app: Sphinx) -> None:

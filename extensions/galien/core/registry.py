@@ -520,7 +520,8 @@ class GalienDomain(Domain):
         domain: its index, the links to it) through the ``galien-page-inputs``
         event; so do the page's parent, previous and next pages in the toctree
         (``relations``), which Sphinx derives and HTML pages link to in their
-        head, but does not write again when a neighbour is deleted.
+        head, but does not write again when a neighbour is deleted; so do the
+        drafts a page cites (``drafts cited``), whose deletion nobody reads.
         """
         relations = self.env.collect_relations()
         pages: dict[str, dict[str, Hashable]] = {}
@@ -529,6 +530,10 @@ class GalienDomain(Domain):
             for inputs in self.env.events.emit(PAGE_INPUTS_EVENT, docname):
                 values.update(inputs)
             values['relations'] = tuple(relations.get(docname, ()))
+            if cited := sorted({c.numero for c in self.citations.get(docname, ())}):
+                # A cited draft stays text, a number cited but unknown is marked: the
+                # page changes when a draft is deleted, though nothing is read again.
+                values['drafts cited'] = tuple((n, self.draft_of(n) is not None) for n in cited)
             pages[docname] = values
         return pages
 

@@ -7,8 +7,8 @@ spent 30 of its 36 seconds starting latexmk 240 times to hear that a PDF was
 up to date. :class:`IncrementalLaTeXBuilder` keeps Sphinx's writer and
 changes what follows (the print edition's builder derives from it):
 
-* **Which ``.tex`` files it writes.** A record in the output folder
-  (:data:`RECORD_FILE`) keeps, for each issue, when its source was read the
+* **Which ``.tex`` files it writes.** The builder's record (its ``latex``
+  section, :mod:`galien.core.record`) keeps, for each issue, when its source was read the
   last time its ``.tex`` was written. An issue is written again when it has
   been read since (edited, or outdated by a change it depends on), when its
   ``.tex`` is missing, or when anything that shapes every ``.tex`` changed
@@ -59,6 +59,7 @@ import sphinx
 from sphinx.builders.latex import LaTeXBuilder
 
 from galien import __version__
+from galien.core.record import record_of, write_if_changed
 from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
@@ -66,8 +67,8 @@ if TYPE_CHECKING:
 
     from sphinx.config import Config
 
-#: What was written, and with which fingerprint (JSON, in the output folder).
-RECORD_FILE = '.galien-latex.json'
+#: The builder's record's section: what was written, and with which fingerprint.
+RECORD_SECTION = 'latex'
 #: Digest of the files every PDF depends on; its date changes only with its content.
 SUPPORT_STAMP = 'galien-support.sha256'
 #: The ``.aux`` a clean build starts from when the issue reads nothing else from it
@@ -83,7 +84,7 @@ UNCONFINED_MESSAGE = (
 )
 #: Rewritten by this builder on every build, never part of a PDF.
 GENERATED = frozenset(
-    {'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'}
+    {'Makefile', SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'}
     | {SEED_FILE.format(pages=pages) for pages in PREDICTED}
 )
 #: What TeX and latexmk write beside a run, whatever its name (``missfont.log``).
@@ -204,12 +205,6 @@ def rules_of(text: str) -> tuple[dict[str, list[str]], dict[str, int]]:
             pdfs[pdf] = names[:-1]
     pages = {pdf: int(count) for pdf, count in PAGES_LINE.findall(text) if pdf in pdfs}
     return pdfs, pages
-
-
-def write_if_changed(path: Path, text: str) -> None:
-    """Write ``text`` unless the file already holds it, so its date means a change."""
-    if not path.is_file() or path.read_text(encoding='utf-8') != text:
-        path.write_text(text, encoding='utf-8')
 
 
 def plain_value(value: Any) -> Any:
@@ -334,12 +329,8 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
 
     def init(self) -> None:
         super().init()
-        self.record_path = self.outdir / RECORD_FILE
         self.current_fingerprint = self.fingerprint()
-        try:
-            record = json.loads(self.record_path.read_text(encoding='utf-8'))
-        except (OSError, ValueError):
-            record = {}
+        record = record_of(self).get(RECORD_SECTION)
         if not isinstance(record, dict) or record.get('fingerprint') != self.current_fingerprint:
             record = {}
         written = record.get('written', {})
@@ -402,7 +393,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
         documents = {entry[0]: entry[1] for entry in self.document_data}
         self.written = {d: w for d, w in self.written.items() if documents.get(d) == w[0]}
         record = {'fingerprint': self.current_fingerprint, 'written': self.written}
-        write_if_changed(self.record_path, json.dumps(record, indent=1, sort_keys=True))
+        record_of(self).set(RECORD_SECTION, record)  # saved once the build has succeeded
 
         # Every image of the project, not only those of the documents written now.
         images = {name for _docnames, name in self.env.images.values()}

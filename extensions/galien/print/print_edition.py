@@ -26,14 +26,10 @@ from sphinx.util import logging
 from sphinx.util.texescape import escape
 
 from galien.core.metadata import issue_metadata, pdf_fields
+from galien.core.record import write_if_changed
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
-from galien.print.incremental import (
-    IncrementalLaTeXBuilder,
-    makefile,
-    rules_of,
-    write_if_changed,
-)
+from galien.print.incremental import IncrementalLaTeXBuilder, makefile, rules_of
 from galien.print.latexmk import SANDBOX_FILE, append_failure_hook
 from galien.print.review import file_stem, issues_to_print
 

@@ -16,6 +16,7 @@ from galien.web import (
     navigation,
     page_weight,
     previews,
+    search_index,
     static,
     templating,
 )
@@ -39,4 +40,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     drafts.setup(app)
     previews.setup(app)
     citing.setup(app)
+    search_index.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

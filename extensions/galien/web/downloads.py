@@ -28,6 +28,7 @@ from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.paper import back_issues
 from galien.core.placeholders import paper_issue_placeholder, placeholders_in
+from galien.core.record import replace_files
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
 from galien.core.urls import pdf_url, root_prefix, site_url
@@ -98,9 +99,9 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
     pattern = app.config.galien_pdf_url
     if exception is not None or edition(app.builder) is not Edition.SITE:
         return
-    if not pattern.startswith('{baseurl}'):
-        return
-    for issue in galien_domain(app.env).paper_back_issues():
+    published = []
+    served_here = pattern.startswith('{baseurl}')
+    for issue in galien_domain(app.env).paper_back_issues() if served_here else ():
         target = site_url(pattern, '', issue.numero) if issue.pdf else ''
         if not target or target.startswith(('/', '..')):
             continue
@@ -108,6 +109,7 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
         try:
             ensuredir(destination.parent)
             copyfile(app.srcdir / issue.pdf, destination, force=True)
+            published.append(target)
         except OSError as error:
             warn(
                 logger,
@@ -117,6 +119,8 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
                 error,
                 subtype='archives',
             )
+    # Those of back issues no longer declared, or no longer with a PDF, are withdrawn.
+    replace_files(app.builder, 'paper-pdfs', published)
 
 
 def setup(app: Sphinx) -> None:

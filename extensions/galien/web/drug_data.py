@@ -12,14 +12,13 @@ file is made again only when the index changed since it was last written.
 from __future__ import annotations
 
 import json
-import pickle
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from galien.content.drug_atc import atc_class
 from galien.core.drug_domain import domain_of
 from galien.core.editions import Edition, edition
+from galien.core.record import digest, record_of, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
 
 DATA_FILE = 'medicaments.json'
 FORMAT_VERSION = 1
+#: The builder's record keeps what the file was last made from.
+RECORD_SECTION = 'drug-data'
 
 
 def drug_data(builder: Builder, index: DrugIndex) -> dict[str, Any]:
@@ -72,31 +73,20 @@ def write_drug_data(app: Sphinx, exception: Exception | None) -> None:
     """After a website build, write ``medicaments.json`` next to the pages.
 
     Skipped when the index, the builder and the site's address are those of the
-    file already written: editing an issue's text leaves the file alone.
+    file already written (the builder's record says): editing an issue's text
+    leaves the file alone.
     """
     if exception is not None or edition(app.builder) is not Edition.SITE:
         return
     domain = domain_of(app.env)
     path = app.outdir / DATA_FILE
-    made_from = (str(path), app.config.html_baseurl, domain.index)
-    marker = Path(app.doctreedir) / f'galien-medicaments-{app.builder.name}.pickle'
-    if path.is_file() and last_made_from(marker) == made_from:
+    made_from = digest((str(path), app.config.html_baseurl, domain.index))
+    record = record_of(app.builder)
+    if path.is_file() and record.get(RECORD_SECTION) == made_from:
         return
     data = drug_data(app.builder, domain.index)
-    content = json.dumps(data, ensure_ascii=False, indent=1) + '\n'
-    if not path.is_file() or path.read_text(encoding='utf-8') != content:
-        path.write_text(content, encoding='utf-8')
-    with marker.open('wb') as marker_file:
-        pickle.dump(made_from, marker_file, pickle.HIGHEST_PROTOCOL)
-
-
-def last_made_from(marker: Path) -> object:
-    """What the file was last made from, kept beside the doctrees (``None`` if unknown)."""
-    try:
-        with marker.open('rb') as marker_file:
-            return pickle.load(marker_file)
-    except (OSError, EOFError, pickle.PickleError, AttributeError, ImportError, TypeError):
-        return None
+    write_if_changed(path, json.dumps(data, ensure_ascii=False, indent=1) + '\n')
+    record.set(RECORD_SECTION, made_from)
 
 
 def setup(app: Sphinx) -> None:

@@ -24,12 +24,11 @@ from sphinx.util import logging
 from galien.content.typography import typeset
 from galien.core.editions import Edition, edition
 from galien.core.i18n import _
+from galien.core.record import replace_files, write_if_changed
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import folder_url, pdf_url, site_url
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from docutils import nodes
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -140,11 +139,6 @@ def sitemap(builder: Builder) -> bytes:
     return ElementTree.tostring(urlset, encoding='utf-8', xml_declaration=True) + b'\n'
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
-    if not path.is_file() or path.read_bytes() != content:
-        path.write_bytes(content)
-
-
 def write_feeds(app: Sphinx, exception: Exception | None) -> None:
     """After a website build, write ``atom.xml`` and ``sitemap.xml`` next to the pages."""
     builder = app.builder
@@ -158,9 +152,11 @@ def write_feeds(app: Sphinx, exception: Exception | None) -> None:
                 'site (sitemap.xml), qui demandent des adresses complètes'
             )
         )
+        replace_files(builder, 'feeds', ())  # those of an earlier build with an address
         return
     write_if_changed(app.outdir / FEED_FILE, atom_feed(builder, galien_domain(app.env).archive))
     write_if_changed(app.outdir / SITEMAP_FILE, sitemap(builder))
+    replace_files(builder, 'feeds', (FEED_FILE, SITEMAP_FILE))
 
 
 def announce_feed(
