@@ -212,9 +212,17 @@ EDITION_OF = {
 }
 
 
+#: Sphinx's digest of the configuration, whose ``extensions`` the test changes.
+CONFIG_DIGEST = '.buildinfo'
+
+
 def edition_outputs(build_dir: Path, builder: str) -> dict[str, bytes]:
     prefix = 'galien.epub!' if builder == 'epub' else f'{builder}/'
-    return {name: data for name, data in outputs(build_dir).items() if name.startswith(prefix)}
+    return {
+        name: data
+        for name, data in outputs(build_dir).items()
+        if name.startswith(prefix) and not name.endswith(CONFIG_DIGEST)
+    }
 
 
 @pytest.mark.parametrize('left_out', sorted(EDITION_OF))
@@ -242,6 +250,7 @@ def test_deleted_issue_leaves_every_edition(tmp_path):
     out = tmp_path / 'build'
     build(source, out, ('html', 'latexpdf', 'epub', 'email'))
     stale = ['html/issues/022.html', 'latex/galien-022.pdf', 'latex/galien-022.tex']
+    stale += ['latex/galien-022.aux', 'latex/galien-022.log']
     stale += ['email/galien-022.eml', 'email/galien-022.html', 'email/galien-022.txt']
     assert [name for name in stale if not (out / name).is_file()] == []
     delete_issue(source)

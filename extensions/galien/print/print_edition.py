@@ -112,10 +112,15 @@ def pdf_metadata(env: BuildEnvironment, issue: Issue) -> str:
     return r'\galienpdfmeta' + ''.join(f'{{{escape(v, engine)}}}' for v in values)
 
 
+#: An issue's files in the LaTeX folder: its ``.tex``, and what ``make`` keeps of its
+#: compilation (those ``make clean`` removes).
+ISSUE_FILES = frozenset({'.tex', '.pdf', '.aux', '.log', '.out', '.fls', '.fdb_latexmk', '.toc'})
+
+
 def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
-    """Delete the .tex and .pdf of issues no longer in the tree, so no PDF outlives its file."""
+    """Delete the files of issues no longer in the tree, so no PDF outlives its file."""
     for path in outdir.glob('galien-[0-9]*.*'):
-        if path.suffix in {'.tex', '.pdf'} and path.stem not in current:
+        if path.suffix in ISSUE_FILES and path.stem not in current:
             path.unlink()
 
 
