@@ -5,7 +5,11 @@ OLD/_build NEW/_build`` lists every output file whose bytes differ (HTML pages,
 scripts such as ``searchindex.js``, images, the published PDFs, LaTeX sources,
 the ePub's members, the e-mails' parts, the text edition) and the files present
 in only one of the two. Build dates and MIME boundaries, which differ on every
-build, are the only differences it forgives, and it leaves out only:
+build, and the versions of the environment's code in ``searchindex.js`` (the
+extension's is a digest of its source, which any reorganisation changes) are the
+only differences it forgives. Build both checkouts from the same folder into the
+same build folder (moving each aside in turn): a few files name them (the LaTeX
+``Makefile``, ``.buildinfo``'s digest of the configuration). It leaves out only:
 
 * ``doctrees/``: Sphinx's pickled state and the builders' records, not an output;
 * each ``.epub`` file as a whole: its zip headers hold the build time, so each of
@@ -28,6 +32,7 @@ VOLATILE = [
     re.compile(rb'boundary="?[=\w.-]+"?|--=+\w+=*'),
     re.compile(rb'^(Date|Message-ID): .*$', re.MULTILINE),
     re.compile(rb'<dc:date>[^<]*</dc:date>|<meta property="dcterms:modified">[^<]*</meta>'),
+    re.compile(rb'(?<="envversion":)\{[^}]*\}'),
 ]
 #: Folders of the build folder that hold no output.
 NOT_OUTPUTS = frozenset({'doctrees'})
