@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.locale import __
 
+from galien.core.record import write_if_changed
 from galien.core.registry import galien_domain
 from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 from galien.print.review import file_stem
@@ -139,12 +140,10 @@ def append_failure_hook(builder: LaTeXBuilder) -> None:
     }
     listing = ''.join(f'{root}\t{source}\n' for root, source in sorted(sources.items()))
     sources_file = outdir / SOURCES_FILE
-    if not sources_file.is_file() or sources_file.read_text(encoding='utf-8') != listing:
-        sources_file.write_text(listing, encoding='utf-8')
+    write_if_changed(sources_file, listing)
     rc_file = outdir / 'latexmkrc'
     if rc_file.is_file():
         old = rc_file.read_text(encoding='utf-8')
         text = old.split(RC_MARKER)[0].rstrip('\n') + '\n'
         text += latexmk_failure_hook(builder.config.latex_engine)
-        if old != text:
-            rc_file.write_text(text, encoding='utf-8')
+        write_if_changed(rc_file, text)

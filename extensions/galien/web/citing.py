@@ -22,6 +22,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.metadata import bibtex, issue_metadata, ris, vancouver
+from galien.core.record import write_if_changed
 from galien.core.registry import galien_domain
 from galien.core.urls import issue_file_stem, root_prefix
 from galien.web.previews import cache_dir
@@ -84,9 +85,7 @@ def write_citation_files(app: Sphinx, builder: Builder) -> None:
         for suffix, text in (('ris', ris(meta)), ('bib', bibtex(meta))):
             path = folder / f'{issue_file_stem(issue.numero)}.{suffix}'
             current.add(path.name)
-            data = text.encode('utf-8')
-            if not path.is_file() or path.read_bytes() != data:
-                path.write_bytes(data)
+            write_if_changed(path, text)
     published = Path(builder.outdir) / '_static' / SUBDIR
     for stale_folder in (folder, published):
         for file in stale_folder.glob('galien-*.*'):

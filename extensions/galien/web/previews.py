@@ -37,6 +37,7 @@ from sphinx.util import logging
 from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.metadata import IssueMetadata, issue_metadata, meta_tags
+from galien.core.record import write_if_changed
 from galien.core.registry import galien_domain
 from galien.core.urls import folder_url, issue_file_stem
 
@@ -195,7 +196,7 @@ def draw_previews(app: Sphinx, builder: Builder) -> None:
         for image in stale_folder.glob('galien-*.png'):
             if image.name not in current:
                 image.unlink()
-    record.write_text(json.dumps(current, indent=1, sort_keys=True), encoding='utf-8')
+    write_if_changed(record, json.dumps(current, indent=1, sort_keys=True))
 
 
 def og_locale(language: str) -> str:
