@@ -221,6 +221,13 @@ SETTINGS: tuple[Setting, ...] = (
         'Numéro dont make relecture fait le PDF de relecture (0 : aucun)',
     ),
     Setting(
+        'galien_volume',
+        0,
+        '',
+        frozenset({int}),
+        'Année dont make volume fait le volume annuel (0 : aucune)',
+    ),
+    Setting(
         'galien_pdf_url',
         DEFAULT_PDF_URL,
         'html',

@@ -46,6 +46,7 @@ BUILDERS: dict[str, Edition] = {
     'text': Edition.TEXT,
     'man': Edition.MAN,
     'texinfo': Edition.TEXINFO,
+    'volume': Edition.TOOL,  # the plan of an annual volume (print/volume.py)
     **dict.fromkeys(('linkcheck', 'gettext', 'xml', 'pseudoxml', 'changes', 'dummy'), Edition.TOOL),
 }
 #: Editions whose pages link to one another (previous/next, cité dans).

@@ -1,0 +1,53 @@
+"""``make volume ANNEE=2018``: the year's issues bound as one PDF/A and one ePub.
+
+``python -m galien volume --annee 2018`` builds the print edition (the issues'
+PDFs, incremental, drafts left out), then the plan of the volume (the
+``volume`` builder, :mod:`galien.print.volume`, on the same doctrees), then
+assembles ``_build/volume/galien-2018.pdf`` from them
+(:mod:`galien.print.volume_pdf`), which does nothing when nothing changed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from galien.cli import build
+from galien.print.volume import PLAN_FILE
+from galien.print.volume_pdf import VolumeError, make_volume_pdf
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+VOLUME_DIR = 'volume'
+#: Drafts never enter a volume, whatever BROUILLONS says.
+NO_DRAFTS = ('-D', 'galien_drafts=0')
+
+
+def say(message: str) -> None:
+    print(f'galien volume : {message}', file=sys.stderr)
+
+
+def make_volume(project: Path, build_dir: Path, year: int, options: Sequence[str]) -> int:
+    if year <= 0:
+        say(f"l'année doit être positive, pas {year}")
+        return 1
+    sources = [str(project), str(build_dir), *NO_DRAFTS]
+    status = build.run(['latexpdf', *sources, *options])
+    if status:
+        say('les PDF des numéros ne sont pas faits (voir les messages ci-dessus)')
+        return status
+    status = build.run([VOLUME_DIR, *sources, '-D', f'galien_volume={year}', *options])
+    plan = build_dir / VOLUME_DIR / PLAN_FILE.format(year=year)
+    if status or not plan.is_file():
+        say('le plan du volume n’est pas fait (voir les messages ci-dessus)')
+        return status or 1
+    target = build_dir / VOLUME_DIR / f'galien-{year}.pdf'
+    try:
+        made = make_volume_pdf(plan, build_dir / 'latex', target)
+    except VolumeError as error:
+        say(str(error))
+        return 1
+    print(f'Volume {year} : {target}' + ('' if made else ' (à jour)'))
+    return 0
