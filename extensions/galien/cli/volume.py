@@ -5,10 +5,18 @@ PDFs, incremental, drafts left out), then the plan of the volume (the
 ``volume`` builder, :mod:`galien.print.volume`, on the same doctrees), then
 assembles ``_build/volume/galien-2018.pdf`` from them
 (:mod:`galien.print.volume_pdf`), which does nothing when nothing changed.
+
+The ePub is the tablet edition's own builder on the year's issues alone: the
+other issue files are left out (``exclude_patterns``, listed by the plan), in
+a build folder of the year's own (``_build/volume/2018``), so that the drug index
+page and the cover are the year's; the book is copied to
+``_build/volume/galien-2018.epub`` when its bytes changed.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import sys
 from typing import TYPE_CHECKING
 
@@ -50,4 +58,33 @@ def make_volume(project: Path, build_dir: Path, year: int, options: Sequence[str
         say(str(error))
         return 1
     print(f'Volume {year} : {target}' + ('' if made else ' (à jour)'))
+    return make_volume_epub(project, build_dir, year, plan, options)
+
+
+def make_volume_epub(
+    project: Path, build_dir: Path, year: int, plan: Path, options: Sequence[str]
+) -> int:
+    """The year's ePub, copied beside the PDF when it changed."""
+    data = json.loads(plan.read_text(encoding='utf-8'))
+    name = f'galien-{year}'
+    work = build_dir / VOLUME_DIR / str(year)
+    arguments = [
+        'epub', str(project), str(work), *NO_DRAFTS,
+        '-D', f'galien_volume={year}',
+        '-D', f'exclude_patterns={",".join(data["excluded"])}',
+        '-D', f'epub_basename={name}',
+        '-D', f'epub_title={data["title"]} – volume {year}',
+        *options,
+    ]  # fmt: skip
+    status = build.run(arguments)
+    book = work / 'epub' / f'{name}.epub'
+    if status or not book.is_file():
+        say("l'ePub du volume n'est pas fait (voir les messages ci-dessus)")
+        return status or 1
+    target = build_dir / VOLUME_DIR / f'{name}.epub'
+    if not target.is_file() or target.read_bytes() != book.read_bytes():
+        partial = target.with_name(f'.{target.name}.tmp')
+        shutil.copyfile(book, partial)
+        partial.replace(target)
+    print(f'Volume {year} : {target}')
     return 0

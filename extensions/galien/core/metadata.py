@@ -426,15 +426,19 @@ def pdf_fields(meta: IssueMetadata) -> dict[str, str]:
     }
 
 
-def epub_fields(periodical: Periodical, numbers: Iterable[int]) -> list[tuple[str, str, str]]:
+def epub_fields(
+    periodical: Periodical, numbers: Iterable[int], volume: int = 0
+) -> list[tuple[str, str, str]]:
     """The ePub's collection: ``(property, refines, value)`` of its package ``<meta>``.
 
     The book belongs to the letter (``belongs-to-collection``, a ``series``,
     identified by its ISSN when it has one); a book of one issue also says the
-    issue's position in the series (``group-position``). ``refines`` is empty or
+    issue's position in the series (``group-position``), and an annual volume its
+    year (``volume``, ``make volume``). ``refines`` is empty or
     ``#collection``, the id of the ``belongs-to-collection`` entry.
     """
     held = sorted(set(numbers))
+    position = str(volume) if volume else str(held[0]) if len(held) == 1 else ''
     fields = [
         ('belongs-to-collection', '', periodical.name),
         ('collection-type', '#collection', 'series'),
@@ -443,7 +447,7 @@ def epub_fields(periodical: Periodical, numbers: Iterable[int]) -> list[tuple[st
             '#collection',
             f'urn:issn:{periodical.issn}' if periodical.issn else '',
         ),
-        ('group-position', '#collection', str(held[0]) if len(held) == 1 else ''),
+        ('group-position', '#collection', position),
     ]
     return [(prop, refines, value) for prop, refines, value in fields if value]
 

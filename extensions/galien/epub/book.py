@@ -318,7 +318,11 @@ class GalienEpubBuilder(Epub3Builder):
         issues = galien_domain(self.env).archive.newest_first
         add_collection(
             Path(self.outdir) / 'content.opf',
-            epub_fields(periodical_metadata(self.config), (i.numero for i in issues)),
+            epub_fields(
+                periodical_metadata(self.config),
+                (i.numero for i in issues),
+                int(self.config.galien_volume or 0),
+            ),
         )
 
     def build_navigation_doc(self) -> None:

@@ -77,6 +77,7 @@ def volume_plan(env: Any, year: int) -> dict[str, Any]:
             )
     return {
         'year': year,
+        'excluded': excluded_files(env, issues),
         'title': periodical.name,
         'publisher': periodical.publisher,
         'tagline': periodical.description,
@@ -108,6 +109,21 @@ def volume_plan(env: Any, year: int) -> dict[str, Any]:
         ],
         'chiffres': chiffres,
     }
+
+
+def excluded_files(env: Any, issues: Iterable[Issue]) -> list[str]:
+    """``exclude_patterns`` for the volume's ePub: ``conf.py``'s, and every other issue file.
+
+    Other years' issues, drafts, and issue files the registry could not read.
+    """
+    kept = {issue.docname for issue in issues}
+    folder = f'{env.config.galien_issues_dir}/'
+    others = [
+        str(env.doc2path(docname, False)).replace('\\', '/')
+        for docname in sorted(env.found_docs)
+        if docname.startswith(folder) and docname not in kept
+    ]
+    return [*env.config.exclude_patterns, *others]
 
 
 class VolumeBuilder(Builder):

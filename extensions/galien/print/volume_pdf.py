@@ -313,9 +313,13 @@ def assemble(
         raise VolumeError(f'le volume ne peut pas être rendu conforme PDF/A-2b : {error}') from None
 
 
-def digest(plan_text: str, latex_dir: Path, plan: dict[str, Any]) -> str:
-    """What the volume is made from: the plan, the issues' PDFs and this code."""
-    value = hashlib.sha256(plan_text.encode())
+def digest(latex_dir: Path, plan: dict[str, Any]) -> str:
+    """What the volume is made from: the plan, the issues' PDFs and this code.
+
+    Not the files the ePub leaves out: a new issue of another year changes nothing here.
+    """
+    printed = {key: value for key, value in plan.items() if key != 'excluded'}
+    value = hashlib.sha256(json.dumps(printed, sort_keys=True).encode())
     value.update(Path(__file__).read_bytes())
     for issue in plan['issues']:
         value.update(hashlib.sha256((latex_dir / issue['pdf']).read_bytes()).digest())
@@ -327,8 +331,7 @@ def make_volume_pdf(plan_file: Path, latex_dir: Path, target: Path) -> bool:
 
     :class:`VolumeError` with a French sentence when it cannot be made.
     """
-    plan_text = plan_file.read_text(encoding='utf-8')
-    plan = json.loads(plan_text)
+    plan = json.loads(plan_file.read_text(encoding='utf-8'))
     if not plan['issues']:
         raise VolumeError(f'aucun numéro publié en {plan["year"]} : pas de volume')
     missing = [i['pdf'] for i in plan['issues'] if not (latex_dir / i['pdf']).is_file()]
@@ -336,7 +339,7 @@ def make_volume_pdf(plan_file: Path, latex_dir: Path, target: Path) -> bool:
         raise VolumeError(f'PDF absents dans {latex_dir} : {", ".join(missing)}')
     folder = target.parent
     record = folder / f'.{target.stem}.json'
-    inputs = digest(plan_text, latex_dir, plan)
+    inputs = digest(latex_dir, plan)
     try:
         recorded = json.loads(record.read_text(encoding='utf-8'))
     except (OSError, ValueError):
