@@ -8,6 +8,7 @@
 #   make livehtml    live preview for editors, drafts shown (http://127.0.0.1:8000)
 #   make html BROUILLONS=1   the website with the draft issues, marked « Brouillon »
 #   make relecture NUMERO=21 -> _build/relecture/galien-021-relecture.pdf, for the board
+#   make volume ANNEE=2018   -> _build/volume/galien-2018.{pdf,epub}, the year bound
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
 #   make fuzz        a long fuzzing run: generated hostile issues in every edition (FUZZ_EXAMPLES=)
 #   make lint        ruff, ruff format --check, mypy and the import layers
@@ -83,10 +84,10 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: abonnements bench-abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: abonnements bench-abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture volume bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# *//'
+	@sed -n '3,19p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -124,6 +125,14 @@ latexpdf: $(VENV_STAMP) system-tex
 relecture: $(VENV_STAMP) system-tex
 	@test -n "$(NUMERO)" || { echo "Indiquez le numéro à relire : make relecture NUMERO=21"; exit 1; }
 	$(GALIEN) relecture --numero "$(NUMERO)" \
+	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
+
+# The annual volume: the year's published issues as printed, between a title page,
+# contents and chiffres du mois, and the year's drug index (PDF/A-2b), and as an
+# ePub (extensions/galien/cli/volume.py); nothing is made again when nothing changed.
+volume: $(VENV_STAMP) system-tex
+	@test -n "$(ANNEE)" || { echo "Indiquez l'année du volume : make volume ANNEE=2018"; exit 1; }
+	$(GALIEN) volume --annee "$(ANNEE)" \
 	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
 
 # The deployable folder: the website, the PDFs where galien_pdf_url points
