@@ -223,7 +223,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         'galien_volume',
         0,
-        '',
+        'html',
         frozenset({int}),
         'Année dont make volume fait le volume annuel (0 : aucune)',
     ),

@@ -140,7 +140,8 @@ PREAMBLE = r"""\documentclass[a4paper,11pt]{article}
 \setlength{\parindent}{0pt}
 \pagestyle{plain}
 \makeatletter
-\newcommand{\galienfrontend}{\immediate\write\@auxout{\@percentchar galien-front-pages=\directlua{tex.sprint(status.total_pages)}}}
+\newcommand{\galienfrontend}{\immediate\write\@auxout{%
+  \@percentchar galien-front-pages=\directlua{tex.sprint(status.total_pages)}}}
 \makeatother
 """
 
