@@ -191,7 +191,9 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     numbers, months = issue_range(builder, archive)
     draw_cover(
         cover_dir(app) / COVER_FILE,
-        config.epub_title,
+        # An annual volume's title (« Galien – volume 2018 ») is too long for the cover's
+        # large type: the letter's name there, the issues below say the year.
+        config.project if config.galien_volume else config.epub_title,
         typeset(config, config.galien_tagline),
         numbers,
         months,
