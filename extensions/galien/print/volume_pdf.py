@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from galien.core.urls import issue_file_stem
 from galien.print.pdfa import NotArchivalError, make_pdfa
 
 #: The front matter's length predicted for a first run: title page, then contents and chiffres.
@@ -208,6 +209,8 @@ def volume_tex(plan: dict[str, Any], where: Layout) -> str:
             for place in drug['places']
         )
         lines.append(' '.join(parts) + f' — {places}\\par\\smallskip\n')
+    if not plan['drugs']:
+        lines.append(f'Aucun médicament présenté ou cité en {year}.\\par\n')
     lines.append('\\end{multicols}\n\\end{document}\n')
     return ''.join(lines)
 
@@ -333,6 +336,10 @@ def make_volume_pdf(plan_file: Path, latex_dir: Path, target: Path) -> bool:
     :class:`VolumeError` with a French sentence when it cannot be made.
     """
     plan = json.loads(plan_file.read_text(encoding='utf-8'))
+    # The plan comes from a build that may have been confined: the PDFs read here are
+    # named from the issues' numbers, never from a path the plan holds.
+    for issue in plan['issues']:
+        issue['pdf'] = f'{issue_file_stem(int(issue["numero"]))}.pdf'
     if not plan['issues']:
         raise VolumeError(f'aucun numéro publié en {plan["year"]} : pas de volume')
     missing = [i['pdf'] for i in plan['issues'] if not (latex_dir / i['pdf']).is_file()]
