@@ -1,8 +1,8 @@
 """``make volume ANNEE=2018``: the year's issues bound as one PDF/A and one ePub.
 
-``python -m galien volume --annee 2018`` builds the print edition (the issues'
-PDFs, incremental, drafts left out), then the plan of the volume (the
-``volume`` builder, :mod:`galien.print.volume`, on the same doctrees), then
+``python -m galien volume --annee 2018`` builds the plan of the volume (the
+``volume`` builder, :mod:`galien.print.volume`), then the print edition on the
+same doctrees (the issues' PDFs, incremental, drafts left out), then
 assembles ``_build/volume/galien-2018.pdf`` from them
 (:mod:`galien.print.volume_pdf`), which does nothing when nothing changed.
 
@@ -42,15 +42,19 @@ def make_volume(project: Path, build_dir: Path, year: int, options: Sequence[str
         say(f"l'année doit être positive, pas {year}")
         return 1
     sources = [str(project), str(build_dir), *NO_DRAFTS]
-    status = build.run(['latexpdf', *sources, *options])
-    if status:
-        say('les PDF des numéros ne sont pas faits (voir les messages ci-dessus)')
-        return status
+    # The plan first: a year without issues compiles nothing.
     status = build.run([VOLUME_DIR, *sources, '-D', f'galien_volume={year}', *options])
     plan = build_dir / VOLUME_DIR / PLAN_FILE.format(year=year)
     if status or not plan.is_file():
         say('le plan du volume n’est pas fait (voir les messages ci-dessus)')
         return status or 1
+    if not json.loads(plan.read_text(encoding='utf-8'))['issues']:
+        say(f'aucun numéro publié en {year} : pas de volume')
+        return 1
+    status = build.run(['latexpdf', *sources, *options])
+    if status:
+        say('les PDF des numéros ne sont pas faits (voir les messages ci-dessus)')
+        return status
     target = build_dir / VOLUME_DIR / f'galien-{year}.pdf'
     try:
         made = make_volume_pdf(plan, build_dir / 'latex', target)

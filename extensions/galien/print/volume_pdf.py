@@ -3,10 +3,10 @@
 Made from the plan the ``volume`` builder wrote (:mod:`galien.print.volume`) and
 the issues' PDFs of the print edition, outside the Sphinx build:
 
-* page numbers without a second LaTeX run: each issue's page count is read
-  from its PDF (pikepdf), and the page of an issue where a drug appears from
-  that page's text (pypdf), so the table of contents and the index know their
-  volume pages before LaTeX runs. The front matter's own length is predicted
+* page numbers without a second LaTeX run: each issue's pages and the page
+  where a drug appears are read from its PDF (pypdf, already the project's),
+  so the table of contents and the index know their volume pages before
+  LaTeX runs. The front matter's own length is predicted
   (two pages, or what it was last time); LaTeX reports it, and runs a second
   time only when the prediction was wrong;
 * one small LaTeX document, confined as the issues' jobs are
@@ -60,13 +60,6 @@ class Layout:
     drug_pages: dict[tuple[int, int], int]  # (drug's position, issue number) -> page
 
 
-def page_count(pdf: Path) -> int:
-    import pikepdf
-
-    with pikepdf.open(pdf) as document:
-        return len(document.pages)
-
-
 def normalised(text: str) -> str:
     """Text compared as read: NFC, hyphenation at line ends undone, spaces collapsed, no case."""
     text = unicodedata.normalize('NFC', text).replace('\u00ad', '')
@@ -75,11 +68,20 @@ def normalised(text: str) -> str:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    """Each page's text, :func:`normalised`."""
-    from pypdf import PdfReader
+    """Each page's text, :func:`normalised`; empty where pypdf cannot read it.
 
-    reader = PdfReader(pdf)
-    return [normalised(page.extract_text() or '') for page in reader.pages]
+    A page whose text cannot be read sends the index to the issue's first page.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    texts = []
+    for page in PdfReader(pdf).pages:
+        try:
+            texts.append(normalised(page.extract_text() or ''))
+        except (PyPdfError, ValueError, KeyError):
+            texts.append('')
+    return texts
 
 
 def first_page_with(texts: list[str], spellings: list[str]) -> int:
