@@ -182,6 +182,10 @@ def test_drafts_and_other_years_stay_out(project, volume):
         text = ''.join(book.read(n).decode('utf-8') for n in names if n.endswith('.xhtml'))
         assert DRAFT_DRUG not in text and DRAFT_TITLE not in text
         package = book.read('content.opf').decode('utf-8')
+        # The book reads from January to December: its spine takes the issues oldest first.
+        files = dict(re.findall(r'<item id="([^"]+)" href="(issues/\d+\.xhtml)"', package))
+        spine = [files[i] for i in re.findall(r'<itemref idref="([^"]+)"', package) if i in files]
+        assert spine == pages
         assert '<meta property="belongs-to-collection" id="collection">Galien</meta>' in package
         assert '<meta property="group-position" refines="#collection">2018</meta>' in package
 

@@ -228,6 +228,46 @@ def group_by_year(
     return grouped
 
 
+def oldest_first(grouped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The TOC of :func:`group_by_year` with each year's issues oldest first (a volume).
+
+    An issue's block is its entry (level 2) and the entries below it; the year
+    opens its first issue, whose own entry points just inside (``ISSUE_ANCHOR``).
+    """
+    result: list[dict[str, Any]] = []
+    year: dict[str, Any] | None = None
+    blocks: list[list[dict[str, Any]]] = []
+
+    def close_year() -> None:
+        if year is None:
+            return
+        ordered = [[dict(entry) for entry in block] for block in reversed(blocks)]
+        for block in ordered:
+            block[0]['refuri'] = block[0]['refuri'].split('#')[0]
+        if ordered:
+            first = ordered[0][0]['refuri']
+            year['refuri'] = first
+            ordered[0][0]['refuri'] = f'{first}#{ISSUE_ANCHOR}'
+        result.append(year)
+        result.extend(entry for block in ordered for entry in block)
+
+    for node in grouped:
+        if node['level'] == 1:
+            close_year()
+            year, blocks = None, []
+            if node['text'].isdigit():
+                year = dict(node)
+                continue
+        if year is not None and node['level'] == 2:
+            blocks.append([node])
+        elif year is not None and blocks:
+            blocks[-1].append(node)
+        else:
+            result.append(node)
+    close_year()
+    return result
+
+
 def add_identifier(opf: Path, identifier: str) -> None:
     """A second ``<dc:identifier>`` (the letter's ISSN) after the book's own."""
     document = minidom.parse(str(opf))
@@ -306,6 +346,9 @@ class GalienEpubBuilder(Epub3Builder):
         }
         site_only = {self.get_relative_uri(root, d) for d in site_only_docs(self.env)}
         self.refnodes = group_by_year(self.refnodes, issues, site_only)
+        if self.config.galien_volume:
+            # An annual volume reads from January to December.
+            self.refnodes = oldest_first(self.refnodes)
 
     def build_content(self) -> None:
         super().build_content()
