@@ -111,6 +111,24 @@ def test_outline_lists_the_twelve_issues_in_order(volume):
     titles = [title for title, _page in outline(volume)]
     issues = [f'Galien N° {n} – {MONTHS[n - 1]} {YEAR}' for n in range(1, 13)]
     assert titles == ['Page de titre', 'Sommaire', *issues, 'Index des médicaments']
+    # Below each issue, its own sections, on its own pages.
+    with pikepdf.open(volume) as document, document.open_outline() as tree:
+        pages = {page.objgen: number for number, page in enumerate(document.pages, start=1)}
+        entry = tree.root[2 + LONG_ISSUE - 1]
+        start = pages[entry.destination[0].objgen]  # type: ignore[index]
+        sections = {
+            str(c.title): pages[c.destination[0].objgen]  # type: ignore[index]
+            for c in entry.children
+        }
+        news = next(c for c in entry.children if str(c.title) == 'Dans l’actualité')
+        below = {
+            str(c.title): pages[c.destination[0].objgen]  # type: ignore[index]
+            for c in news.children
+        }
+    assert list(sections)[:3] == ['Le chiffre du mois', 'Nouvelles AMM', 'Dans l’actualité']
+    assert sections['Le chiffre du mois'] == start
+    assert list(below) == ['Article 6', 'Complément']
+    assert below['Complément'] > start  # the long issue's last section, on a later page
 
 
 def test_pages_are_the_front_matter_the_issues_as_printed_and_the_index(project, volume):

@@ -12,7 +12,8 @@ the issues' PDFs of the print edition, outside the Sphinx build:
 * one small LaTeX document, confined as the issues' jobs are
   (:func:`galien.sandbox.latex.latex_command`), holds the title page, the
   contents and the year's chiffres du mois, then the index; pikepdf puts the
-  issues' pages between its two parts, adds the outline (one entry per issue)
+  issues' pages between its two parts, adds the outline (one entry per issue,
+  its own sections below it)
   and the page labels, and the print edition's PDF/A step
   (:func:`galien.print.pdfa.make_pdfa`) makes and validates the archival file;
 * incremental: a digest of the plan, of the issues' PDFs and of this code is
@@ -34,10 +35,15 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from galien.core.urls import issue_file_stem
 from galien.print.pdfa import NotArchivalError, make_pdfa
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pikepdf
 
 #: The front matter's length predicted for a first run: title page, then contents and chiffres.
 FRONT_PAGES = 2
@@ -273,6 +279,65 @@ def run_latex(folder: Path, name: str, text: str) -> tuple[Path, int]:
     return pdf, int(mark[1])
 
 
+@dataclass(frozen=True)
+class Section:
+    """An entry of an issue's own outline: its title, page in the issue (from 0), sub-entries."""
+
+    title: str
+    page: int
+    children: tuple[Section, ...]
+
+
+def issue_sections(source: pikepdf.Pdf) -> list[Section]:
+    """The issue's own outline below its title, nested as it is.
+
+    The letter's class writes each entry as a jump to a named destination; an
+    entry whose page cannot be found is left out with its sub-entries.
+    """
+    import pikepdf
+
+    pages: dict[tuple[int, int], int] = {
+        page.obj.objgen: number for number, page in enumerate(source.pages)
+    }
+    names = source.Root.get('/Names')
+    dests = names.get('/Dests') if isinstance(names, pikepdf.Dictionary) else None
+    tree = pikepdf.NameTree(dests) if dests is not None else None
+
+    def page_of(item: pikepdf.OutlineItem) -> int | None:
+        target: Any = item.destination
+        if target is None and item.action is not None:
+            target = item.action.get('/D')
+        if isinstance(target, pikepdf.String) and tree is not None:
+            target = tree.get(str(target))
+        if isinstance(target, pikepdf.Dictionary):
+            target = target.get('/D')
+        page: Any = target[0] if isinstance(target, pikepdf.Array) and len(target) else None
+        return pages.get(page.objgen) if page is not None else None
+
+    def sections(items: Iterable[pikepdf.OutlineItem]) -> list[Section]:
+        found = []
+        for item in items:
+            page = page_of(item)
+            if page is not None:
+                found.append(Section(str(item.title), page, tuple(sections(item.children))))
+        return found
+
+    with source.open_outline() as outline:
+        return sections(child for top in outline.root for child in top.children)
+
+
+def outline_items(sections: Iterable[Section], start: int) -> list[pikepdf.OutlineItem]:
+    """``sections`` as outline entries of the volume, the issue starting at page ``start``."""
+    import pikepdf
+
+    items = []
+    for section in sections:
+        item = pikepdf.OutlineItem(section.title, start + section.page)
+        item.children.extend(outline_items(section.children, start))
+        items.append(item)
+    return items
+
+
 def assemble(
     plan: dict[str, Any], latex_dir: Path, front_pdf: Path, where: Layout, target: Path
 ) -> None:
@@ -283,8 +348,10 @@ def assemble(
         front = stack.enter_context(pikepdf.open(front_pdf))
         volume = stack.enter_context(pikepdf.new())
         volume.pages.extend(front.pages[: where.front])
+        sections = {}
         for issue in plan['issues']:
             source = stack.enter_context(pikepdf.open(latex_dir / issue['pdf']))
+            sections[issue['numero']] = issue_sections(source)
             # Named destinations kept, so each issue's own links still lead somewhere.
             volume.add_pages_from(source, outlines='ignore')
         volume.pages.extend(front.pages[where.front :])
@@ -293,7 +360,9 @@ def assemble(
             outline.root.append(pikepdf.OutlineItem('Sommaire', 1 if where.front > 1 else 0))
             for issue in plan['issues']:
                 start = where.starts[issue['numero']] - 1
-                outline.root.append(pikepdf.OutlineItem(issue['title'], start))
+                entry = pikepdf.OutlineItem(issue['title'], start)
+                entry.children.extend(outline_items(sections[issue['numero']], start))
+                outline.root.append(entry)
             index = where.index_start - 1
             outline.root.append(pikepdf.OutlineItem('Index des médicaments', index))
         # The pages as the contents and the index number them: 1 to the end.
