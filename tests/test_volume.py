@@ -222,6 +222,19 @@ def test_a_year_without_issues_says_so(project):
     assert not (project / '_build' / 'volume' / 'galien-2016.pdf').exists()
 
 
+def test_an_issue_citing_another_year_builds_without_warnings(project):
+    """N° 13 (2019) cites N° 12 and N° 6, outside its volume: text there, no warning."""
+    result = galien('volume', '--annee', '2019', '--builddir', '_build', '-q', cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'WARNING' not in result.stdout + result.stderr
+    folder = project / '_build' / 'volume'
+    with zipfile.ZipFile(folder / 'galien-2019.epub') as book:
+        pages = sorted(n for n in book.namelist() if re.fullmatch(r'issues/\d+\.xhtml', n))
+        assert pages == ['issues/013.xhtml']
+        assert 'Galien 12' in book.read('issues/013.xhtml').decode('utf-8')
+    assert outline(folder / 'galien-2019.pdf')[2][0] == 'Galien N° 13 – janvier 2019'
+
+
 def test_an_unchanged_year_runs_no_latex(project, volume):
     """Last: runs the command again. LuaLaTeX's log and the volume keep their dates."""
     log = volume.with_name(f'galien-{YEAR}-pages.log')

@@ -76,6 +76,7 @@ def make_volume_epub(
         'epub', str(project), str(work), *NO_DRAFTS,
         '-D', f'galien_volume={year}',
         '-D', f'exclude_patterns={",".join(data["excluded"])}',
+        '-D', f'suppress_warnings={",".join(data["suppressed"])}',
         '-D', f'epub_basename={name}',
         '-D', f'epub_title={data["title"]} – volume {year}',
         *options,

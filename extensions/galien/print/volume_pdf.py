@@ -393,7 +393,7 @@ def digest(latex_dir: Path, plan: dict[str, Any]) -> str:
 
     Not the files the ePub leaves out: a new issue of another year changes nothing here.
     """
-    printed = {key: value for key, value in plan.items() if key != 'excluded'}
+    printed = {k: v for k, v in plan.items() if k not in {'excluded', 'suppressed'}}
     value = hashlib.sha256(json.dumps(printed, sort_keys=True).encode())
     value.update(Path(__file__).read_bytes())
     for issue in plan['issues']:
