@@ -22,6 +22,7 @@ import pytest
 from pikepdf import pdfa
 
 from archive import write_archive
+from galien.print.volume_pdf import make_volume_pdf
 from helpers import ace, ace_violations, assert_epub_clean, require_tool, run_module
 
 if TYPE_CHECKING:
@@ -233,6 +234,20 @@ def test_an_issue_citing_another_year_builds_without_warnings(project):
         assert pages == ['issues/013.xhtml']
         assert 'Galien 12' in book.read('issues/013.xhtml').decode('utf-8')
     assert outline(folder / 'galien-2019.pdf')[2][0] == 'Galien N° 13 – janvier 2019'
+
+
+def test_the_volume_is_reproducible(project, tmp_path, monkeypatch):
+    """With ``SOURCE_DATE_EPOCH``, the same plan and issues give the same bytes, anywhere."""
+    monkeypatch.setenv('SOURCE_DATE_EPOCH', '1546300800')  # 1 January 2019
+    plan = project / '_build' / 'volume' / f'galien-{YEAR}.json'
+    made = []
+    for folder in ('one', 'two'):
+        target = tmp_path / folder / f'galien-{YEAR}.pdf'
+        target.parent.mkdir()
+        assert make_volume_pdf(plan, project / '_build' / 'latex', target)
+        made.append(target.read_bytes())
+    assert made[0] == made[1]
+    assert pdfa.validate_written(tmp_path / 'one' / f'galien-{YEAR}.pdf', '2b').passed
 
 
 def test_an_unchanged_year_runs_no_latex(project, volume):
