@@ -21,7 +21,7 @@ def test_file_not_in_utf8_is_reported_and_left_out(make_app, tmp_path):
     app.build()
     log = warnings(app)
     assert "issues/001.md:8: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)" in log
-    assert '[galien.encoding]' in log
+    assert '[galien.encodage]' in log
     assert 'Traceback' not in log and 'Encoding error' not in log
     assert (app.outdir / 'issues/002.html').exists()
     assert not (app.outdir / 'issues/001.html').exists()

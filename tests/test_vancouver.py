@@ -305,7 +305,7 @@ def test_website(app):
     # The unknown type is printed plainly and reported at its line.
     assert re.search(
         r"refs\.bib:86: WARNING: le type d'entrée @patent de la référence 'brevet2012' "
-        r"n'est pas prévu par le style Vancouver .*\[galien\.reference-style\]",
+        r"n'est pas prévu par le style Vancouver .*\[galien\.style-reference\]",
         warnings(app),
     )
     assert warnings(app).count('WARNING') == 1

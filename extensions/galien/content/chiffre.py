@@ -28,6 +28,7 @@ from galien.core.i18n import _
 from galien.core.model import Chiffre, is_web_url
 from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -110,7 +111,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:
-        warn(logger, message, *args, location=self.get_location(), subtype='chiffre')
+        warn(logger, message, *args, location=self.get_location(), subtype=Subtype.CHIFFRE)
 
 
 def source_line(env: BuildEnvironment, chiffre: Chiffre) -> nodes.paragraph | None:

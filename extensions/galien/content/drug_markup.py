@@ -51,6 +51,7 @@ from galien.core.drug_vocabulary import (
     presentation_anchor,
 )
 from galien.core.i18n import _
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -117,7 +118,7 @@ def written_date(value: str, language: str | None) -> str:
 
 
 def warn(message: str, *args: object, location: str | tuple[str, int]) -> None:
-    report.warn(logger, message, *args, location=location, subtype='medicament')
+    report.warn(logger, message, *args, location=location, subtype=Subtype.MEDICAMENT)
 
 
 # -- the role ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from sphinx.util import logging
 from galien.content.links import located
 from galien.content.markup import outside
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,7 +54,7 @@ class RefuseOutsideDownloads(SphinxTransform):
                 ),
                 target,
                 location=located(download),
-                subtype='fichier',
+                subtype=Subtype.FICHIER,
             )
             download.replace_self([child.deepcopy() for child in download.children])
 

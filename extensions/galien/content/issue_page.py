@@ -28,6 +28,7 @@ from galien.core.registry import (
     read_issue,
 )
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -123,7 +124,7 @@ class IssuePageTransform(SphinxTransform):
                 issues_dir,
                 self.env.doc2path(docname, False),
                 location=(docname, 1),
-                subtype='front-matter',
+                subtype=Subtype.EN_TETE,
             )
         issue = read_issue(self.env, docname)
         if issue is None:

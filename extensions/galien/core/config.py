@@ -24,6 +24,7 @@ from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -431,7 +432,7 @@ def check_settings(app: Sphinx, config: Config) -> None:
             problem.message,
             *problem.args,
             location=setting_location(app, setting.name, lines),
-            subtype='config',
+            subtype=Subtype.CONFIG,
         )
 
 

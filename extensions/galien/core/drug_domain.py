@@ -26,6 +26,7 @@ from galien.core.editions import STYLED, edition
 from galien.core.i18n import _
 from galien.core.registry import PAGE_INPUTS_EVENT, galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterator, Set
@@ -198,7 +199,7 @@ class DrugDomain(Domain):
 
     @staticmethod
     def _warn(message: str, location: tuple[str, int], *args: object) -> None:
-        warn(logger, message, *args, location=location, subtype='medicament')
+        warn(logger, message, *args, location=location, subtype=Subtype.MEDICAMENT)
 
     # -- cross-references and search --------------------------------------------
 

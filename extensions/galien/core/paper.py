@@ -38,6 +38,7 @@ from galien.core.domain import DOMAIN_NAME
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
 from galien.core.sources import linked_part, warn_linked
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -56,7 +57,7 @@ class PaperArchiveReader:
         self.path, self.srcdir = path, srcdir
 
     def warn(self, line: int, message: str, *args: object) -> None:
-        warn(logger, message, *args, location=f'{self.path}:{line}', subtype='archives')
+        warn(logger, message, *args, location=f'{self.path}:{line}', subtype=Subtype.ARCHIVES)
 
     def read(self) -> tuple[PaperIssue, ...]:
         try:
@@ -175,7 +176,7 @@ class PaperArchiveReader:
                 numero,
                 value,
                 location=f'{self.path}:{line}',
-                subtype='lien-symbolique',
+                subtype=Subtype.LIEN_SYMBOLIQUE,
             )
             return ''
         source = (self.srcdir / relative).resolve()

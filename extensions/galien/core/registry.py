@@ -36,6 +36,7 @@ from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number, read_paper_archive
 from galien.core.placeholders import derived_placeholder, paper_issue_placeholder
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Hashable, Iterable, Iterator, Set
@@ -123,7 +124,7 @@ def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
     fields = written_fields(env, docname)
 
     def warn_at(message: str, line: int, *args: object) -> None:
-        warn(logger, message, *args, location=(docname, line), subtype='front-matter')
+        warn(logger, message, *args, location=(docname, line), subtype=Subtype.EN_TETE)
 
     numero_field, date_field = fields.get('numero'), fields.get('date')
     if numero_field is None and date_field is None:
@@ -544,7 +545,7 @@ class GalienDomain(Domain):
                     issue.numero,
                     self.env.doc2path(first.docname),
                     location=(docname, front_matter_line(self.env, docname, 'numero')),
-                    subtype='front-matter',
+                    subtype=Subtype.EN_TETE,
                 )
 
     def check_paper_duplicates(self) -> None:
@@ -564,7 +565,7 @@ class GalienDomain(Domain):
                 numero,
                 self.env.doc2path(issue.docname),
                 location=f'{self.env.srcdir / config.galien_paper_archive}:{paper.line}',
-                subtype='archives',
+                subtype=Subtype.ARCHIVES,
             )
 
     # -- cross-references -----------------------------------------------------
@@ -589,7 +590,7 @@ class GalienDomain(Domain):
                 citing.numero,
                 numero,
                 location=node,
-                subtype='reference',
+                subtype=Subtype.REFERENCE,
             )
         issue = self.by_numero.get(numero)
         if issue is None:
@@ -684,7 +685,7 @@ def warn_cited_draft(numero: int, node: Element, *, previewed: bool = False) -> 
         message,
         numero,
         location=node,
-        subtype='draft',
+        subtype=Subtype.BROUILLON,
     )
 
 
@@ -714,7 +715,7 @@ def paper_issue(
             ),
             numero,
             location=node,
-            subtype='reference',
+            subtype=Subtype.REFERENCE,
         )
     contnode['classes'].append('galien-papier')
     contnode['numero'] = numero

@@ -27,6 +27,7 @@ from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -65,7 +66,7 @@ def warn_linked(path: Path, what: str) -> None:
         what,
         # A file's warning needs a line to be located.
         location=f'{path}:1',
-        subtype='lien-symbolique',
+        subtype=Subtype.LIEN_SYMBOLIQUE,
     )
 
 

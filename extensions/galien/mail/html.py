@@ -20,6 +20,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from galien.content.blocks import galien_block
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +180,7 @@ class EmailHTMLTranslator(HTML5Translator):
                 logger,
                 __("le HTML brut n'est pas repris dans l'e-mail"),
                 location=node,
-                subtype='email',
+                subtype=Subtype.EMAIL,
             )
         raise nodes.SkipNode
 

@@ -23,6 +23,7 @@ from sphinx.util.texescape import tex_replacements, unicode_tex_replacements
 
 from galien.content.blocks import galien_block
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.print.fonts import read_coverage
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class UnprintableCharacters(SphinxPostTransform):
             describe(chars),
             REPLACEMENT,
             location=node,
-            subtype='latex',
+            subtype=Subtype.LATEX,
         )
 
 

@@ -22,6 +22,7 @@ from sphinx.util.texescape import escape
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def issues_to_print(env: BuildEnvironment) -> list[Issue]:
             wanted,
             env.config.galien_issues_dir,
             ', '.join(str(issue.numero) for issue in issues) or '-',
-            subtype='relecture',
+            subtype=Subtype.RELECTURE,
         )
     return chosen
 

@@ -30,6 +30,7 @@ from galien.core.paper import back_issues
 from galien.core.placeholders import paper_issue_placeholder, placeholders_in
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
                 issue.numero,
                 issue.pdf,
                 error,
-                subtype='archives',
+                subtype=Subtype.ARCHIVES,
             )
 
 
