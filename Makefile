@@ -16,6 +16,7 @@
 #                    (or ABONNES=service: the subscription service's confirmed readers)
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
 #   make abonnements the subscription service on http://127.0.0.1:8001/ (SQLite; README)
+#   make guide       the guide (docs/), warnings are errors, links checked -> _build/guide/
 #
 # The first target run creates .venv from requirements.txt.
 
@@ -64,7 +65,7 @@ define ensure_debian
 	fi
 endef
 
-LINTED := extensions tests conf.py abonnements
+LINTED := extensions tests conf.py abonnements docs
 
 # The subscription service's own dependencies (Django, psycopg, waitress), pinned in
 # requirements/abonnements.txt: make abonnements, make lint and make test install them,
@@ -83,10 +84,10 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: abonnements bench-abonnements help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: abonnements bench-abonnements guide help lint html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# *//'
+	@sed -n '3,19p' Makefile | sed 's/^# *//'
 
 $(VENV_STAMP): requirements.txt
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -146,6 +147,15 @@ site:
 	cp "$(BUILDDIR)"/latex/galien-[0-9]*.pdf "$(BUILDDIR)/site/pdf/"
 	cp "$(BUILDDIR)/epub/galien.epub" "$(BUILDDIR)/site/"
 
+# The guide (docs/, a Sphinx project of its own): every warning is an error, then
+# Sphinx's linkcheck over it. No network here: docs/conf.py ignores external
+# addresses (linkcheck_ignore); links between the guide's pages fail the first build.
+GUIDE_DOCTREES := $(BUILDDIR)/guide-doctrees
+guide: $(VENV_STAMP)
+	$(VENV)/bin/sphinx-build -b html -W --keep-going -q -d "$(GUIDE_DOCTREES)" docs "$(BUILDDIR)/guide"
+	$(VENV)/bin/sphinx-build -b linkcheck -W --keep-going -q -d "$(GUIDE_DOCTREES)" docs \
+	  "$(BUILDDIR)/guide-linkcheck"
+
 # Drafts shown unless BROUILLONS=0.
 livehtml: $(VENV_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" \
@@ -156,6 +166,7 @@ lint: $(VENV_STAMP) $(ABONNES_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/mypy docs/_ext
 	cd extensions && ../$(VENV)/bin/lint-imports ../pyproject.toml
 
 # Node.js and npm: Debian's, unless the machine already has them.

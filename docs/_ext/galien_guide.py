@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +24,8 @@ from galien.content import language
 from galien.core import config, subtypes
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from docutils.nodes import Node
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
@@ -30,8 +33,10 @@ if TYPE_CHECKING:
 #: The extension's package, whose sources the workaround table reads.
 PACKAGE = Path(inspect.getfile(subtypes)).resolve().parents[1]
 #: ``Workaround for <what it waits for>`` up to the first colon of the docstring's sentence.
-WORKAROUND = re.compile(r'Workaround for ([^:]+?):', re.S)
-REBUILD = {'env': 'relecture de tous les numéros', 'html': 'réécriture des pages'}
+WORKAROUND = re.compile(r'Workaround for ([^:;]+?)[:;]', re.S)
+#: An upstream ticket as docstrings name it: ``owner/repository#number``.
+TICKET = re.compile(r'[\w.-]+/[\w.-]+#\d+')
+REBUILD = {'env': 'relecture de tous les numéros', 'html': 'réécriture de toutes les pages'}
 
 
 def cell(text: str) -> str:
@@ -39,7 +44,7 @@ def cell(text: str) -> str:
     return ' '.join(text.split()).replace('|', r'\|')
 
 
-def table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def table(header: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
     """A Markdown table."""
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '---|' * len(header)]
     lines += ['| ' + ' | '.join(cell(value) for value in row) + ' |' for row in rows]
@@ -55,44 +60,54 @@ def warnings_table() -> str:
 def shown_default(setting: config.Setting) -> str:
     """A setting's default as a reader would write it in ``conf.py``."""
     if callable(setting.default):
-        return f'calculé ({cell(setting.default.__doc__ or setting.default.__name__)})'
-    return f'`{setting.default!r}`'
+        return f'calculé par {setting.default.__name__}()'
+    return repr(setting.default)
 
 
 def settings_table() -> str:
-    """The ``galien_*`` settings, in the table's order."""
-    rows = [
-        (
-            f'`{setting.name}`',
-            shown_default(setting),
-            ', '.join(sorted(kind.__name__ for kind in setting.types)),
-            REBUILD[setting.rebuild],
-            f'`{setting.package}`',
-            setting.description,
+    """The ``galien_*`` settings as Sphinx's ``confval`` entries, in the table's order."""
+    entries = []
+    for setting in config.SETTINGS:
+        kinds = ', '.join(sorted(kind.__name__ for kind in setting.types))
+        entries.append(
+            '\n'.join(
+                [
+                    f'```{{confval}} {setting.name}',
+                    f':type: {kinds}',
+                    f':default: {json.dumps(shown_default(setting))}',  # MyST reads options as YAML
+                    '',
+                    f'{setting.description.rstrip(".")}.',
+                    f'Un changement demande la {REBUILD[setting.rebuild]} ;',
+                    f'enregistré par `{setting.package}`.',
+                    '```',
+                ]
+            )
         )
-        for setting in config.SETTINGS
-    ]
-    return table(('Réglage', 'Défaut', 'Types', 'Un changement demande', 'Paquet', 'Pour'), rows)
+    return '\n\n'.join(entries)
 
 
-def workarounds() -> list[tuple[str, str, str]]:
-    """``(function, module path, what it waits for)`` for each ``Workaround for`` docstring."""
+def workarounds() -> list[tuple[str, str, str, str]]:
+    """``(function, module, what it waits for, tickets)`` for each ``Workaround for`` docstring."""
     found = []
     for path in sorted(PACKAGE.rglob('*.py')):
         tree = ast.parse(path.read_text(encoding='utf-8'))
         for node in ast.walk(tree):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                match = WORKAROUND.search(ast.get_docstring(node) or '')
+                docstring = ast.get_docstring(node) or ''
+                match = WORKAROUND.search(docstring)
                 if match:
                     where = path.relative_to(PACKAGE.parent).as_posix()
-                    found.append((node.name, where, ' '.join(match[1].split())))
+                    tickets = ', '.join(TICKET.findall(docstring)) or '—'
+                    found.append((node.name, where, ' '.join(match[1].split()), tickets))
     return found
 
 
 def workarounds_table() -> str:
     """The workarounds and the upstream versions they wait for."""
-    rows = [(f'`{name}`', f'`extensions/{where}`', waits) for name, where, waits in workarounds()]
-    return table(('Fonction', 'Module', 'Contourne (version, ticket en amont)'), rows)
+    rows = [
+        (f'`{name}` (`{where}`)', waits, tickets) for name, where, waits, tickets in workarounds()
+    ]
+    return table(('Fonction (module)', 'Version contournée', 'Tickets cités'), rows)
 
 
 class GeneratedTable(SphinxDirective):
@@ -102,6 +117,7 @@ class GeneratedTable(SphinxDirective):
     sources: ClassVar[tuple[str, ...]]
 
     def run(self) -> list[Node]:
+        self.env.note_dependency(__file__)
         for source in self.sources:
             self.env.note_dependency(str(PACKAGE / source))
         return self.parse_text_to_nodes(type(self).make())
