@@ -62,6 +62,8 @@ exclude_patterns = [
     'README.md',
     'tests',
     'extensions',
+    # The guide (make guide): a Sphinx project of its own.
+    'docs',
 ]
 
 # -- Website ------------------------------------------------------------------
