@@ -27,3 +27,6 @@ html_theme_options = {'show_toc_level': 2}
 # No network here: only the guide's own pages and anchors are checked.
 linkcheck_ignore = [r'https?://.*', r'mailto:.*']
 linkcheck_anchors = True
+
+html_static_path = ['_static']
+html_css_files = ['guide.css']
