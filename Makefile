@@ -9,12 +9,14 @@
 #   make html BROUILLONS=1   the website with the draft issues, marked « Brouillon »
 #   make relecture NUMERO=21 -> _build/relecture/galien-021-relecture.pdf, for the board
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
+#   make test-fast   the edit-test loop: units, properties, in-process builds (about a minute)
 #   make lint        ruff, ruff format --check, mypy and the import layers
+#   make lock        pins requirements/*.in, with hashes, into requirements/*.txt
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
 #
-# The first target run creates .venv from requirements.txt.
+# The first target run creates .venv; each target installs the dependency groups it needs.
 
 SPHINXOPTS  ?=
 BUILDDIR    ?= _build
@@ -26,7 +28,19 @@ VENV        ?= .venv
 # whatever the caller's PYTHONPATH holds (a test's configuration helpers).
 GALIEN      := PYTHONPATH="$(CURDIR)/extensions$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/python -m galien
 GALIENBUILD := $(GALIEN) build
-VENV_STAMP  := $(VENV)/.requirements.txt
+# Dependencies by role, in requirements/: GROUP.in names a group's direct dependencies,
+# GROUP.txt pins them and theirs with hashes (`make lock`, uv pip compile). runtime is the
+# letter's (make html and every editor's target); tests and lint start with `-c runtime.txt`,
+# so a package they share with the runtime has the runtime's version. A new group (e.g. the
+# subscription service's, requirements/abonnements.in starting with `-c runtime.txt`): its
+# name in LOCKED_GROUPS, and $(call group_stamp,abonnements) as its targets' prerequisite.
+REQUIREMENTS  := requirements
+LOCKED_GROUPS := runtime tests lint
+# The stamp of an installed group: a copy of its GROUP.txt, newer than it.
+group_stamp    = $(VENV)/.requirements-$(1).txt
+RUNTIME_STAMP := $(call group_stamp,runtime)
+TESTS_STAMP   := $(call group_stamp,tests)
+LINT_STAMP    := $(call group_stamp,lint)
 # BROUILLONS=1: show the draft issues (brouillon: oui), a preview (core/drafts.py).
 BROUILLONS  ?=
 DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(if $(filter 0 non no false,$(BROUILLONS)),-D galien_drafts=0))
@@ -69,16 +83,31 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: help lint lock test-fast html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# *//'
+	@sed -n '3,17p' Makefile | sed 's/^# *//'
 
-$(VENV_STAMP): requirements.txt
+$(VENV)/bin/python:
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
 	  $(MAKE) --no-print-directory system-venv && $(PYTHON3) -m venv $(VENV); }
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-	cp requirements.txt $@
+
+# Installs one group, every file checked against its hash.
+$(VENV)/.requirements-%.txt: $(REQUIREMENTS)/%.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r $<
+	cp $< $@
+
+# The tools' groups sit on the runtime: installed after it.
+$(TESTS_STAMP) $(LINT_STAMP): $(RUNTIME_STAMP)
+
+# Pins every group again, runtime first (the others are constrained on it); a version
+# already pinned stays unless its .in asks for another. Python 3.11.5: soupsieve's floor.
+lock: $(LINT_STAMP)
+	for group in $(LOCKED_GROUPS); do \
+	  $(VENV)/bin/uv pip compile --quiet --python-version 3.11.5 --generate-hashes \
+	    --custom-compile-command "make lock" \
+	    $(REQUIREMENTS)/$$group.in -o $(REQUIREMENTS)/$$group.txt || exit 1; \
+	done
 
 system-venv:
 	$(call ensure_debian,python3-venv)
@@ -89,15 +118,15 @@ system-tex:
 system-tests:
 	$(call ensure_debian,$(DEBIAN_TESTS))
 
-html dirhtml text epub email latex: $(VENV_STAMP)
+html dirhtml text epub email latex: $(RUNTIME_STAMP)
 	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
 
-latexpdf: $(VENV_STAMP) system-tex
+latexpdf: $(RUNTIME_STAMP) system-tex
 	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
 
 # The review PDF of one issue, draft or published: « BROUILLON » on every page,
 # numbered lines, in a build folder of its own (extensions/galien/print/review.py).
-relecture: $(VENV_STAMP) system-tex
+relecture: $(RUNTIME_STAMP) system-tex
 	@test -n "$(NUMERO)" || { echo "Indiquez le numéro à relire : make relecture NUMERO=21"; exit 1; }
 	$(GALIEN) relecture --numero "$(NUMERO)" \
 	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
@@ -123,12 +152,12 @@ site:
 	cp "$(BUILDDIR)/epub/galien.epub" "$(BUILDDIR)/site/"
 
 # Drafts shown unless BROUILLONS=0.
-livehtml: $(VENV_STAMP)
+livehtml: $(RUNTIME_STAMP)
 	$(VENV)/bin/sphinx-autobuild "$(SOURCEDIR)" "$(BUILDDIR)/html" \
 	  $(or $(DRAFTOPTS),-D galien_drafts=1) $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
-lint: $(VENV_STAMP)
+lint: $(LINT_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
@@ -148,11 +177,18 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 
 npm-tools: $(NPM_STAMP)
 
-test: lint system-tests npm-tools
+# Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers).
+test: lint $(TESTS_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
+# The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or
+# subprocess build; the ten slowest are listed, to keep the tier near a minute.
+FAST_MARKS := fast and not slow and not browser
+test-fast: $(TESTS_STAMP)
+	$(VENV)/bin/python -m pytest tests -m "$(FAST_MARKS)" --durations=10 $(PYTESTOPTS)
+
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
-new-issue: $(VENV_STAMP)
+new-issue: $(RUNTIME_STAMP)
 	$(GALIEN) new \
 	  $(if $(NUMERO),--numero $(NUMERO)) $(if $(DATE),--date $(DATE))
 
@@ -161,7 +197,7 @@ system-check:
 
 # Before publishing: a fresh strict build of the site and the ePub (every warning
 # is an error, every reference checked), epubcheck, Ace by DAISY, and the feeds' XML.
-check: $(VENV_STAMP) system-check npm-tools
+check: $(RUNTIME_STAMP) system-check npm-tools
 	$(GALIEN) check-private
 	$(GALIENBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	$(GALIENBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
@@ -178,7 +214,7 @@ check: $(VENV_STAMP) system-check npm-tools
 # JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
 # Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
 # journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
-send: $(VENV_STAMP)
+send: $(RUNTIME_STAMP)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \
 	  --build-dir "$(BUILDDIR)" \
@@ -189,13 +225,13 @@ send: $(VENV_STAMP)
 	  $(if $(RENVOYER),--renvoyer "$(RENVOYER)")
 
 # The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
-rebonds: $(VENV_STAMP)
+rebonds: $(RUNTIME_STAMP)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
 	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance).
-bench: $(VENV_STAMP)
+bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 
 clean:

@@ -69,10 +69,10 @@ def test_make_new_issue(project):
         project / 'extensions',
         ignore=shutil.ignore_patterns('__pycache__'),
     )
-    requirements = project / 'requirements.txt'
-    shutil.copy(PROJECT_DIR / 'requirements.txt', requirements)
+    shutil.copytree(PROJECT_DIR / 'requirements', project / 'requirements')
+    requirements = project / 'requirements' / 'runtime.txt'
     os.utime(requirements, (0, 0))  # older than the venv's stamp: no reinstall
-    stamp = Path(sys.prefix) / '.requirements.txt'
+    stamp = Path(sys.prefix) / '.requirements-runtime.txt'
     if not stamp.exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(
