@@ -230,9 +230,13 @@ rebonds: $(RUNTIME_STAMP)
 	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
 
-# Benchmark: this project against the stock Sphinx stack (see README, performance).
+# Benchmark: this project against the stock Sphinx stack (see README, performance),
+# then the test suite's time per tier (tests/bench/tiers.py; BENCH_TIERS=fast: the fast
+# tier only, the full suite takes about half an hour).
+BENCH_TIERS ?= fast full
 bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
+	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) --fast-marks "$(FAST_MARKS)"
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -22,6 +22,9 @@ from galien.content.vancouver import VancouverFootStyle, VancouverStyle, shorten
 from galien.core.i18n import CATALOG, LOCALE_DIR
 from helpers import pdftotext, run_sphinx, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ENTRIES = r"""
 @article{trois,
   author       = {Durand, Claire and {\O}degaard, Ken and Lef{\`e}vre, Jean-Louis},

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.fast
+
 
 EXTENSION = PROJECT_DIR / 'extensions' / 'galien'
 #: ``subtype='...'`` in a warning, ``record.subtype = ..., '...'`` for re-typed
