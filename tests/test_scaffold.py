@@ -15,6 +15,8 @@ from conftest import PROJECT_DIR
 from galien.cli import main
 from galien.cli.scaffold import ScaffoldError, create_issue
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -62,6 +64,7 @@ def test_command_line_reports_in_french(project, capsys):
     assert "issues/021.md existe déjà : rien n'a été écrit" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_make_new_issue(project):
     shutil.copy(PROJECT_DIR / 'Makefile', project)
     shutil.copytree(
