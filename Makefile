@@ -182,10 +182,12 @@ test: lint $(TESTS_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or
-# subprocess build; the ten slowest are listed, to keep the tier near a minute.
+# subprocess build, on two processes (pytest-xdist: each has its own temporary folders);
+# the ten slowest are listed, to keep the tier near a minute.
 FAST_MARKS := fast and not slow and not browser
+FAST_OPTS  := -n 2
 test-fast: $(TESTS_STAMP)
-	$(VENV)/bin/python -m pytest tests -m "$(FAST_MARKS)" --durations=10 $(PYTESTOPTS)
+	$(VENV)/bin/python -m pytest tests -m "$(FAST_MARKS)" $(FAST_OPTS) --durations=10 $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
 new-issue: $(RUNTIME_STAMP)
@@ -236,7 +238,8 @@ rebonds: $(RUNTIME_STAMP)
 BENCH_TIERS ?= fast full
 bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
-	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) --fast-marks "$(FAST_MARKS)"
+	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) \
+	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)"
 
 clean:
 	rm -rf "$(BUILDDIR)"

@@ -1,8 +1,8 @@
 """``make bench``: the test suite's time per tier.
 
 Runs pytest once per tier asked for, as the Makefile does: ``fast`` is ``make test-fast``
-(the tests marked fast, neither slow nor browser), ``full`` is the tests of ``make test``
-(every test; lint not included). For each: wall-clock time, the CPU time of pytest and its
+(the tests marked fast, neither slow nor browser, on two processes), ``full`` is the tests
+of ``make test`` (every test; lint not included). For each: wall-clock time, the CPU time of pytest and its
 children (what a busy machine does not inflate), the machine's load average before, and
 pytest's closing line. Exit status: 1 if a tier's tests failed, else 0.
 """
@@ -50,10 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--tiers', nargs='+', choices=['fast', 'full'], default=['fast', 'full'])
     parser.add_argument('--fast-marks', default=FAST_MARKS, help='the fast tier (-m)')
-    parser.add_argument('--pytest-options', default='', help="options for both tiers (e.g. '-n 2')")
+    parser.add_argument('--fast-options', default='-n 2', help="the fast tier's other options")
+    parser.add_argument('--full-options', default='', help="the full suite's options")
     options = parser.parse_args(argv)
-    extra = options.pytest_options.split()
-    arguments = {'fast': ['-m', options.fast_marks, *extra], 'full': extra}
+    arguments = {
+        'fast': ['-m', options.fast_marks, *options.fast_options.split()],
+        'full': options.full_options.split(),
+    }
     rows = []
     status = 0
     for tier in options.tiers:
