@@ -161,7 +161,7 @@ lint: $(LINT_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
-	cd extensions && ../$(VENV)/bin/lint-imports ../pyproject.toml
+	cd extensions && $(abspath $(VENV))/bin/lint-imports ../pyproject.toml
 
 # Node.js and npm: Debian's, unless the machine already has them.
 system-node:

@@ -2,9 +2,9 @@
 
 Runs pytest once per tier asked for, as the Makefile does: ``fast`` is ``make test-fast``
 (the tests marked fast, neither slow nor browser, on two processes), ``full`` is the tests
-of ``make test`` (every test; lint not included). For each: wall-clock time, the CPU time of pytest and its
-children (what a busy machine does not inflate), the machine's load average before, and
-pytest's closing line. Exit status: 1 if a tier's tests failed, else 0.
+of ``make test`` (every test; lint not included). For each: wall-clock time, the CPU time
+of pytest and its children (what a busy machine does not inflate), the machine's load
+average before, and pytest's closing line. Exit status: 1 if a tier's tests failed, else 0.
 """
 
 from __future__ import annotations
