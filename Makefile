@@ -10,11 +10,14 @@
 #   make relecture NUMERO=21 -> _build/relecture/galien-021-relecture.pdf, for the board
 #   make test        make lint, then every test (installs the Debian and npm packages they need)
 #   make test-fast   the edit-test loop: units, properties, in-process builds (about a minute)
+#   make fuzz        a long fuzzing run: generated hostile issues in every edition (FUZZ_EXAMPLES=)
 #   make lint        ruff, ruff format --check, mypy and the import layers
 #   make lock        pins requirements/*.in, with hashes, into requirements/*.txt
 #   make check       strict checks before publishing; make new-issue starts the next issue
 #   make send        sends an issue to the subscribers: make send NUMERO=20 ABONNES=abonnes.csv
+#                    (or ABONNES=service: the subscription service's confirmed readers)
 #   make rebonds     adds a mailbox's hard bounces to the bounced list: make rebonds BOITE=...
+#   make abonnements the subscription service on http://127.0.0.1:8001/ (SQLite; README)
 #
 # The first target run creates .venv; each target installs the dependency groups it needs.
 
@@ -30,12 +33,12 @@ GALIEN      := PYTHONPATH="$(CURDIR)/extensions$${PYTHONPATH:+:$$PYTHONPATH}" $(
 GALIENBUILD := $(GALIEN) build
 # Dependencies by role, in requirements/: GROUP.in names a group's direct dependencies,
 # GROUP.txt pins them and theirs with hashes (`make lock`, uv pip compile). runtime is the
-# letter's (make html and every editor's target); tests and lint start with `-c runtime.txt`,
-# so a package they share with the runtime has the runtime's version. A new group (e.g. the
-# subscription service's, requirements/abonnements.in starting with `-c runtime.txt`): its
-# name in LOCKED_GROUPS, and $(call group_stamp,abonnements) as its targets' prerequisite.
+# letter's (make html and every editor's target); abonnements is the subscription service's
+# (make abonnements, make send ABONNES=service); tests and lint are the tools, on top of
+# both. Each .in starts with `-c` on the groups below it, so a package two groups share has
+# one version. A new group: its name in LOCKED_GROUPS after the groups it is constrained on.
 REQUIREMENTS  := requirements
-LOCKED_GROUPS := runtime tests lint
+LOCKED_GROUPS := runtime abonnements tests lint
 # The stamp of an installed group: a copy of its GROUP.txt, newer than it.
 group_stamp    = $(VENV)/.requirements-$(1).txt
 RUNTIME_STAMP := $(call group_stamp,runtime)
@@ -49,7 +52,10 @@ DRAFTOPTS    = $(if $(filter 1 oui yes true,$(BROUILLONS)),-D galien_drafts=1,$(
 DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra \
                 texlive-lang-french tex-gyre latexmk texlive-luatex fonts-texgyre fonts-freefont-otf \
                 fonts-dejavu-core librsvg2-bin
-DEBIAN_TESTS := $(DEBIAN_TEX) poppler-utils fontconfig epubcheck chromium spamassassin
+# bubblewrap confines the builds (README, « Sécurité »); the tests check that it holds.
+DEBIAN_SANDBOX := bubblewrap
+DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium \
+                spamassassin postgresql
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -72,7 +78,15 @@ define ensure_debian
 	fi
 endef
 
-LINTED := extensions tests conf.py
+LINTED := extensions tests conf.py abonnements
+
+# The subscription service's own dependencies (Django, psycopg, waitress), pinned in
+# requirements/abonnements.txt (a group of make lock): make abonnements, make lint and make test install them,
+# make html does not.
+ABONNES_STAMP := $(call group_stamp,abonnements)
+# make send and make rebonds with ABONNES=service (or the service's database URL) ask the
+# service's own command (python -m abonnements sendlink): its dependencies first.
+SERVICE_DEPS  := $(if $(filter service postgresql://% postgres://% sqlite://%,$(ABONNES)),$(ABONNES_STAMP))
 
 # The tests' npm tools (tests/package.json, versions in tests/package-lock.json):
 # axe-core for the website, Ace by DAISY for the ePub, doiuse-email for the e-mail
@@ -83,10 +97,10 @@ NPM_STAMP := $(NPM_DIR)/node_modules/.installed-package-lock.json
 export PUPPETEER_SKIP_DOWNLOAD := 1
 export PUPPETEER_EXECUTABLE_PATH := /usr/bin/chromium
 
-.PHONY: help lint lock test-fast html dirhtml text epub email latex latexpdf site livehtml test new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
+.PHONY: abonnements bench-abonnements help lint lock test-fast html dirhtml text epub email latex latexpdf site livehtml test fuzz new-issue check send rebonds relecture bench system-check system-tex system-tests system-node system-nodejs npm-tools clean
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# *//'
+	@sed -n '3,20p' Makefile | sed 's/^# *//'
 
 $(VENV)/bin/python:
 	@$(PYTHON3) -m venv $(VENV) 2>/dev/null || { \
@@ -98,7 +112,8 @@ $(VENV)/.requirements-%.txt: $(REQUIREMENTS)/%.txt | $(VENV)/bin/python
 	cp $< $@
 
 # The tools' groups sit on the runtime: installed after it.
-$(TESTS_STAMP) $(LINT_STAMP): $(RUNTIME_STAMP)
+$(ABONNES_STAMP): $(RUNTIME_STAMP)
+$(TESTS_STAMP) $(LINT_STAMP): $(RUNTIME_STAMP) $(ABONNES_STAMP)
 
 # Pins every group again, runtime first (the others are constrained on it); a version
 # already pinned stays unless its .in asks for another. Python 3.11.5: soupsieve's floor.
@@ -108,6 +123,12 @@ lock: $(LINT_STAMP)
 	    --custom-compile-command "make lock" \
 	    $(REQUIREMENTS)/$$group.in -o $(REQUIREMENTS)/$$group.txt || exit 1; \
 	done
+
+# The subscription service: migrate its database (GALIEN_ABONNES_DB, SQLite by default
+# under ~/.local/share/galien), then serve it with waitress on ECOUTE= (127.0.0.1:8001).
+abonnements: $(ABONNES_STAMP)
+	$(VENV)/bin/python -m abonnements migrate
+	$(VENV)/bin/python -m abonnements serve --listen "$(or $(ECOUTE),127.0.0.1:8001)"
 
 system-venv:
 	$(call ensure_debian,python3-venv)
@@ -157,7 +178,7 @@ livehtml: $(RUNTIME_STAMP)
 	  $(or $(DRAFTOPTS),-D galien_drafts=1) $(SPHINXOPTS) \
 	  --ignore "$(VENV)/*" --ignore "$(BUILDDIR)/*" --watch extensions
 
-lint: $(LINT_STAMP)
+lint: $(LINT_STAMP) $(ABONNES_STAMP)
 	$(VENV)/bin/ruff check $(LINTED)
 	$(VENV)/bin/ruff format --check $(LINTED)
 	$(VENV)/bin/mypy
@@ -178,7 +199,7 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 npm-tools: $(NPM_STAMP)
 
 # Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers).
-test: lint $(TESTS_STAMP) system-tests npm-tools
+test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or
@@ -188,6 +209,14 @@ FAST_MARKS := fast and not slow and not browser
 FAST_OPTS  := -n 2
 test-fast: $(TESTS_STAMP)
 	$(VENV)/bin/python -m pytest tests -m "$(FAST_MARKS)" $(FAST_OPTS) --durations=10 $(PYTESTOPTS)
+
+# The fuzzer of tests/test_fuzz.py for longer than `make test` runs it (a few hundred
+# examples there): 5000 generated issues by default, FUZZ_EXAMPLES= to choose. A failure
+# is shrunk and printed; Hypothesis keeps it in .hypothesis/ and tries it first next time.
+FUZZ_EXAMPLES ?=
+fuzz: $(TESTS_STAMP)
+	GALIEN_FUZZ_PROFILE=galien-fuzz-long $(if $(FUZZ_EXAMPLES),GALIEN_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES)) \
+	  $(VENV)/bin/python -m pytest tests/test_fuzz.py -k fuzzed --hypothesis-show-statistics $(PYTESTOPTS)
 
 # Start the next issue: issues/NNN.md with its front matter (NUMERO=, DATE= to choose).
 new-issue: $(RUNTIME_STAMP)
@@ -216,7 +245,7 @@ check: $(RUNTIME_STAMP) system-check npm-tools
 # JOURNAL=, DEBIT= (messages per minute; 0 or max: no pacing), DESINSCRITS=, RENVOYER=incertains.
 # Exit: 0 all sent, 1 refused, 2 failures or uncertain readers left, 3 stopped (relay lost,
 # journal unwritable), 130 Ctrl-C, 143 SIGTERM; the README lists them.
-send: $(RUNTIME_STAMP)
+send: $(RUNTIME_STAMP) $(SERVICE_DEPS)
 	@test -n "$(NUMERO)" || { echo "make send : NUMERO= manque (ex. make send NUMERO=20 ABONNES=abonnes.csv)"; exit 1; }
 	$(GALIEN) send --numero "$(NUMERO)" \
 	  --build-dir "$(BUILDDIR)" \
@@ -227,10 +256,10 @@ send: $(RUNTIME_STAMP)
 	  $(if $(RENVOYER),--renvoyer "$(RENVOYER)")
 
 # The hard bounces of the mailbox BOITE= (mbox or Maildir) join the bounced list.
-rebonds: $(RUNTIME_STAMP)
+rebonds: $(RUNTIME_STAMP) $(SERVICE_DEPS)
 	@test -n "$(BOITE)" || { echo "make rebonds : BOITE= manque (fichier mbox ou dossier Maildir)"; exit 1; }
 	$(GALIEN) rebonds "$(BOITE)" \
-	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)")
+	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
 
 # Benchmark: this project against the stock Sphinx stack (see README, performance),
 # then the test suite's time per tier (tests/bench/tiers.py; BENCH_TIERS=fast: the fast
@@ -240,6 +269,12 @@ bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) \
 	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)"
+
+# The subscription service under load: 200 clients for 60 s (wrk, Debian's) against the
+# production server on SQLite and on PostgreSQL; p99 latency, no 5xx, no lost unsubscription.
+bench-abonnements: $(ABONNES_STAMP)
+	$(call ensure_debian,wrk postgresql)
+	$(VENV)/bin/python tests/bench/abonnements_load.py $(BENCHOPTS)
 
 clean:
 	rm -rf "$(BUILDDIR)"

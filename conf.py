@@ -73,6 +73,12 @@ html_logo = '_static/galien-logo.svg'
 # Address of the website once published: the e-mail edition links to it.
 # Placeholder: set it to the real address before sending an e-mail.
 html_baseurl = 'https://galien.example.org/'
+# The accessibility statement (page « Accessibilité », linked from every footer):
+# where a reader reports a problem, and what an RGAA audit found (README,
+# « La déclaration d'accessibilité »). To be confirmed by the centre.
+galien_accessibility_contact = ['mailto:cppcc@oscarlambret.fr']
+# galien_accessibility_status = 'partielle'  # after an audit: 'totale', 'partielle' or 'non'
+# galien_accessibility_audit = 'Audit réalisé le … par … : 75 % des critères respectés.'
 html_theme_options = {
     'show_toc_level': 2,
     'home_page_in_toc': True,

@@ -40,3 +40,5 @@ galien_colophons = [
 ]
 epub_uid = epub_identifier = 'galien-test'
 epub_exclude_files = ['.buildinfo.bak']
+# The accessibility statement's contact (web/accessibility_statement.py).
+galien_accessibility_contact = ['galien@oscarlambret.fr']

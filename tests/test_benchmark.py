@@ -52,16 +52,18 @@ def test_measure_reports_rebuild_of_few_pages(tmp_path):
     result = bench.measure(tmp_path, 6, 'galien', runs=1)
     assert len(result.full) == 1 and result.warnings == 0
     assert len(result.rebuilds) == 1  # one edit measured per run
-    # The edited issue, the home page whose toctree lists the issue, and the two pages
+    # The edited issue, the home page whose toctree lists the issue, and the three pages
     # Sphinx writes every time; the index of drugs only when the issue's drugs change.
     assert result.rewritten_pages == [
+        'accessibilite.html',
         'genindex.html',
         'index.html',
         'issues/003.html',
         'search.html',
     ]
-    assert result.rewritten == 4
+    assert result.rewritten == 5
     assert result.drug_pages == [
+        'accessibilite.html',
         'genindex.html',
         'index.html',
         'issues/003.html',
@@ -89,7 +91,8 @@ def test_onepass_measure_counts_one_run_after_two_before(tmp_path):
     (before, before_cpu, before_runs), (after, after_cpu, after_runs) = result[False], result[True]
     assert (before_runs, after_runs) == (2, 1)
     assert before > 0 and after > 0
-    assert before_cpu > after_cpu > 0  # LuaLaTeX's CPU time is the build's children's
+    # CPU time is measured, not asserted (tests hold no timings): only that it was read.
+    assert before_cpu > 0 and after_cpu > 0
 
 
 def test_builds_are_dated_as_of_the_archive_s_last_issue(monkeypatch):

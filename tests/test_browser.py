@@ -62,6 +62,8 @@ PAGES = {
     'numero-21': 'issues/021.html',  # with a presented drug and its list of drugs
     # The search page as a search leaves it: with its results.
     'recherche': 'search.html?q=médicament',
+    # The accessibility statement (web/accessibility_statement.py).
+    'accessibilite': 'accessibilite.html',
 }
 AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']
 #: The oldest axe-core that runs every WCAG 2.1 rule the site must pass

@@ -313,7 +313,8 @@ def written_pages(outdir: Path) -> dict[str, int]:
     return {
         str(p.relative_to(outdir)): p.stat().st_mtime_ns
         for p in outdir.rglob('*.html')
-        if p.name not in {'genindex.html', 'search.html'}  # Sphinx writes them every time
+        # Sphinx writes its additional pages every time (the index, search, the statement).
+        if p.name not in {'genindex.html', 'search.html', 'accessibilite.html'}
     }
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MAX_BYTES = 100_000
 MAX_WIDTH = 640
 # Rows and row groups take their look from their cells; <br> shows nothing.
-UNSTYLED_TAGS = {'tr', 'tbody', 'br'}
+UNSTYLED_TAGS = {'tr', 'tbody', 'br', 'wbr'}
 CSS_WIDTH = re.compile(r'(?:^|;)\s*(?:max-|min-)?width\s*:\s*([\d.]+)(px|%)?', re.IGNORECASE)
 
 

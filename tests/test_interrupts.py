@@ -233,7 +233,7 @@ def test_ctrl_c_during_make_latexpdf(tmp_path):
     """Ctrl-C while LuaLaTeX runs: make and latexmk stop, Python says one line."""
     project = project_copy(tmp_path / 'project')
     status, output = make_and_interrupt(
-        project, 'latexpdf', '_build/latex/galien-020*.log', tmp_path
+        project, 'latexpdf', '_build/latex/galien-020.job/*.log', tmp_path
     )
     assert status != 0
     assert_one_french_line(output, INTERRUPTED.format(target='latexpdf'))

@@ -26,6 +26,8 @@ import pytest
 
 from archive import write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
+from galien.print.incremental import JOB_SUFFIX
+from galien.print.job_files import PART_SUFFIX
 from helpers import require_tool
 
 if TYPE_CHECKING:
@@ -70,6 +72,9 @@ def build_env(path: str, journal: Path) -> dict[str, str]:
         # Every PDF in two runs, as from an empty .aux, so that a kill can hit a second
         # run over a first-pass PDF (one run where one is enough: test_print_onepass.py).
         'PDFONEPASS': 'no',
+        # The spy and its journal are outside the LaTeX jobs' sandbox, which
+        # test_confined_build.py tests: none here.
+        'CONFINE': '',
     }
 
 
@@ -106,16 +111,21 @@ def final_pdfs(latex: Path) -> dict[str, tuple[str, int] | None]:
     return {p.name: pdf_state(p) for p in pdfs}
 
 
+def job_file(latex: Path, job: str, suffix: str) -> Path:
+    """A file LaTeX writes for ``job`` (``galien-001.part``), in the job's own folder."""
+    return latex / f'{job.removesuffix(PART_SUFFIX)}{JOB_SUFFIX}' / f'{job}{suffix}'
+
+
 def first_run_writing_its_pdf(latex: Path, runs: dict[str, int]) -> list[Path] | None:
     """A job in its first run whose PDF has begun."""
-    files = [latex / f'{job}.pdf' for job, count in runs.items() if count == 1]
+    files = [job_file(latex, job, '.pdf') for job, count in runs.items() if count == 1]
     files = [f for f in files if f.is_file() and f.stat().st_size > 0]
     return files or None
 
 
 def second_run_over_a_first_pass_pdf(latex: Path, runs: dict[str, int]) -> list[Path] | None:
     """A job in its second run, its first pass's PDF (or what it writes now) present."""
-    files = [latex / f'{job}.pdf' for job, count in runs.items() if count >= 2]
+    files = [job_file(latex, job, '.pdf') for job, count in runs.items() if count >= 2]
     files = [f for f in files if f.is_file()]
     return files or None
 
@@ -126,11 +136,11 @@ def half_done(latex: Path, runs: dict[str, int]) -> list[Path] | None:
         return None
     done = {p.stem for p in latex.glob('galien-*.pdf') if FINAL_PDF.fullmatch(p.name)}
     files = [
-        latex / f'{job}{suffix}'
+        job_file(latex, job, suffix)
         for job in runs
-        if job not in done
+        if job.removesuffix(PART_SUFFIX) not in done
         for suffix in ('.pdf', '.aux')
-        if (latex / f'{job}{suffix}').is_file()
+        if job_file(latex, job, suffix).is_file()
     ]
     return files or None
 
@@ -207,4 +217,5 @@ def test_a_killed_latexpdf_leaves_no_pdf_that_looks_finished(tmp_path):
     assert final_pdfs(build / 'latex') == expected
     # Nothing is left of the killed runs.
     assert sorted(p.name for p in (build / 'latex').glob('*.part.*')) == []
+    assert sorted(p.name for p in (build / 'latex').glob('*.job')) == []
     shutil.rmtree(clean)

@@ -234,3 +234,13 @@ def test_a_body_with_something_active_is_published_sanitised():
     assert removed
     assert 'onclick' not in published and 'javascript' not in published
     assert '<script' not in published and 'Texte' in published
+
+
+def test_control_characters_written_by_yaml_escapes_are_taken_out(hostile_html):
+    _base, app = hostile_html
+    log = warnings(app)
+    assert (
+        f'{ISSUE}:4: WARNING: caractère invisible ou invalide U+0001 retiré de « titre »' in log
+    ), log
+    html = (app.outdir / 'issues/021.html').read_text(encoding='utf-8')
+    assert 'Langage de la lettre' in html and '\x01' not in html

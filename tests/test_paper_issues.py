@@ -261,7 +261,7 @@ def test_make_site_publishes_back_issue_pdfs_where_the_links_point(tmp_path):
             f'BUILDDIR={build}',
             # The venv running the tests is the one to use: a fresh stamp, so that
             # make (and the sub-makes of `make site`) do not try to reinstall it.
-            f'VENV_STAMP={stamp}',
+            f'RUNTIME_STAMP={stamp}',
         ],
         cwd=PROJECT_DIR,
         env={**os.environ, 'PYTHONPATH': os.pathsep.join(paths)},

@@ -100,6 +100,8 @@ def test_xmp_metadata_of_the_issue(issue_20):
     assert meta[f'{dc}language'] == {'fr'}
     assert meta[f'{dc}date'] == ['2018-02']
     assert meta[f'{dc}identifier'] == f'urn:issn:{ISSN}'
+    # The issue as a source, as the website's metadata name it (galien.core.metadata).
+    assert meta[f'{dc}source'] == f'Galien, N° 20, février 2018, ISSN {ISSN}'
     assert meta[f'{dc}creator'] == ['Centre Oscar Lambret']
     assert meta['{http://www.aiim.org/pdfa/ns/id/}part'] == '2'
     assert meta['{http://www.aiim.org/pdfa/ns/id/}conformance'] == 'B'
@@ -107,12 +109,15 @@ def test_xmp_metadata_of_the_issue(issue_20):
         assert str(document.Root.Lang) == 'fr'
         assert str(document.docinfo.Title) == 'Galien N° 20 – février 2018'
         # The letter's own information entries went into the XMP packet.
-        assert not {'/GalienDate', '/GalienPublisher', '/GalienISSN'} & set(document.docinfo)
+        assert not {'/GalienDate', '/GalienPublisher', '/GalienISSN', '/GalienSource'} & set(
+            document.docinfo
+        )
 
 
 def test_without_an_issn_there_is_no_identifier(clinical):
     meta = xmp(clinical['first']['galien-021.pdf'])
     assert '{http://purl.org/dc/elements/1.1/}identifier' not in meta
+    assert meta['{http://purl.org/dc/elements/1.1/}source'] == 'Galien, N° 21, mars 2018'
     assert meta['{http://purl.org/dc/elements/1.1/}date'] == ['2018-03']
 
 

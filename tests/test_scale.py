@@ -76,8 +76,10 @@ def test_editing_one_issue_rewrites_it_and_the_index_of_drugs(archive):
         )
     finally:
         again.cleanup()
-    # index.html lists the issues in its toctree; genindex and search are written every time.
+    # index.html lists the issues in its toctree; Sphinx's additional pages (genindex, search,
+    # the accessibility statement) are written every time.
     assert rewritten == [
+        'accessibilite.html',
         'genindex.html',
         'index.html',
         'issues/120.html',

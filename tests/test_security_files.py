@@ -70,12 +70,18 @@ def test_files_outside_the_project_are_refused_with_located_warnings(hostile_fil
     assert re.search(r'download file not readable: \S*/projet/etc/passwd', log), log
     assert log.count('[galien.fichier]') == 4, log
     assert log.count('[galien.langage]') == 7, log
-    for line, value in ((9, '../secret.pdf'), (13, "'/"), (17, 'archives/lien.pdf')):
+    for line, value in ((9, '../secret.pdf'), (13, "'/")):
         assert re.search(
             rf'numeros-papier\.yml:{line}: WARNING: N° \d+ : « pdf » est un chemin dans le '
             rf'dépôt.*{re.escape(value)}',
             log,
         ), (line, log)
+    # A symbolic link is refused as such, wherever it leads (core/sources.py).
+    assert re.search(
+        r'numeros-papier\.yml:17: WARNING: N° \d+ : le PDF archives/lien\.pdf est un lien '
+        r'symbolique : refusé.*\[galien\.lien-symbolique\]',
+        log,
+    ), log
     assert 'urlopen' not in log and 'CRITICAL' not in log  # no attempt to fetch the :url:
 
 

@@ -28,6 +28,7 @@ from galien.cli import build, review, send, send_errors, send_letter
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
+from galien.cli.service_readers import reader_list
 from galien.cli.subscribers import bounced_list_of
 from galien.content.language import guide_table
 
@@ -71,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     bounces.add_argument('mailbox', type=Path, help='fichier mbox ou dossier Maildir')
     bounces.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
+    bounces.add_argument(
+        '--abonnes', default='', help='« service » ou l’URL de sa base : y marquer les rebonds'
+    )
     bounces.add_argument('--project', type=Path, default=Path.cwd())
     commands.add_parser(
         'build', help='sphinx-build -M BUILDER SOURCEDIR BUILDDIR [OPTIONS], pour make'
@@ -127,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
 def add_send_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser('send', help='envoie un numéro aux abonnés (make send)')
     parser.add_argument('--numero', type=int, required=True)
-    parser.add_argument('--abonnes', type=Path, help='fichier CSV des abonnés')
+    parser.add_argument(
+        '--abonnes',
+        help='fichier CSV des abonnés, « service » ou l’URL de la base du service',
+    )
     parser.add_argument('--desinscrits', type=Path, help='liste des désinscrits')
     parser.add_argument('--journal', type=Path, help='journal des envois (SQLite)')
     parser.add_argument('--test', default='', help='une seule copie, à cette adresse')
@@ -175,7 +182,7 @@ def send_with(args: argparse.Namespace) -> int:
         numero=args.numero,
         project=project,
         build_dir=(args.build_dir or project / '_build').resolve(),
-        subscribers=args.abonnes,
+        subscribers=reader_list(args.abonnes, project, os.environ) if args.abonnes else None,
         unsubscribed=args.desinscrits,
         journal=args.journal,
         test=args.test.strip(),
@@ -211,6 +218,16 @@ def run_bounces(args: argparse.Namespace) -> int:
         for address, status in sorted(scan.temporary.items()):
             print(f'  {address} : {status or "temporaire"}')
     print(f'Liste des rebonds : {bounced} (laissée de côté par make send)')
+    if args.abonnes:
+        readers = reader_list(args.abonnes, args.project, os.environ)
+        try:
+            marked = readers.bounced(sorted(scan.permanent))
+        except send_errors.SendRefusedError as error:
+            print(f'make rebonds : {error}', file=sys.stderr)
+            return 1
+        finally:
+            readers.close()
+        print(f'Service d’abonnement : {marked} abonné(s) passé(s) en « rebond »')
     return 0
 
 

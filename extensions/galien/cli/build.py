@@ -15,6 +15,11 @@ up-to-date one. Here:
   stop on their own (a PDF is renamed to its own name only when complete, see
   :mod:`galien.print.incremental`), then the same one line, status 130.
 
+Where bubblewrap works, the Sphinx build runs confined (:mod:`galien.sandbox`):
+the project read-only, only the build folder writable, no network; where it
+does not, one line says so and the build goes on.
+The LaTeX jobs of ``latexpdf`` are confined by their own Makefile.
+
 A full disk is handled by the extension itself (:mod:`galien.core.failures`),
 so that it ends with one line under plain ``sphinx-build`` too. Everything
 else, arguments and exit statuses included, is ``sphinx-build -M``'s.
@@ -34,6 +39,9 @@ from sphinx.cmd import build
 from sphinx.locale import __
 
 from galien.core.failures import DiskFull
+from galien.print.print_edition import rewrite_makefile
+from galien.sandbox.bubblewrap import INSIDE_VARIABLE, bwrap
+from galien.sandbox.build import TARGET_VARIABLE, confined_build
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
@@ -52,6 +60,10 @@ class Interrupted(BaseException):
     Sphinx catches ``KeyboardInterrupt`` to print « Interrupted! »: raising this
     instead lets the build's ``finally`` clauses run and reach :func:`main`.
     """
+
+
+class InterruptedInside(Interrupted):
+    """Ctrl-C in the confined build, which has already said so and cleaned up."""
 
 
 def interrupted_message(target: str) -> str:
@@ -95,8 +107,23 @@ def doctree_dir(build_dir: Path, options: Sequence[str]) -> Path:
     return build_dir / 'doctrees'
 
 
-def sphinx_build(arguments: Sequence[str], doctrees: Path) -> int:
-    """``sphinx-build -M``; on Ctrl-C, forget the environment of the unfinished build."""
+def unconfined_message() -> str:
+    return __(
+        "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
+        '(README, « Sécurité »)'
+    )
+
+
+def sphinx_build(arguments: Sequence[str], doctrees: Path, target: str = '') -> int:
+    """``sphinx-build -M``, confined where it can be; on Ctrl-C, forget the unfinished build."""
+    if not os.environ.get(INSIDE_VARIABLE) and len(arguments) >= 3:
+        program = bwrap()
+        if program is not None:
+            status = confined_build(program, arguments, target or arguments[0])
+            if status == INTERRUPTED:
+                raise InterruptedInside
+            return status
+        print(unconfined_message(), file=sys.stderr)
     try:
         with sigint(stop_the_build(os.getpid())):
             return build.main(['-M', *arguments])
@@ -110,8 +137,11 @@ def latex_make(latex_dir: Path, options: Sequence[str]) -> int:
     """The LaTeX phase of ``latexpdf``, as ``sphinx-build -M latexpdf`` runs it (Sphinx 9.0).
 
     Ctrl-C reaches ``make`` and latexmk directly (same process group); this
-    process only waits for them to finish stopping, and says so.
+    process only waits for them to finish stopping, and says so. The Makefile,
+    written by a build that may have been confined, is written again from its
+    rules first (:func:`~galien.print.print_edition.rewrite_makefile`).
     """
+    rewrite_makefile(latex_dir)
     makecmd = os.environ.get('MAKE', 'make')
     command = [makecmd, 'all-pdf']
     if '-Q' in options or '-q' in options:
@@ -149,11 +179,13 @@ def run(arguments: Sequence[str]) -> int:
     try:
         if target != 'latexpdf':
             return sphinx_build(arguments, doctrees)
-        if sphinx_build(['latex', source_dir, build_dir, *options], doctrees) > 0:
+        if sphinx_build(['latex', source_dir, build_dir, *options], doctrees, target) > 0:
             return 1
         return latex_make(Path(build_dir) / 'latex', options)
+    except InterruptedInside:
+        return INTERRUPTED
     except Interrupted:
-        print(interrupted_message(target), file=sys.stderr)
+        print(interrupted_message(os.environ.get(TARGET_VARIABLE, target)), file=sys.stderr)
         return INTERRUPTED
     except DiskFull as stop:
         print(stop.code, file=sys.stderr)

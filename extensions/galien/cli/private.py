@@ -2,7 +2,7 @@
 
 The subscriber list is personal data (GDPR): it stays on the editor's machine.
 A tracked file is refused when its name is one the project gives such lists
-(``abonnes*``, ``desinscrits*``, ``rebonds*``, the journal ``*.sqlite3``), or
+(``abonnes*``, ``abonnés*``, ``desinscrits*``, ``rebonds*``, the journal ``*.sqlite3``), or
 when it is a ``.csv`` whose header has an address column, as ``make send`` finds
 it (``email``, ``courriel``…), whatever its name.
 """
@@ -18,7 +18,7 @@ from galien.cli.subscribers import decode, dialect_of, is_address_header
 if TYPE_CHECKING:
     from pathlib import Path
 
-PRIVATE_NAMES = ('abonne*', 'abonné*', 'desinscrit*', 'désinscrit*', 'rebonds*', '*.sqlite3')
+PRIVATE_NAMES = ('abonnes*', 'abonnés*', 'desinscrit*', 'désinscrit*', 'rebonds*', '*.sqlite3')
 
 
 def tracked_files(project: Path) -> list[str] | None:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, TextIO
 from email_validator import EmailNotValidError
 
 from galien.cli.journal import FAILED, QUEUED, SENDING, SENT, UNCERTAIN, Journal
+from galien.cli.readers import Standing
 from galien.cli.send_console import (
     Report,
     Summary,
@@ -60,7 +61,6 @@ from galien.cli.subscribers import (
     bounced_list_of,
     checked_address,
     is_international,
-    read_subscribers,
 )
 from galien.mail.builder import MAX_MESSAGE_BYTES
 
@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Iterator, Mapping
 
+    from galien.cli.readers import ReaderList
     from galien.cli.send_console import Plan
 
 
@@ -88,7 +89,8 @@ class Options:
     numero: int
     project: Path
     build_dir: Path
-    subscribers: Path | None = None
+    #: The readers: a CSV file or the subscription service (:mod:`galien.cli.readers`).
+    subscribers: ReaderList | None = None
     unsubscribed: Path | None = None
     journal: Path | None = None
     test: str = ''
@@ -126,6 +128,9 @@ def run(options: Options, environ: Mapping[str, str] | os._Environ[str], out: Te
                 file=out,
             )
             return stop.status
+        finally:
+            if options.subscribers is not None:
+                options.subscribers.close()
 
 
 def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> int:
@@ -149,7 +154,7 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
         )
     else:
         try:
-            subscribers = read_subscribers(options.subscribers)
+            subscribers = options.subscribers.read()
         except SubscriberError as error:
             raise SendRefusedError(str(error)) from error
     leave_out, lists = left_out_lists(options.unsubscribed, options.project)
@@ -347,6 +352,11 @@ def send_with_relay(
     except OSError as error:
         print(f'Liste des rebonds {bounced_path} non mise à jour : {error}', file=out)
         new_bounces = []
+    if report.bounced and options.subscribers is not None:
+        try:
+            options.subscribers.bounced(report.bounced)
+        except SendRefusedError as error:
+            print(f'Rebonds non enregistrés dans {options.subscribers.name} : {error}', file=out)
     print_report(report, new_bounces, bounced_path, journal_path, out)
     if status == DONE and (report.failed or report.uncertain):
         return INCOMPLETE
@@ -415,14 +425,19 @@ def send_all(
         progress(done)
         key = address_key(address)
         current[:] = [address]
+        pace.wait()
+        # Asked just before the message: an unsubscription during the run is honoured.
+        standing = options.subscribers.standing(address) if options.subscribers else Standing(True)
+        if not standing.receives:
+            report.unsubscribed.append(address)
+            continue
         try:
-            data = mailing.message(address)
+            data = mailing.message(address, unsubscribe=standing.unsubscribe)
         except MESSAGE_ERRORS as error:
             reply = f'message impossible à écrire pour cette adresse ({error})'
             journal.set_state(numero, key, FAILED, code=None, reply=reply)
             report.failed.append((address, reply))
             continue
-        pace.wait()
         result = deliver(
             connection,
             mailing.sender.from_address,

@@ -40,6 +40,8 @@ class Report:
     failed: list[tuple[str, str]] = field(default_factory=list)
     bounced: list[str] = field(default_factory=list)
     uncertain: list[str] = field(default_factory=list)
+    #: Readers who left the list while the run was going: not written to.
+    unsubscribed: list[str] = field(default_factory=list)
     #: Readers of this run not written to because it stopped: the next run continues.
     unsent: list[str] = field(default_factory=list)
     #: Why the run stopped before its end, in one French line ('' if it did not).
@@ -183,6 +185,8 @@ def print_report(
             + ', '.join(new_bounces),
             file=out,
         )
+    if report.unsubscribed:
+        print(f'Désabonnés pendant l’envoi : {len(report.unsubscribed)}', file=out)
     print(f'Incertains : {len(report.uncertain)}', file=out)
     for address in report.uncertain:
         print(f'  {address} (reçu ou non : vérifiez, puis RENVOYER=incertains)', file=out)

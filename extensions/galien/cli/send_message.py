@@ -32,7 +32,8 @@ class Mailing:
     sender: Sender
     key: bytes | None
 
-    def message(self, address: str, test: bool = False) -> bytes:
+    def message(self, address: str, test: bool = False, unsubscribe: str = '') -> bytes:
+        """``unsubscribe``: the reader's own one-click address, from the subscription service."""
         built = personal_message(
             sender=self.sender,
             numero=self.letter.numero,
@@ -41,6 +42,7 @@ class Mailing:
             text=self.letter.text,
             address=address,
             test=test,
+            own_unsubscribe=unsubscribe,
         )
         data = built.as_bytes()
         return dkim_sign(data, self.sender, self.key) if self.key else data

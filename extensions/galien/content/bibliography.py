@@ -24,11 +24,14 @@ from docutils import nodes
 from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
 from sphinx.locale import __
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from galien.content import bibreader, vancouver
+from galien.content.links import located
 from galien.core.report import WARNING_TYPE, warn
+from galien.core.sources import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -67,6 +70,10 @@ def read_bib_files(app: Sphinx) -> None:
         path = shown.resolve()  # the name sphinxcontrib-bibtex gives the file
         keys: dict[str, None] = {}
         bibfiles[path] = BibFile(mtime=get_mtime(path), keys=keys)
+        linked = linked_part(Path(app.srcdir), shown)
+        if linked is not None:
+            warn_linked(linked, __("aucune de ses références n'est lue"))
+            continue
         if not path.is_relative_to(project):
             warn(
                 logger,
@@ -220,7 +227,39 @@ def stop_rewording_unknown_keys(app: Sphinx, exception: Exception | None) -> Non
             bibtex_logger.removeFilter(installed)
 
 
+class FootcitesWithoutBibliography(SphinxTransform):
+    """A ``{footcite}`` with no ``{footbibliography}`` after it points at no note.
+
+    The website shows a number that leads nowhere, and the print edition stops
+    (Sphinx's LaTeX footnote transform finds no footnote): the call is taken out
+    and the editor told where to add the list of sources.
+    """
+
+    # After the document is parsed, when every {footbibliography} has made its notes.
+    default_priority = 890
+
+    def apply(self, **kwargs: object) -> None:
+        # The role registers its note's id before a {footbibliography} places the note.
+        placed = {id_ for note in self.document.findall(nodes.footnote) for id_ in note['ids']}
+        for reference in list(self.document.findall(nodes.footnote_reference)):
+            target = reference.get('refid')
+            if not target or target in placed:
+                continue
+            warn(
+                logger,
+                __(
+                    'source « %s » citée sans liste des sources : ajoutez '
+                    "« ```{footbibliography} » en fin d'article ; l'appel est retiré"
+                ),
+                target.removeprefix('footcite-'),
+                location=located(reference),
+                subtype='citation',
+            )
+            reference.parent.remove(reference)
+
+
 def setup(app: Sphinx) -> None:
+    app.add_transform(FootcitesWithoutBibliography)
     if not vancouver.register():
         warn(
             logger,

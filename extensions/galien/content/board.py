@@ -21,11 +21,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, visitors_for
-from galien.content.options import OptionSpec
 from galien.core.report import warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+    from sphinx.util.typing import OptionSpec
 
 logger = logging.getLogger(__name__)
 
@@ -66,14 +66,10 @@ class BoardDirective(SphinxDirective):
     required_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = OptionSpec()
+    option_spec: ClassVar[OptionSpec] = {}
 
     def run(self) -> list[nodes.Node]:
         heading = self.arguments[0].strip()
-        for name in self.option_spec.unknown(self.options):
-            self._warn(
-                __("option inconnue :%s: (le board n'a pas d'options)"), name, lineno=self.lineno
-            )
         # Each member keeps its line, so a warning about it (e.g. a character
         # the PDF cannot print) points at that line.
         parsed = [

@@ -24,7 +24,6 @@ from sphinx.util.docutils import SphinxDirective
 
 from galien.content.bibliography import bib_entry, reference_nodes
 from galien.content.blocks import galien_block, skip_frame, visitors_for
-from galien.content.options import OptionSpec
 from galien.core.i18n import _
 from galien.core.model import Chiffre, is_web_url
 from galien.core.registry import galien_domain
@@ -33,6 +32,7 @@ from galien.core.report import warn
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.latex import LaTeXTranslator
     from sphinx.writers.text import TextTranslator
@@ -56,7 +56,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = OptionSpec(source=directives.unchanged)
+    option_spec: ClassVar[OptionSpec] = {'source': directives.unchanged}
 
     def run(self) -> list[nodes.Node]:
         domain = galien_domain(self.env)
@@ -71,8 +71,6 @@ class ChiffreDuMoisDirective(SphinxDirective):
             return []
         source = self.options.get('source', '').strip()
 
-        for name in self.option_spec.unknown(self.options):
-            self._warn(__('option inconnue :%s: (options possibles : :source:)'), name)
         if self.env.docname in domain.chiffres:
             self._warn(__('un seul chiffre du mois par numéro : celui-ci est ignoré'))
             return []

@@ -27,7 +27,7 @@ from galien.core.drug_domain import domain_of
 from galien.core.drug_vocabulary import sort_key
 from galien.core.editions import STYLED, builders_of, writing_builder
 from galien.core.i18n import _
-from galien.core.placeholders import derived_placeholder, placeholders_in
+from galien.core.placeholders import derived_placeholder, fill, placeholders_in
 from galien.core.registry import galien_domain, issue_number, issue_title
 
 if TYPE_CHECKING:
@@ -201,7 +201,7 @@ def fill_index(document: nodes.document, env: BuildEnvironment, *, links: bool) 
         return
     maker = IndexMaker(env, writing_builder(env), links=links)
     for placeholder in placeholders:
-        placeholder.replace_self(maker.make())
+        fill(placeholder, maker.make())
 
 
 def setup(app: Sphinx) -> None:

@@ -38,7 +38,6 @@ from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, latex_visitors, skip_frame, visit_text
 from galien.content.drug_atc import ATC_CODE, ATC_FILE, atc_class
-from galien.content.options import OptionSpec
 from galien.content.typography import is_french
 from galien.core import report
 from galien.core.dates import spoken_date
@@ -57,6 +56,7 @@ if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import OptionSpec
     from sphinx.writers.html5 import HTML5Translator
     from sphinx.writers.manpage import ManualPageTranslator
     from sphinx.writers.texinfo import TexinfoTranslator
@@ -203,18 +203,11 @@ class MedicamentDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = OptionSpec(dict.fromkeys(OPTIONS, directives.unchanged))
+    option_spec: ClassVar[OptionSpec] = dict.fromkeys(OPTIONS, directives.unchanged)
 
     def run(self) -> list[nodes.Node]:
         self.env.note_dependency(str(ATC_FILE))
         dci = ' '.join(self.arguments[0].split()) if self.arguments else ''
-        for name in self.option_spec.unknown(self.options):
-            self._warn(
-                __('option inconnue :%s: (options possibles : %s)'),
-                name,
-                ', '.join(f':{o}:' for o in OPTIONS),
-                lineno=self._option_line(name),
-            )
         if not dci:
             self._warn(
                 __(

@@ -97,7 +97,12 @@ DIRECTIVES: Final[dict[str, Construct]] = {
             'medicament', 'la fiche d’un médicament', TEXT, dict.fromkeys(DRUG_OPTIONS, TEXT)
         ),
         Construct('footbibliography', 'les sources citées, en fin d’article'),
-        Construct('figure', 'une image avec sa légende', FILE_PATH, _IMAGE_OPTIONS),
+        Construct(
+            'figure',
+            'une image avec sa légende',
+            FILE_PATH,
+            {**_IMAGE_OPTIONS, 'target': WEB_ADDRESS},
+        ),
         Construct('image', 'une image', FILE_PATH, {**_IMAGE_OPTIONS, 'target': WEB_ADDRESS}),
         Construct('table', 'un tableau Markdown avec son titre', TEXT, _TABLE_OPTIONS),
         Construct(

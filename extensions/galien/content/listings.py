@@ -35,7 +35,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
-from galien.core.placeholders import derived_placeholder, listing_input, placeholders_in
+from galien.core.placeholders import derived_placeholder, fill, listing_input, placeholders_in
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
@@ -273,7 +273,7 @@ class FillListings(SphinxPostTransform):
         builder = writing_builder(self.env)
         maker = ListingMaker(builder, self.env.docname, domain.archive, domain.chiffres)
         for placeholder in placeholders:
-            placeholder.replace_self(maker.make(placeholder['kind']))
+            fill(placeholder, maker.make(placeholder['kind']))
 
 
 def setup(app: Sphinx) -> None:

@@ -25,6 +25,7 @@ from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from galien.core.indentation import indented_lines
 from galien.core.report import warn
 
 if TYPE_CHECKING:
@@ -159,17 +160,8 @@ def indentation_depth(text: str) -> int:
     reST nests every block by indenting it; a line may also open several lists
     at once (``- - - x``), each counted.
     """
-    indents: list[int] = [0]
     deepest = 0
-    for line in text.splitlines():
-        body = line.lstrip(' ')
-        if not body.strip():
-            continue
-        indent = len(line) - len(body)
-        while indents[-1] > indent:
-            indents.pop()
-        if indent > indents[-1]:
-            indents.append(indent)
+    for body, levels in indented_lines(text):
         bullets = 0
         at = 0
         while at + 1 < len(body) and body[at] in '-*+' and body[at + 1] == ' ':
@@ -177,7 +169,7 @@ def indentation_depth(text: str) -> int:
             at += 2
             while at < len(body) and body[at] == ' ':
                 at += 1
-        deepest = max(deepest, len(indents) - 1 + bullets)
+        deepest = max(deepest, levels - 1 + bullets)
     return deepest
 
 

@@ -36,7 +36,6 @@ from sphinx.util.docutils import CustomReSTDispatcher
 from galien.content import language
 from galien.content.links import strict_only_for_images
 from galien.content.nesting import render_within_limits
-from galien.content.options import OptionSpec
 from galien.core.drafts import is_issue_doc
 from galien.core.front_matter import parse_fields
 from galien.core.report import warn
@@ -62,13 +61,29 @@ def _in_issue(env: BuildEnvironment) -> bool:
     return is_issue_doc(env, env.docname)
 
 
+class AnyOption(dict[str, 'Callable[[str], Any]']):
+    """An ``option_spec`` that parses every option, so that the directive reports the wrong ones.
+
+    MyST and docutils would reject an unknown option themselves, failing the
+    whole block, outside the ``galien`` warning type and without the options
+    the directive does take.
+    """
+
+    def __bool__(self) -> bool:
+        # MyST reads an options block only when the spec is truthy, even if empty.
+        return True
+
+    def __missing__(self, key: str) -> Callable[[str], Any]:
+        return directives.unchanged
+
+
 class RefusedValue(str):
     """An option's value that the language does not allow: dropped, with a warning, by ``run``."""
 
     __slots__ = ()
 
 
-class CheckedOptions(OptionSpec):
+class CheckedOptions(AnyOption):
     """An ``option_spec`` with only the listed options, each value checked against its syntax.
 
     Every option parses (an unlisted one, or a value of the wrong syntax, as a
@@ -114,7 +129,7 @@ class RefusedDirective(Directive):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = True
-    option_spec: ClassVar[OptionSpec] = OptionSpec()
+    option_spec: ClassVar[AnyOption] = AnyOption()
 
     def run(self) -> list[nodes.Node]:
         in_issue = _in_issue(_environment(self.state.document))
@@ -290,6 +305,18 @@ class LetterRenderer(SphinxRenderer):
                     ', '.join(allowed),
                     location=(env.docname, field.line),
                     subtype='front-matter',
+                )
+        for key, field in fields.items():
+            if key in allowed and field.removed:
+                warn(
+                    logger,
+                    __(
+                        'caractère invisible ou invalide %s retiré de « %s » : retapez cette valeur'
+                    ),
+                    ', '.join(f'U+{ord(character):04X}' for character in field.removed),
+                    key,
+                    location=(env.docname, field.line),
+                    subtype='caractere',
                 )
         # Values as written (aliases never expanded); the registry reads their kinds itself.
         kept = {key: field.text for key, field in fields.items() if key in allowed}

@@ -18,6 +18,7 @@ published and a ``galien.html`` warning names what went.
 
 from __future__ import annotations
 
+import html
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Final
 
@@ -201,5 +202,26 @@ def sanitise_page_body(
         context['body'] = body
 
 
+#: Plain text the theme hands its templates, which Sphinx's templates print unescaped
+#: (sphinx-book-theme 1.4 sets ``pagetitle`` to the title's text, printed in ``<h1>``).
+THEME_TEXT_KEYS: Final = ('pagetitle', 'page_description')
+
+
+def escape_theme_text(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """A page's words that the theme passes as plain text, escaped before a template prints them."""
+    for key in THEME_TEXT_KEYS:
+        value = context.get(key)
+        if isinstance(value, str) and not hasattr(value, '__html__'):
+            context[key] = html.escape(value, quote=False)
+
+
 def setup(app: Sphinx) -> None:
     app.connect('html-page-context', sanitise_page_body)
+    # After the theme's own handler, which sets these keys.
+    app.connect('html-page-context', escape_theme_text, priority=900)

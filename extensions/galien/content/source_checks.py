@@ -15,13 +15,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.characters import BAD_CHARACTERS
 from galien.core.documents import leave_out_of_build
 from galien.core.report import warn
 
@@ -55,9 +55,6 @@ def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
             )
             docnames.remove(docname)
             leave_out_of_build(env, docname)
-
-
-BAD_CHARACTERS = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]')
 
 
 def without_bad_characters(text: str, location: Callable[[int], str | tuple[str, int]]) -> str:

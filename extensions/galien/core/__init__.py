@@ -17,6 +17,7 @@ from galien.core import (
     front_matter,
     i18n,
     registry,
+    sources,
     written,
 )
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     config.setup(app)
+    sources.setup(app)
     editions.setup(app)
     i18n.setup(app)
     failures.setup(app)

@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 CORE = 'galien'
 EPUB = 'galien.epub'
 MAIL = 'galien.mail'
+WEB = 'galien.web'
 
 #: What Sphinx does when a value changes: read every document again, or write every page.
 Rebuild = Literal['env', 'html']
@@ -94,6 +95,15 @@ def check_issn(value: str, app: Sphinx) -> Problem | None:
             (issn,),
         )
     return None if issn == value else Problem('', instead=issn)
+
+
+def check_accessibility_status(value: str, app: Sphinx) -> Problem | None:
+    if value in {'totale', 'partielle', 'non'}:
+        return None
+    return Problem(
+        __("galien_accessibility_status vaut 'totale', 'partielle' ou 'non', pas %r : 'non'"),
+        (value,),
+    )
 
 
 def check_paper_numbers(value: list[object], app: Sphinx) -> Problem | None:
@@ -268,6 +278,33 @@ SETTINGS: tuple[Setting, ...] = (
         _TEXT,
         "Résumé d'accessibilité de l'ePub (schema:accessibilitySummary)",
         package=EPUB,
+    ),
+    # -- the website ----------------------------------------------------------------
+    Setting(
+        'galien_accessibility_contact',
+        [],
+        'html',
+        _LIST,
+        "Contact de la déclaration d'accessibilité : adresses e-mail, formulaires (https:), "
+        'adresse postale',
+        package=WEB,
+    ),
+    Setting(
+        'galien_accessibility_status',
+        'non',
+        'html',
+        _TEXT,
+        "État de conformité au RGAA donné par un audit : 'totale', 'partielle' ou 'non'",
+        package=WEB,
+        check=check_accessibility_status,
+    ),
+    Setting(
+        'galien_accessibility_audit',
+        '',
+        'html',
+        _TEXT,
+        "Résultat de l'audit RGAA (qui, quand, taux de conformité) ; vide : aucun audit",
+        package=WEB,
     ),
     # -- the e-mail -----------------------------------------------------------------
     Setting(

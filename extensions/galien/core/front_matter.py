@@ -23,6 +23,9 @@ import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from galien.core.characters import BAD_CHARACTERS
+from galien.core.indentation import indented_lines
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
@@ -60,6 +63,8 @@ class Field:
     kind: str
     text: str
     line: int
+    #: Characters YAML's escapes wrote and that were taken out of ``text``.
+    removed: str = ''
 
 
 def front_matter_text(source: str) -> str | None:
@@ -79,7 +84,9 @@ def _field(key: yaml.Node, node: yaml.Node) -> Field:
         return Field('list', '', line)
     if isinstance(node, yaml.MappingNode):
         return Field('mapping', '', line)
-    return Field(_SCALAR_KINDS.get(node.tag, 'other'), str(node.value), line)
+    value = str(node.value)
+    removed = ''.join(sorted(set(BAD_CHARACTERS.findall(value))))
+    return Field(_SCALAR_KINDS.get(node.tag, 'other'), BAD_CHARACTERS.sub('', value), line, removed)
 
 
 def yaml_depth(text: str) -> int:
@@ -89,16 +96,7 @@ def yaml_depth(text: str) -> int:
     dash opens a block one. Quotes are not read: a bracket in a title counts too.
     """
     deepest = flow = 0
-    indents = [0]
-    for line in text.splitlines():
-        body = line.lstrip(' ')
-        if not body.strip():
-            continue
-        indent = len(line) - len(body)
-        while indents[-1] > indent:
-            indents.pop()
-        if indent > indents[-1]:
-            indents.append(indent)
+    for body, levels in indented_lines(text):
         dashes = 0
         while (
             dashes * 2 + 1 < len(body) and body[dashes * 2] == '-' and body[dashes * 2 + 1] == ' '
@@ -107,10 +105,10 @@ def yaml_depth(text: str) -> int:
         for char in body:
             if char in '[{':
                 flow += 1
-                deepest = max(deepest, len(indents) + dashes + flow)
+                deepest = max(deepest, levels + dashes + flow)
             elif char in ']}':
                 flow = max(flow - 1, 0)
-        deepest = max(deepest, len(indents) + dashes + flow)
+        deepest = max(deepest, levels + dashes + flow)
     return deepest
 
 

@@ -37,6 +37,7 @@ from galien.core.dates import parse_year_month
 from galien.core.domain import DOMAIN_NAME
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
+from galien.core.sources import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -164,6 +165,19 @@ class PaperArchiveReader:
         if not value:
             return ''
         relative = Path(value)
+        if not relative.is_absolute() and linked_part(self.srcdir, self.srcdir / relative):
+            warn(
+                logger,
+                __(
+                    'N° %d : le PDF %s est un lien symbolique : refusé, '
+                    'le numéro est publié sans lien'
+                ),
+                numero,
+                value,
+                location=f'{self.path}:{line}',
+                subtype='lien-symbolique',
+            )
+            return ''
         source = (self.srcdir / relative).resolve()
         if relative.is_absolute() or not source.is_relative_to(self.srcdir.resolve()):
             self.warn(
@@ -245,7 +259,13 @@ def read_paper_archive(env: BuildEnvironment) -> tuple[PaperIssue, ...]:
     """
     relative = env.config.galien_paper_archive
     path = Path(env.srcdir) / relative
-    if not relative or not path.is_file():
+    if not relative:
+        return ()
+    linked = linked_part(Path(env.srcdir), path)
+    if linked is not None:
+        warn_linked(linked, __("aucun ancien numéro n'en est lu"))
+        return ()
+    if not path.is_file():
         return ()
     return PaperArchiveReader(path, Path(env.srcdir)).read()
 

@@ -84,3 +84,15 @@ def issue_input(numero: int) -> str:
 def listing_input(kind: str) -> str:
     """The input of a listing of the archive (``dernier-numero``, ``archives``, ``chiffres``)."""
     return f'listing:{kind}'
+
+
+def fill(placeholder: derived_placeholder, made: list[nodes.Node]) -> None:
+    """Put ``made`` in the placeholder's place, or drop it when there is nothing to show.
+
+    An empty listing (no issue has a chiffre yet, no drug is cited) is a page
+    without that block, not a placeholder whose classes docutils cannot hand on.
+    """
+    if made:
+        placeholder.replace_self(made)
+    else:
+        placeholder.parent.remove(placeholder)

@@ -223,6 +223,18 @@ def read_titre(fields: dict[str, Field], warn_at: Callable[..., None]) -> str:
     return field.text.strip()
 
 
+def cited_bib_keys(env: BuildEnvironment) -> list[str]:
+    """The ``.bib`` keys the document being read cites with ``{footcite}``, first citation first.
+
+    sphinxcontrib-bibtex (2.6) names each cited entry's footnote in the current
+    document's data (``bibtex_footcite_names``, key -> footnote name) while it
+    reads the document; the domain's ``process_doc`` runs before that data is
+    dropped. Without it (another version), the issue simply lists no references.
+    """
+    names = env.current_document.get('bibtex_footcite_names', None)
+    return list(names) if isinstance(names, dict) else []
+
+
 def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
     """``février 2018``: the month of an issue, in the letter's language."""
     return month_name(issue.year, issue.month, env.config.language)
@@ -267,10 +279,11 @@ class GalienDomain(Domain):
         'inputs': {},  # docname -> derived inputs its placeholders declare (placeholders.py)
         'drafts': {},  # docname -> Issue: drafts read, then left out of the build (drafts.py)
         'paper': (),  # PaperIssue: the back issues of the data file (paper.py), by number
+        'references': {},  # docname -> keys of the .bib entries it cites, in order (metadata.py)
     }
-    data_version = 5
+    data_version = 6
     #: Collected per document, merged from parallel readers.
-    per_doc_keys = ('issues', 'chiffres', 'citations', 'listings', 'inputs')
+    per_doc_keys = ('issues', 'chiffres', 'citations', 'listings', 'inputs', 'references')
 
     _by_numero: dict[int, Issue] | None = None
 
@@ -307,6 +320,13 @@ class GalienDomain(Domain):
         inputs = {name for node in document.findall(derived_placeholder) for name in node.inputs}
         if inputs:
             self.data['inputs'][docname] = sorted(inputs)
+        keys = cited_bib_keys(env)
+        if keys:
+            self.data['references'][docname] = keys
+
+    def references_of(self, docname: str) -> tuple[str, ...]:
+        """The keys of the ``.bib`` entries ``docname`` cites with ``{footcite}``, in order."""
+        return tuple(self.data['references'].get(docname, ()))
 
     def note_draft(self, issue: Issue) -> None:
         """A draft read and left out of this build (:mod:`galien.core.drafts`)."""

@@ -37,6 +37,7 @@ from galien.content.placeholders import FILL_PRIORITY
 from galien.content.typography import typeset
 from galien.core.editions import Edition, builders_of, edition
 from galien.core.i18n import _
+from galien.core.metadata import epub_fields, periodical_metadata
 from galien.core.registry import galien_domain, issue_month, issue_number
 from galien.epub import accessibility
 
@@ -242,6 +243,27 @@ def add_identifier(opf: Path, identifier: str) -> None:
     opf.write_bytes(document.toxml(encoding='utf-8'))
 
 
+def add_collection(opf: Path, entries: list[tuple[str, str, str]]) -> None:
+    """The package's ``<meta>`` saying the series the book belongs to (:func:`epub_fields`)."""
+    if not entries:
+        return
+    document = minidom.parse(str(opf))
+    metadata = document.getElementsByTagName('metadata')[0]
+    last = metadata.lastChild
+    indent = last if last is not None and last.nodeType == last.TEXT_NODE else None
+    for prop, refines, value in entries:
+        meta = document.createElement('meta')
+        meta.setAttribute('property', prop)
+        if refines:
+            meta.setAttribute('refines', refines)
+        elif prop == 'belongs-to-collection':
+            meta.setAttribute('id', 'collection')
+        meta.appendChild(document.createTextNode(value))
+        metadata.insertBefore(document.createTextNode('\n    '), indent)
+        metadata.insertBefore(meta, indent)
+    opf.write_bytes(document.toxml(encoding='utf-8'))
+
+
 class GalienEpubBuilder(Epub3Builder):
     """Sphinx's ePub 3 builder, with the table of contents grouped by year."""
 
@@ -293,6 +315,11 @@ class GalienEpubBuilder(Epub3Builder):
         )
         if self.config.galien_issn:
             add_identifier(Path(self.outdir) / 'content.opf', f'urn:issn:{self.config.galien_issn}')
+        issues = galien_domain(self.env).archive.newest_first
+        add_collection(
+            Path(self.outdir) / 'content.opf',
+            epub_fields(periodical_metadata(self.config), (i.numero for i in issues)),
+        )
 
     def build_navigation_doc(self) -> None:
         super().build_navigation_doc()

@@ -9,6 +9,7 @@ tables, paragraphs and lists, drops raw HTML and in-page links, and
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from docutils import nodes
@@ -25,6 +26,10 @@ logger = logging.getLogger(__name__)
 #: A link whose text is its address, longer than this, shows a short text instead: a long
 #: address has nowhere to break, and would widen the letter on a phone.
 MAX_URL_TEXT = 40
+#: A run of text without a space this long (an address typed in the text) could
+#: widen the message on a phone: it may break after its slashes and signs.
+LONG_RUN = re.compile(rf'[^\s<>]{{{MAX_URL_TEXT},}}')
+BREAK_AFTER = re.compile(r'([/?=_-])(?=[^\s<>])')
 
 #: Widest image the 600 px letter shows, inside its 24 px margins.
 MAX_IMAGE_WIDTH = 552
@@ -35,6 +40,13 @@ ALERTS = frozenset({'warning', 'caution', 'attention', 'danger', 'error'})
 
 class EmailHTMLTranslator(HTML5Translator):
     """HTML5 for mail clients: table frames, absolute links, no raw HTML."""
+
+    def visit_Text(self, node: nodes.Text) -> None:  # noqa: N802 (docutils naming)
+        super().visit_Text(node)
+        shown = self.body[-1] if self.body else ''
+        if '<' not in shown and LONG_RUN.search(shown):
+            # <wbr>, which the main clients honour, where overflow-wrap is ignored.
+            self.body[-1] = LONG_RUN.sub(lambda run: BREAK_AFTER.sub(r'\1<wbr>', run[0]), shown)
 
     def _absolute(self, uri: str) -> str:
         page = self.builder.get_target_uri(self.builder.current_docname)

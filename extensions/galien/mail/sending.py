@@ -143,9 +143,16 @@ def personal_message(
     address: str,
     test: bool = False,
     date: str | None = None,
+    own_unsubscribe: str = '',
 ) -> EmailMessage:
-    """One reader's message: the letter, their address alone in ``To``, the list headers."""
+    """One reader's message: the letter, their address alone in ``To``, the list headers.
+
+    ``own_unsubscribe``: the reader's one-click address at the subscription service; it
+    replaces the configured web addresses (the ``mailto:`` ones stay).
+    """
     links = unsubscribe_addresses(sender, address)
+    if own_unsubscribe:
+        links = [own_unsubscribe, *(link for link in links if link.startswith('mailto:'))]
     html, text = personal_parts(html, text, address, links)
     message = EmailMessage(policy=POLICY if address.isascii() else UTF8_POLICY)
     message['From'] = sender.from_

@@ -22,8 +22,10 @@ changes what follows (the print edition's builder derives from it):
   check skips every other PDF without starting latexmk, and compiles the
   changed ones in parallel, one per core by default (``PDFJOBS``).
 * **When a PDF appears.** LaTeX writes under another job name
-  (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), from a clean
-  slate but for the ``.aux`` of the last complete build, and the PDF is renamed
+  (``galien-020.part``, :data:`~galien.print.job_files.PART_SUFFIX`), in a folder
+  of its own (``galien-020.job``, the only one it may write to where bubblewrap
+  confines it, :mod:`galien.sandbox`), from a clean slate but for the
+  ``.aux`` of the last complete build, and the PDF is renamed
   to its own name only when latexmk succeeded: a build killed at any moment
   (SIGKILL, a full disk) leaves no truncated or first-pass PDF that make would
   take for up to date.
@@ -73,6 +75,12 @@ SUPPORT_STAMP = 'galien-support.sha256'
 SEED_FILE = 'galien-seed-{pages}.aux'
 #: The page counts predicted (:func:`predicted_pages`): the letter has one or two pages.
 PREDICTED = (1, 2)
+#: The folder of a LaTeX job (``galien-020.job``), the only one it may write to.
+JOB_SUFFIX = '.job'
+#: Said once by make where LaTeX runs without bubblewrap.
+UNCONFINED_MESSAGE = (
+    "bubblewrap (bwrap) absent ou inutilisable : LaTeX n'est pas confiné (README, « Sécurité »)"
+)
 #: Rewritten by this builder on every build, never part of a PDF.
 GENERATED = frozenset(
     {'Makefile', RECORD_FILE, SUPPORT_STAMP, SOURCES_FILE, '__LATEXSTDOUT__'}
@@ -120,6 +128,20 @@ PDFSTEP ?= {pdfstep}
 # (extensions/galien/print/pdfa_server.py); empty: each PDFSTEP on its own.
 PDFSERVER ?= {pdfserver}
 
+# Each LaTeX job runs under bubblewrap (extensions/galien/core/sandbox.py): no network,
+# a fresh /proc, a private /tmp, this folder read-only and only the job's own folder
+# writable (it cannot write this Makefile, latexmkrc or another issue's files);
+# TeX's trees and caches read-only, nothing else of the machine. CONFINE= runs LaTeX
+# without it; where bwrap is missing or cannot start, make says so and goes on.
+# Asked once, when the first job starts (nothing to compile costs nothing).
+ifeq ($(origin CONFINE),undefined)
+CONFINE = $(eval CONFINE := {confine})$(if $(strip $(CONFINE)),,$(info $(UNCONFINED)))$(CONFINE)
+endif
+JAIL = $(if $(strip $(CONFINE)),$(CONFINE) --ro-bind '$(CURDIR)' '$(CURDIR)' \\
+  --bind '$(CURDIR)/$*{job}' '$(CURDIR)/$*{job}' --remount-ro / \\
+  --remount-ro /tmp --chdir '$(CURDIR)' -- )
+UNCONFINED = {unconfined}
+
 # yes: an issue that reads from its .aux only its page count (PAGESONLY below: the
 # page count predicted) starts a clean build from galien-seed-N.aux and runs LaTeX
 # again only if that changed; anything else: latexmk from an empty .aux, as before
@@ -135,31 +157,53 @@ all all-pdf:
 pdfs: $(ALLPDF)
 
 # A PDF appears only complete. LaTeX writes under another job name
-# (galien-020{part}.pdf, .aux, .log), starting from nothing that an earlier,
-# possibly killed, run left but the .aux of the last complete build; latexmk
-# decides how many LaTeX runs it needs (one, from galien-seed-N.aux, for a clean
-# PAGESONLY issue of the predicted page count). On success the .aux, the log and the PDF
-# are renamed (atomically) to their own names; a killed or failed run leaves
-# no galien-020.pdf, so the next `make` compiles it again.
+# (galien-020{part}.pdf, .aux, .log), in a folder of its own (galien-020{job}/),
+# starting from nothing that an earlier, possibly killed, run left but the .aux of
+# the last complete build; latexmk decides how many LaTeX runs it needs (one, from
+# galien-seed-N.aux, for a clean PAGESONLY issue of the predicted page count). On
+# success the .aux, the log and the PDF are renamed (atomically) to their own names
+# here; a killed or failed run leaves no galien-020.pdf, so the next `make` compiles
+# it again (and the failed run's log stays in its folder).
 %.pdf: %.tex
-\t@rm -f '$@' '$*{part}.'*
-\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{part}.aux'; \\
-\t  elif [ -n '$(ONEPASS)' ]; then cp 'galien-seed-$(PAGESONLY).aux' '$*{part}.aux'; fi
-\t$(if $(ONEPASS),GALIEN_AUX_PAGES_ONLY=1 )latexmk -pdf -dvi- -ps- -jobname='$*{part}' \\
-\t  $(LATEXMKOPTS) '$<'
-\t@$(PDFSTEP) '$*{part}.pdf'
-\t@mv -f '$*{part}.aux' '$*.aux' && mv -f '$*{part}.log' '$*.log' && mv -f '$*{part}.pdf' '$@' \\
-\t  && rm -f '$*{part}.'*
+\t@rm -rf '$@' '$*{part}.pdf' '$*{job}' && mkdir '$*{job}'
+\t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{job}/$*{part}.aux'; \\
+\t  elif [ -n '$(ONEPASS)' ]; then cp 'galien-seed-$(PAGESONLY).aux' '$*{job}/$*{part}.aux'; fi
+\t$(if $(ONEPASS),GALIEN_AUX_PAGES_ONLY=1 )$(JAIL)latexmk -pdf -dvi- -ps- -outdir='$*{job}' \\
+\t  -jobname='$*{part}' $(LATEXMKOPTS) '$<' </dev/null
+\t@mv -f '$*{job}/$*{part}.pdf' '$*{part}.pdf' && $(PDFSTEP) '$*{part}.pdf'
+\t@mv -f '$*{job}/$*{part}.aux' '$*.aux' && mv -f '$*{job}/$*{part}.log' '$*.log' \\
+\t  && rm -rf '$*{job}' && mv -f '$*{part}.pdf' '$@'
 
 {rules}
 clean:
 \trm -f $(ALLPDF) $(ALLPDF:.pdf=.aux) $(ALLPDF:.pdf=.log) $(ALLPDF:.pdf=.out) \\
 \t  $(ALLPDF:.pdf=.fls) $(ALLPDF:.pdf=.fdb_latexmk) $(ALLPDF:.pdf=.toc) {stamp}
 \trm -f $(ALLPDF:.pdf={part}.*)
+\trm -rf $(ALLPDF:.pdf={job})
 
 .DELETE_ON_ERROR:
 .PHONY: all all-pdf pdfs clean
 """
+
+
+#: The per-document lines of a Makefile that :func:`makefile` wrote (its ``rules``).
+RULE_LINE = re.compile(r'^([\w.+-]+\.pdf): ([\w.+/ -]+)$', re.MULTILINE)
+PAGES_LINE = re.compile(r'^([\w.+-]+\.pdf): PAGESONLY = (\d+)$', re.MULTILINE)
+
+
+def rules_of(text: str) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """What :func:`makefile` was given, read back from the rules of its result ``text``.
+
+    Only lines of the rules' exact shape count, with plain file names: whatever
+    else ``text`` holds is not read.
+    """
+    pdfs = {}
+    for pdf, sources in RULE_LINE.findall(text):
+        names = sources.split()
+        if len(names) > 1 and names[-1] == SUPPORT_STAMP:
+            pdfs[pdf] = names[:-1]
+    pages = {pdf: int(count) for pdf, count in PAGES_LINE.findall(text) if pdf in pdfs}
+    return pdfs, pages
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -244,12 +288,15 @@ def makefile(
     pdf_step: str = 'true',
     pages_only: Mapping[str, int] | None = None,
     pdf_server: str = '',
+    confine: str = '',
 ) -> str:
     """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
 
     ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added),
     ``pdf_server`` the command the PDFs' make runs under (the make command added);
-    the PDFs in ``pages_only`` read from their ``.aux`` only the page count, predicted.
+    the PDFs in ``pages_only`` read from their ``.aux`` only the page count, predicted;
+    ``confine`` is a shell command printing the bubblewrap command each LaTeX job
+    runs under, without the job's folders (empty: none).
     """
     rules = ''.join(
         f'{pdf}: {" ".join(sources)} {SUPPORT_STAMP}\n' for pdf, sources in sorted(pdfs.items())
@@ -264,6 +311,9 @@ def makefile(
         part=PART_SUFFIX,
         pdfstep=pdf_step,
         pdfserver=pdf_server,
+        job=JOB_SUFFIX,
+        confine=f'$(shell {confine})' if confine else '',
+        unconfined=UNCONFINED_MESSAGE,
     )
 
 
@@ -276,6 +326,10 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
 
     def pdf_server(self) -> str:
         """The shell command the Makefile runs the PDFs' make under; none here."""
+        return ''
+
+    def confine(self) -> str:
+        """The shell command printing the sandbox of each LaTeX job; none here."""
         return ''
 
     def init(self) -> None:
@@ -367,7 +421,9 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
             makefile_sources[pdf] = [target, *shown]
             if reads_only_page_count(text):
                 pages_only[pdf] = predicted_pages(text)
-        rules = makefile(makefile_sources, self.pdf_step(), pages_only, self.pdf_server())
+        rules = makefile(
+            makefile_sources, self.pdf_step(), pages_only, self.pdf_server(), self.confine()
+        )
         write_if_changed(self.outdir / 'Makefile', rules)
         for pages in PREDICTED:
             write_if_changed(self.outdir / SEED_FILE.format(pages=pages), seed_aux(pages))

@@ -103,8 +103,10 @@ sub galien_failure {{
     }}
     close($sources);
   }}
+  # Each job writes in its own folder (-outdir, the Makefile in incremental.py).
+  my $dir = ($aux_dir // '') ne '' ? "$aux_dir/" : '';
   my ($error, $where) = ('', "$name.tex");
-  if (open(my $log, '<', "$root.log")) {{
+  if (open(my $log, '<', "$dir$root.log")) {{
     while (my $line = <$log>) {{
       if ($line =~ /^(?:\S*\/)?(\S+\.tex:\d+): (.*)/) {{ ($where, $error) = ($1, $2); last; }}
       if ($line =~ /^! (.*)/) {{ $error = $1; last; }}
@@ -114,10 +116,10 @@ sub galien_failure {{
   open(my $err, '>&', \*STDERR);
   binmode($err, ':encoding(UTF-8)');
   print $err "$source: " . {failed} . " $name.pdf : $error ($where ; " . {details}
-    . " $root.log)\n";
+    . " $dir$root.log)\n";
   close($err);
   # Forget this run, so the next `make latexpdf` compiles again and names the file again.
-  unlink("$root.fdb_latexmk");
+  unlink("$dir$root.fdb_latexmk");
   return 0;
 }}
 """

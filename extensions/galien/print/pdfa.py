@@ -11,7 +11,9 @@ and validates what it wrote (about 0.1 s a PDF).
 
 The metadata come from the PDF itself: the class puts the title, author,
 subject and language where hyperref always does, and the issue's date, its
-publisher and the ISSN in three information entries of its own
+publisher, the ISSN and the issue as a source (« Galien, N° 20, février 2018 »,
+``dc:source``; see :func:`galien.core.metadata.pdf_fields` for why not PRISM)
+in information entries of its own
 (:data:`INFO_KEYS`), moved here into the XMP packet. Constructs that
 PDF/A-2b allows but that pikepdf's allow-list does not know are changed
 without changing a page: the ``/OpenAction`` that opens page 1 at full page (a
@@ -51,7 +53,12 @@ if TYPE_CHECKING:
     import pikepdf
 
 #: Information entries the letter's class writes for this step (galienletter.cls).
-INFO_KEYS = {'date': '/GalienDate', 'publisher': '/GalienPublisher', 'issn': '/GalienISSN'}
+INFO_KEYS = {
+    'date': '/GalienDate',
+    'publisher': '/GalienPublisher',
+    'issn': '/GalienISSN',
+    'source': '/GalienSource',
+}
 FLAVOUR = '2b'
 PDF_DATE = re.compile(r"D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(Z|([+-])(\d{2})'?(\d{2})'?)?")
 
@@ -187,6 +194,9 @@ def write_xmp(pdf: pikepdf.Pdf) -> None:
             meta['dc:date'] = [extra['date']]
         if extra.get('issn'):
             meta['dc:identifier'] = f'urn:issn:{extra["issn"]}'
+        if extra.get('source'):
+            # The issue as a bibliographic source (galien.core.metadata.pdf_fields).
+            meta['dc:source'] = extra['source']
 
 
 def date_metadata(pdf: pikepdf.Pdf) -> None:

@@ -25,9 +25,15 @@ from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from galien.core.metadata import issue_metadata, pdf_fields
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn
-from galien.print.incremental import IncrementalLaTeXBuilder
+from galien.print.incremental import (
+    IncrementalLaTeXBuilder,
+    makefile,
+    rules_of,
+    write_if_changed,
+)
 from galien.print.latexmk import SANDBOX_FILE, append_failure_hook
 from galien.print.review import file_stem, issues_to_print
 
@@ -99,11 +105,15 @@ def latex_documents(
     ]
 
 
-def pdf_metadata(config: Config, issue: Issue) -> str:
-    """``\\galienpdfmeta{date}{publisher}{ISSN}``: what the PDF/A metadata add (pdfa.py)."""
-    publisher = config.galien_publisher or config.author
-    values = (issue.date, publisher, config.galien_issn)
-    return r'\galienpdfmeta' + ''.join(f'{{{escape(v, config.latex_engine)}}}' for v in values)
+def pdf_metadata(env: BuildEnvironment, issue: Issue) -> str:
+    """``\\galienpdfmeta{date}{publisher}{ISSN}{source}``: what the PDF/A metadata add (pdfa.py).
+
+    The values are the issue's metadata (:func:`galien.core.metadata.pdf_fields`),
+    the ones the website and the ePub show.
+    """
+    engine = env.config.latex_engine
+    values = pdf_fields(issue_metadata(env, issue)).values()
+    return r'\galienpdfmeta' + ''.join(f'{{{escape(v, engine)}}}' for v in values)
 
 
 def remove_stale_outputs(outdir: Path, current: set[str]) -> None:
@@ -137,7 +147,7 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         for issue, entry in zip(issues, latex_documents(self.env, issues), strict=True):
             self.document_data.append(entry)
             self.titles.append((entry[0], entry[2]))
-            self.pdf_metadata[entry[2]] = pdf_metadata(self.config, issue)
+            self.pdf_metadata[entry[2]] = pdf_metadata(self.env, issue)
 
     def update_doc_context(self, title: str, author: str, theme: Theme) -> None:
         """The document's PDF metadata, before the PDF information (``maketitle``).
@@ -156,6 +166,10 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         """``python -m galien.print.pdfa_server``: one PDF/A process for a whole make run."""
         return self.galien_module('galien.print.pdfa_server')
 
+    def confine(self) -> str:
+        """``python -m galien.sandbox.latex``: the bubblewrap command of each LaTeX job."""
+        return self.galien_module('galien.sandbox.latex')
+
     @staticmethod
     def galien_module(module: str) -> str:
         """The shell command running ``module`` with this Python and this extension."""
@@ -173,6 +187,33 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         # The build date would change every .tex every day and rebuild every PDF:
         # the letter prints its month instead.
         self.context['date'] = ''
+
+
+def rewrite_makefile(latex_dir: Path) -> None:
+    """Write the LaTeX folder's Makefile again, from its rules alone, before make runs it.
+
+    ``make latexpdf`` runs make outside the sandbox, on a Makefile the confined
+    build wrote (:mod:`galien.cli.build`): a build taken over could have left
+    commands there. Only the names of the PDFs and of their sources are taken
+    from it; the rest is the template's, with this process's commands.
+    """
+    path = latex_dir / 'Makefile'
+    try:
+        text = path.read_text(encoding='utf-8')
+    except (OSError, UnicodeDecodeError):
+        return
+    module = GalienLaTeXBuilder.galien_module
+    pdfs, pages_only = rules_of(text)
+    write_if_changed(
+        path,
+        makefile(
+            pdfs,
+            module('galien.print.pdfa'),
+            pages_only,
+            module('galien.print.pdfa_server'),
+            module('galien.sandbox.latex'),
+        ),
+    )
 
 
 def setup(app: Sphinx) -> None:

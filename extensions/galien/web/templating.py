@@ -1,17 +1,27 @@
 """Issue metadata for HTML templates: ``galien_issue`` and ``galien_issues``.
 
 Themes and ``_templates/`` overrides can then show the number, the month or
-the chiffre du mois of a page without parsing it again. With ``galien_issn``
-set, each issue page of the website also names the letter's ISSN in a
-``<meta name="citation_issn">``.
+the chiffre du mois of a page without parsing it again.
+
+Each issue page of the website also describes the issue in its ``<head>``, as
+:mod:`galien.core.metadata` says it (Dublin Core, Highwire Press ``citation_*``
+tags for Google Scholar and Zotero, schema.org JSON-LD), and the home page the
+letter as a ``Periodical``. Only on the website: the ePub and the e-mail carry
+their own metadata, or none.
 """
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 from galien.core.editions import Edition, edition
+from galien.core.metadata import (
+    head_tags,
+    issue_metadata,
+    periodical_metadata,
+    periodical_schema_org,
+    script_json_ld,
+)
 from galien.core.registry import galien_domain, issue_label
 
 if TYPE_CHECKING:
@@ -34,11 +44,16 @@ def add_issue_context(
     context['galien_chiffre'] = domain.chiffres.get(pagename)
     issn = app.config.galien_issn
     context['galien_issn'] = issn
-    if issn and issue is not None and edition(app.builder) is Edition.SITE:
-        # The serial's ISSN, where indexes (Google Scholar, Zotero) look for it.
-        context['metatags'] = context.get('metatags', '') + (
-            f'\n<meta name="citation_issn" content="{html.escape(issn)}" />'
-        )
+    if edition(app.builder) is not Edition.SITE:
+        return
+    if issue is not None and not issue.draft:
+        base = app.config.html_baseurl
+        page_url = f'{base.rstrip("/")}/{app.builder.get_target_uri(pagename)}' if base else ''
+        meta = issue_metadata(app.env, issue, page_url=page_url)
+        context['metatags'] = context.get('metatags', '') + head_tags(meta)
+    elif pagename == app.config.root_doc:
+        periodical = periodical_schema_org(periodical_metadata(app.config))
+        context['metatags'] = context.get('metatags', '') + script_json_ld(periodical)
 
 
 def setup(app: Sphinx) -> None:

@@ -1,0 +1,74 @@
+"""What ``make send`` asks the service, one JSON object a line on stdin, one answer on stdout.
+
+The letter's command line (``galien.cli.service_readers``) starts
+``python -m abonnements sendlink`` and never imports Django. Requests:
+
+``{"op": "list"}``
+    ``{"readers": ["a@b.fr", …], "url": "https://…/"}``: the confirmed and imported
+    readers, and the service's public address (``GALIEN_ABONNES_URL``).
+``{"op": "check", "address": "a@b.fr"}``
+    ``{"send": true, "unsubscribe": "https://…/desinscription/<token>/"}``, read
+    from the database at that moment: an unsubscription is honoured at once.
+``{"op": "bounced", "addresses": [...]}``
+    ``{"marked": n}``: hard bounces become « rebond ».
+
+A malformed request gets ``{"error": "…"}``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from django.conf import settings
+
+from abonnements.mails import unsubscribe_link
+from abonnements.models import RECEIVING, Status, Subscriber, Suppression, address_key
+
+
+def readers() -> list[str]:
+    return list(
+        Subscriber.objects.filter(status__in=RECEIVING)
+        .order_by('created_at', 'pk')
+        .values_list('email', flat=True)
+    )
+
+
+def check(address: str) -> dict[str, Any]:
+    subscriber = Subscriber.objects.filter(email_key=address_key(address)).first()
+    if subscriber is None or not subscriber.receives or Suppression.holds(address):
+        return {'send': False, 'unsubscribe': ''}
+    return {'send': True, 'unsubscribe': unsubscribe_link(subscriber)}
+
+
+def bounced(addresses: list[str]) -> dict[str, Any]:
+    marked = 0
+    for address in addresses:
+        subscriber = Subscriber.objects.filter(email_key=address_key(address)).first()
+        if subscriber is not None and subscriber.set_status(Status.BOUNCED, 'make rebonds'):
+            marked += 1
+    return {'marked': marked}
+
+
+def answer(request: dict[str, Any]) -> dict[str, Any]:
+    op = request.get('op')
+    if op == 'list':
+        return {'readers': readers(), 'url': settings.PUBLIC_URL}
+    if op == 'check' and isinstance(request.get('address'), str):
+        return check(request['address'])
+    if op == 'bounced' and isinstance(request.get('addresses'), list):
+        return bounced([str(a) for a in request['addresses']])
+    return {'error': f'requête inconnue : {op!r}'}
+
+
+def serve(stdin: IO[str], stdout: IO[str]) -> None:
+    for line in stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            reply = answer(request) if isinstance(request, dict) else {'error': 'objet attendu'}
+        except json.JSONDecodeError as error:
+            reply = {'error': f'JSON invalide : {error}'}
+        stdout.write(json.dumps(reply, ensure_ascii=False) + '\n')
+        stdout.flush()

@@ -1,0 +1,119 @@
+"""Symbolic links among the sources: refused input, never followed.
+
+A symbolic link is a file git stores like any other, so a pull request can add
+``issues/022.md -> /proc/self/environ``. Sphinx 9.0.4 finds documents with
+``os.walk(..., followlinks=True)`` and no setting changes that: such a link
+would become an issue whose text is the build's environment, a linked folder
+would bring in whatever it points to (or, pointing to a parent, make the walk
+loop until paths get too long). Links are rare among a letter's files and never
+needed, so every one that the build would look at is refused, wherever it
+points: :func:`exclude_linked_sources` adds it to ``exclude_patterns`` on
+``config-inited``, before Sphinx looks for documents or compares the
+configuration with the last build's (so the patterns change, and every document
+is read again, only when the links change), and says so at its path. The data
+files read by the extension itself (``references.bib``, ``archives/``) are
+checked where they are read, with :func:`linked_part`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx.locale import __
+from sphinx.util import logging
+from sphinx.util.matching import Matcher
+
+from galien.core.report import warn
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+logger = logging.getLogger(__name__)
+
+
+def linked_part(srcdir: Path, path: Path) -> Path | None:
+    """The first part of ``path`` below ``srcdir`` that is a symbolic link, if any.
+
+    ``path`` itself counts: ``archives/numeros-papier.yml`` is refused whether
+    the file or the ``archives`` folder is a link.
+    """
+    try:
+        relative = path.relative_to(srcdir)
+    except ValueError:
+        return None
+    current = srcdir
+    for part in relative.parts:
+        current /= part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def warn_linked(path: Path, what: str) -> None:
+    """Say that ``path``, a symbolic link, is refused and ``what`` it would have been."""
+    warn(
+        logger,
+        __('%s est un lien symbolique (vers %s) : refusé, %s ; mettez-y le fichier lui-même'),
+        path.name,
+        path.readlink(),
+        what,
+        # A file's warning needs a line to be located.
+        location=f'{path}:1',
+        subtype='lien-symbolique',
+    )
+
+
+def linked_sources(
+    srcdir: Path, exclude_patterns: Iterable[str], suffixes: Iterable[str]
+) -> Iterator[Path]:
+    """The symbolic links that source discovery would follow: folders and documents.
+
+    The tree is walked without following any link, leaving out what
+    ``exclude_patterns`` excludes, as Sphinx would.
+    """
+    excluded = Matcher(exclude_patterns)
+    suffixes = tuple(suffixes)
+    for root, dirs, files in os.walk(srcdir, followlinks=False):
+        base = Path(root)
+        relative = base.relative_to(srcdir)
+        kept = []
+        for name in sorted(dirs):
+            path = base / name
+            if excluded((relative / name).as_posix()):
+                continue
+            if path.is_symlink():
+                yield path
+            else:
+                kept.append(name)
+        dirs[:] = kept
+        for name in sorted(files):
+            path = base / name
+            if (
+                name.endswith(suffixes)
+                and path.is_symlink()
+                and not excluded((relative / name).as_posix())
+            ):
+                yield path
+
+
+def exclude_linked_sources(app: Sphinx, config: Config) -> None:
+    """Leave every linked document or folder out of the build, with a warning at its path."""
+    srcdir = Path(app.srcdir)
+    patterns = list(config.exclude_patterns)
+    for path in linked_sources(srcdir, patterns, config.source_suffix):
+        what = __('son contenu est ignoré') if path.is_dir() else __("ce n'est pas une page")
+        warn_linked(path, what)
+        patterns.append(glob.escape(path.relative_to(srcdir).as_posix()))
+    if len(patterns) != len(config.exclude_patterns):
+        config.exclude_patterns = patterns
+
+
+def setup(app: Sphinx) -> None:
+    # After Sphinx has merged the extensions' source suffixes (``.md``, priority 800).
+    app.connect('config-inited', exclude_linked_sources, priority=850)
