@@ -6,6 +6,8 @@ import pytest
 
 from helpers import warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx('html', testroot='front-matter-errors', freshenv=True)
 def test_front_matter_mistakes(app):

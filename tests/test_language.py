@@ -20,6 +20,9 @@ from galien.content import language
 from galien.content.sanitiser import sanitised
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 EXTENSION = PROJECT_DIR / 'extensions' / 'galien'
 ISSUE = 'issues/021.md'
 

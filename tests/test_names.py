@@ -7,6 +7,8 @@ import pytest
 from galien.core.dates import month_name, spoken_date
 from galien.core.registry import issue_number
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     ('language', 'month'),

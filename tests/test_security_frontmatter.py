@@ -19,6 +19,9 @@ import pytest
 
 from helpers import built, page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ROOT = Path(__file__).resolve().parent / 'roots' / 'test-security-front-matter'
 JUNE_2018 = '1527811200'  # 2018-06-01T00:00:00Z
 

@@ -23,6 +23,9 @@ from galien.core.i18n import CATALOG, LOCALE_DIR
 from galien.core.subtypes import Subtype
 from helpers import pdftotext, run_sphinx, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ENTRIES = r"""
 @article{trois,
   author       = {Durand, Claire and {\O}degaard, Ken and Lef{\`e}vre, Jean-Louis},

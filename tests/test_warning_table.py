@@ -13,8 +13,13 @@ from __future__ import annotations
 import ast
 import re
 
+import pytest
+
 from conftest import PROJECT_DIR
 from galien.core.subtypes import Subtype
+
+pytestmark = pytest.mark.fast
+
 
 EXTENSION = PROJECT_DIR / 'extensions' / 'galien'
 #: Calls whose ``subtype=`` is a MIME subtype (e-mail parts), not a warning's.

@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.cmd import build
-from sphinx.locale import __
 
 from galien.core.failures import DiskFull
+from galien.core.i18n import __
 from galien.print.print_edition import rewrite_makefile
 from galien.sandbox.bubblewrap import INSIDE_VARIABLE, bwrap
 from galien.sandbox.build import TARGET_VARIABLE, confined_build

@@ -23,13 +23,13 @@ import pybtex.plugin
 from docutils import nodes
 from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from galien.content import bibreader, vancouver
 from galien.content.links import located
+from galien.core.i18n import __
 from galien.core.report import WARNING_TYPE, warn
 from galien.core.sources import linked_part, warn_linked
 from galien.core.subtypes import Subtype

@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, visitors_for
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.bibliography import bib_entry, reference_nodes
 from galien.content.blocks import galien_block, skip_frame, visitors_for
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.model import Chiffre, is_web_url
 from galien.core.registry import galien_domain
 from galien.core.report import warn

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import __
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -50,7 +49,7 @@ from galien.core.drug_vocabulary import (
     is_drug_name,
     presentation_anchor,
 )
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:

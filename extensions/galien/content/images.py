@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from PIL import Image
 from sphinx.builders.latex import LaTeXBuilder
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.transforms.post_transforms.images import ImageConverter
@@ -51,6 +50,7 @@ from sphinx.util.i18n import search_image_for_language
 from sphinx.util.images import guess_mimetype
 
 from galien.content import svg
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.placeholders import derived_placeholder, issue_input
 from galien.core.registry import (
     galien_domain,

@@ -28,11 +28,11 @@ from docutils import nodes
 from markdown_it.rules_block import reference as reference_definition
 from markdown_it.rules_inline import image as image_rule
 from sphinx import addnodes
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 from galien.core.urls import refused_scheme

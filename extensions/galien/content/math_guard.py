@@ -18,9 +18,9 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

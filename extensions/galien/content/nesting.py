@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from markdown_it.token import Token
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.indentation import indented_lines
 from galien.core.report import warn
 from galien.core.subtypes import Subtype

@@ -29,7 +29,6 @@ from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import CustomReSTDispatcher
 
@@ -38,6 +37,7 @@ from galien.content.links import strict_only_for_images
 from galien.content.nesting import render_within_limits
 from galien.core.drafts import is_issue_doc
 from galien.core.front_matter import parse_fields
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

@@ -23,9 +23,9 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Final
 
 import nh3
-from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

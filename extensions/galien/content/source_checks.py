@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.characters import BAD_CHARACTERS
 from galien.core.documents import leave_out_of_build
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

@@ -19,10 +19,10 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from galien.core.domain import DOMAIN_NAME
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

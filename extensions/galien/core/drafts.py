@@ -29,11 +29,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.documents import leave_out_of_build
 from galien.core.front_matter import DRAFT_KEY, front_matter_fields, is_draft
+from galien.core.i18n import __
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:

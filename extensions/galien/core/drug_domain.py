@@ -16,14 +16,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from galien.core.drug_model import DrugIndex, build_index, compatible_atc
 from galien.core.drug_vocabulary import brand_key, drug_key, mention_anchor
 from galien.core.editions import STYLED, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.registry import PAGE_INPUTS_EVENT, galien_domain
 from galien.core.report import warn
 from galien.core.subtypes import Subtype

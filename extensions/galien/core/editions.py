@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
+from galien.core.i18n import __
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

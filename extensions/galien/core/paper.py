@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 import yaml
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
 from galien.core.domain import DOMAIN_NAME
+from galien.core.i18n import __
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
 from galien.core.sources import linked_part, warn_linked

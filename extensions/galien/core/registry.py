@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
@@ -32,6 +31,7 @@ from galien.core.front_matter import (
     front_matter_fields,
     parse_brouillon,
 )
+from galien.core.i18n import __
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number, read_paper_archive
 from galien.core.placeholders import derived_placeholder, paper_issue_placeholder

@@ -22,10 +22,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

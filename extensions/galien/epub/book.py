@@ -28,7 +28,6 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders.epub3 import Epub3Builder
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -36,7 +35,7 @@ from galien.content.issue_page import issue_section
 from galien.content.placeholders import FILL_PRIORITY
 from galien.content.typography import typeset
 from galien.core.editions import Edition, builders_of, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.metadata import epub_fields, periodical_metadata
 from galien.core.registry import galien_domain, issue_month, issue_number
 from galien.epub import accessibility

@@ -20,11 +20,11 @@ from docutils import frontend
 from docutils.writers import html5_polyglot
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.highlighting import PygmentsBridge
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.sanitiser import sanitised, warn_removed
 from galien.content.typography import typeset
+from galien.core.i18n import __
 from galien.core.registry import galien_domain, issue_docname_number, issue_title
 from galien.core.report import warn
 from galien.core.subtypes import Subtype

@@ -13,12 +13,13 @@ import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from docutils import nodes
-from sphinx.locale import __, admonitionlabels
+from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
 from galien.content.blocks import galien_block
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

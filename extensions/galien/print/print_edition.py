@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from galien.core.i18n import __
 from galien.core.metadata import issue_metadata, pdf_fields
 from galien.core.registry import galien_domain, issue_title
 from galien.core.report import warn

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.registry import galien_domain
 from galien.core.report import warn
 from galien.core.subtypes import Subtype

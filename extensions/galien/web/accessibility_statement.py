@@ -20,12 +20,12 @@ import html
 import posixpath
 from typing import TYPE_CHECKING, Any
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import spoken_date
 from galien.core.editions import Edition, edition
 from galien.core.front_matter import build_date
+from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
 

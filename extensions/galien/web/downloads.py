@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
@@ -25,7 +24,7 @@ from sphinx.util.osutil import copyfile, ensuredir
 from galien.content.issue_page import pdf_link_placeholder
 from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.paper import back_issues
 from galien.core.placeholders import paper_issue_placeholder, placeholders_in
 from galien.core.registry import galien_domain, issue_title

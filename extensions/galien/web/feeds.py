@@ -18,12 +18,11 @@ import re
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.typography import typeset
 from galien.core.editions import Edition, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.registry import galien_domain, issue_title
 from galien.core.urls import folder_url, pdf_url, site_url
 
