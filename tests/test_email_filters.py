@@ -1,6 +1,6 @@
 """N°20's message as spam filters and mail clients judge it: SpamAssassin and doiuse-email.
 
-The message is the one ``make send`` writes for a reader, with the README's example
+The message is the one ``make send`` writes for a reader, with the guide's example
 settings (« Envoyer la lettre »). SpamAssassin is Debian's, local rules only
 (``-L``: no DNS, no network); doiuse-email is the npm release pinned in
 tests/package-lock.json, on caniemail.com's data. ``make test`` installs both.
@@ -25,7 +25,7 @@ from helpers import NODE_MODULES, build_project, require_tool
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: The README's example settings (« Réglages dans conf.py »).
+#: The guide's example settings (« Réglages dans conf.py »).
 README_SENDER = Sender(
     from_='Galien <galien@oscarlambret.fr>',
     reply_to='cppcc@oscarlambret.fr',

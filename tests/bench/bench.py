@@ -32,7 +32,7 @@ the logs.
 
 The machine's load average is printed beside the print figures.
 
-Timings vary with the machine: the ratios are what the README reports.
+Timings vary with the machine: the ratios are what the guide reports (« Performances »).
 """
 
 from __future__ import annotations
