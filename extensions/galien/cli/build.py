@@ -110,7 +110,7 @@ def doctree_dir(build_dir: Path, options: Sequence[str]) -> Path:
 def unconfined_message() -> str:
     return __(
         "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
-        '(README, « Sécurité »)'
+        '(guide, « Maintenir » › « Sécurité »)'
     )
 
 

@@ -139,7 +139,7 @@ class RefusedDirective(Directive):
             self,
             __(
                 "la directive {%s} n'est pas permise %s : elle s'affiche telle quelle "
-                '(voir « Le langage de la lettre » dans le README)'
+                '(voir « Le langage de la lettre » dans le guide, partie Rédiger)'
             ),
             self.name,
             where,
@@ -230,7 +230,7 @@ def refused_role(
         logger,
         __(
             "le rôle {%s} n'est pas permis : il s'affiche tel quel "
-            '(voir « Le langage de la lettre » dans le README)'
+            '(voir « Le langage de la lettre » dans le guide, partie Rédiger)'
         ),
         name,
         location=(env.docname, lineno),
