@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 
 from abonnements.imports import export_csv, import_csv
-from abonnements.models import Event, Status, Subscriber, Suppression
+from abonnements.models import Delivery, Event, Status, Subscriber, Suppression
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -97,3 +97,18 @@ class SubscriberAdmin(admin.ModelAdmin):
 class SuppressionAdmin(admin.ModelAdmin):
     list_display = ('key_hash', 'created_at')
     readonly_fields = ('key_hash', 'created_at')
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """``make send``'s journal, to read: only ``make send`` writes it."""
+
+    list_display = ('numero', 'address', 'state', 'code', 'updated_at')
+    list_filter = ('numero', 'state')
+    search_fields = ('address',)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
