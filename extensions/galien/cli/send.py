@@ -60,6 +60,7 @@ from galien.cli.send_message import MESSAGE_ERRORS, Mailing, dkim_key
 from galien.cli.send_plan import left_out_lists, plan_run
 from galien.cli.send_relay import Connection, Pace, Relay, relay_from_environment
 from galien.cli.send_transaction import Outcome, Result, deliver
+from galien.cli.send_unsubscribe import check_one_click
 from galien.cli.subscribers import (
     SubscriberError,
     Subscribers,
@@ -201,6 +202,11 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
             f'le message pèse {len(sample) // 1024} Ko avec ses en-têtes, plus de '
             f'{MAX_MESSAGE_BYTES // 1024} Ko : Gmail le couperait'
         )
+    # The service's one-click address, tested with a signed token of nobody.
+    probes = []
+    if options.subscribers is not None and not options.test:
+        probes = [link for link in [options.subscribers.one_click_probe()] if link]
+    check_one_click(sender.unsubscribe, environ.get('GALIEN_ABONNES_URL', '').strip(), probes, out)
     if options.test:
         return send_test(options, mailing, relay, test_address, out)
     assert subscribers is not None
