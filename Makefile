@@ -226,8 +226,10 @@ rebonds: $(VENV_STAMP) $(SERVICE_DEPS)
 	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
 
-# Benchmark: this project against the stock Sphinx stack (see README, performance).
-bench: $(VENV_STAMP)
+# Benchmark: this project against the stock Sphinx stack (see README, performance), then
+# the subscription service under load (its section; BENCHOPTS='--charge "--duree 10"').
+bench: $(VENV_STAMP) $(ABONNES_STAMP)
+	$(call ensure_debian,wrk postgresql)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 
 # The subscription service under load: 200 clients for 60 s (wrk, Debian's) against the
