@@ -294,7 +294,7 @@ def test_refusals_before_sending(
     (refusal,) = [line for line in captured.err.splitlines() if line.startswith('make send :')]
     assert expected in captured.err, captured.err
     if case == 'config-warning':
-        assert "conf.py:11: galien_unsubscribe : 'http://galien.test/" in captured.err
+        assert "conf.py:9: galien_unsubscribe : 'http://galien.test/" in captured.err
     assert relay.handler.connections == 0 and relay.handler.delivered == []
     assert not (project.parent / 'journal' / 'envois.sqlite3').exists()
     del refusal
