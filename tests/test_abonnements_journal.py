@@ -186,3 +186,14 @@ def test_one_send_at_a_time_on_the_service(service: Service) -> None:  # noqa: F
         holder.communicate('')
     [taken] = service.ask({'op': 'journal-lock'})
     assert taken == {'locked': True}
+
+
+def test_malformed_journal_requests_are_answered_with_an_error(service: Service) -> None:  # noqa: F811
+    replies = service.ask(
+        {'op': 'journal-set', 'numero': 20, 'address': 'a@b.fr', 'state': 'delivered'},
+        {'op': 'journal-set', 'numero': '20', 'address': 'a@b.fr', 'state': 'sent'},
+        {'op': 'journal-state', 'numero': 20, 'address': 'a' * 300},
+        {'op': 'journal-enqueue', 'numero': 20, 'addresses': 'a@b.fr'},
+    )
+    assert all('error' in reply for reply in replies), replies
+    assert service.ask({'op': 'journal-deliveries', 'numero': 20})[0] == {'deliveries': []}
