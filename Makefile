@@ -41,7 +41,7 @@ DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-late
 # bubblewrap confines the builds (README, « Sécurité »); the tests check that it holds.
 DEBIAN_SANDBOX := bubblewrap
 DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium \
-                spamassassin postgresql
+                spamassassin postgresql openssl
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
