@@ -56,7 +56,7 @@ DEBIAN_TEX   := texlive-latex-recommended texlive-fonts-recommended texlive-late
 # bubblewrap confines the builds (README, « Sécurité »); the tests check that it holds.
 DEBIAN_SANDBOX := bubblewrap
 DEBIAN_TESTS := $(DEBIAN_TEX) $(DEBIAN_SANDBOX) poppler-utils fontconfig epubcheck chromium \
-                spamassassin postgresql
+                spamassassin postgresql openssl
 # Node.js for the tests' npm tools, when the machine has no npm of its own.
 DEBIAN_NODE  := nodejs npm
 
@@ -272,11 +272,12 @@ rebonds: $(RUNTIME_STAMP) $(SERVICE_DEPS)
 	$(GALIEN) rebonds "$(BOITE)" \
 	  $(if $(DESINSCRITS),--desinscrits "$(DESINSCRITS)") $(if $(ABONNES),--abonnes "$(ABONNES)")
 
-# Benchmark: this project against the stock Sphinx stack (see README, performance),
-# then the test suite's time per tier (tests/bench/tiers.py; BENCH_TIERS=fast: the fast
-# tier only, the full suite takes about half an hour).
+# Benchmark: this project against the stock Sphinx stack (guide, « Performances »), the
+# subscription service under load (its section; BENCHOPTS='--charge "--duree 10"'), then
+# the test suite's time per tier (tests/bench/tiers.py; BENCH_TIERS=fast: the fast tier only).
 BENCH_TIERS ?= fast full
-bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
+bench: $(RUNTIME_STAMP) $(TESTS_STAMP) $(ABONNES_STAMP)
+	$(call ensure_debian,wrk postgresql)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) \
 	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)"
