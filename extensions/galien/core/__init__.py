@@ -18,7 +18,6 @@ from galien.core import (
     i18n,
     registry,
     sources,
-    written,
 )
 
 if TYPE_CHECKING:
@@ -36,4 +35,3 @@ def setup(app: Sphinx) -> None:
     registry.setup(app)
     archive.setup(app)
     drug_domain.setup(app)
-    written.setup(app)
