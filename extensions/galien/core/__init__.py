@@ -13,7 +13,6 @@ from galien.core import (
     drafts,
     drug_domain,
     editions,
-    failures,
     front_matter,
     i18n,
     registry,
@@ -29,7 +28,6 @@ def setup(app: Sphinx) -> None:
     sources.setup(app)
     editions.setup(app)
     i18n.setup(app)
-    failures.setup(app)
     front_matter.setup(app)
     drafts.setup(app)
     registry.setup(app)
