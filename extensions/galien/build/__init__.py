@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.build import failures, written
+from galien.build import drafts, failures, written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,4 +18,5 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     failures.setup(app)
+    drafts.setup(app)
     written.setup(app)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 from galien.core import (
     archive,
     config,
-    drafts,
     drug_domain,
     editions,
     front_matter,
@@ -29,7 +28,6 @@ def setup(app: Sphinx) -> None:
     editions.setup(app)
     i18n.setup(app)
     front_matter.setup(app)
-    drafts.setup(app)
     registry.setup(app)
     archive.setup(app)
     drug_domain.setup(app)

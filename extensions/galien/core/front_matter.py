@@ -170,7 +170,7 @@ def setup(app: Sphinx) -> None:
     app.connect('source-read', keep_front_matter)
 
 
-# -- brouillon: oui (core/drafts.py) --------------------------------------------
+# -- brouillon: oui (build/drafts.py) -------------------------------------------
 
 DRAFT_KEY = 'brouillon'
 #: What editors write, in French; YAML's booleans (``true``, ``yes``, ``on``...) too.

@@ -186,7 +186,7 @@ def read_brouillon(fields: dict[str, Field], warn_at: Callable[..., None]) -> bo
     """``brouillon: oui`` (or ``true``) makes a draft; ``non``, ``false`` or no line, an issue.
 
     Anything else is said, and keeps the issue a draft: private until the editor
-    says otherwise (:func:`galien.core.drafts.is_draft` decides the same way).
+    says otherwise (:func:`galien.core.front_matter.is_draft` decides the same way).
     """
     field = fields.get(DRAFT_KEY)
     if field is None:
@@ -329,7 +329,7 @@ class GalienDomain(Domain):
         return tuple(self.data['references'].get(docname, ()))
 
     def note_draft(self, issue: Issue) -> None:
-        """A draft read and left out of this build (:mod:`galien.core.drafts`)."""
+        """A draft read and left out of this build (:mod:`galien.build.drafts`)."""
         self.data['drafts'][issue.docname] = issue
 
     def forget_drafts(self) -> None:
