@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from galien.core.documents import leave_out_of_build
+from galien.build.documents import leave_out_of_build
 from galien.core.front_matter import DRAFT_KEY, front_matter_fields, is_draft
 from galien.core.i18n import __
 from galien.core.registry import galien_domain
