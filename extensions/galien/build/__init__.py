@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from galien.build import drafts, failures, written
+from galien.build import archive, drafts, failures, written
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -19,4 +19,5 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> None:
     failures.setup(app)
     drafts.setup(app)
+    archive.setup(app)
     written.setup(app)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien.core import (
-    archive,
     config,
     drug_domain,
     editions,
@@ -29,5 +28,4 @@ def setup(app: Sphinx) -> None:
     i18n.setup(app)
     front_matter.setup(app)
     registry.setup(app)
-    archive.setup(app)
     drug_domain.setup(app)

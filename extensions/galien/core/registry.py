@@ -660,7 +660,7 @@ def read_back_issues(
     """Read the data file of the back issues; the issues citing one that changed are read again.
 
     The pages that list the back issues (the home page, the sidebar) show the
-    archive, whose inputs change with them: ``archive.py`` has them written again.
+    archive, whose inputs change with them: ``build/archive.py`` has them written again.
     """
     domain = galien_domain(env)
     numbers = domain.note_back_issues(read_paper_archive(env))

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.core.archive import Archive
+    from galien.core.derived import Archive
 
 logger = logging.getLogger(__name__)
 
