@@ -721,10 +721,16 @@ def paper_issue(
     return paper_issue_placeholder('', contnode, numero=numero)
 
 
+def derive(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once every document has been read and merged, the domain derives what pages show."""
+    galien_domain(env).derive()
+
+
 def setup(app: Sphinx) -> None:
     app.add_event(PAGE_INPUTS_EVENT)
     app.add_domain(GalienDomain)
     app.add_role('galien', IssueReferenceRole())
+    app.connect('env-updated', derive)
     app.connect('env-get-outdated', read_back_issues)
     app.connect('env-get-outdated', outdate_citing_documents)
     app.connect('missing-reference', paper_issue)
