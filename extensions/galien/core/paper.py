@@ -37,7 +37,7 @@ from galien.core.domain import DOMAIN_NAME
 from galien.core.i18n import __
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
-from galien.core.sources import linked_part, warn_linked
+from galien.core.symlinks import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
