@@ -1,6 +1,7 @@
 """The content model: the issue registry (a Sphinx domain), its records, what derives from them.
 
-Nothing here knows about directives or editions; everything above builds on it.
+Nothing here knows about directives or how a build runs (:mod:`galien.build`);
+everything above builds on it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from galien.core import (
     front_matter,
     i18n,
     registry,
-    sources,
 )
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     config.setup(app)
-    sources.setup(app)
     editions.setup(app)
     i18n.setup(app)
     front_matter.setup(app)
