@@ -20,8 +20,9 @@ from galien.content.board import board
 from galien.core.front_matter import read_issue
 from galien.core.i18n import _, __
 from galien.core.placeholders import derived_placeholder, issue_input
-from galien.core.registry import galien_domain, issue_label, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.titles import issue_label, issue_title
 from galien.core.urls import issue_docname_number
 
 if TYPE_CHECKING:

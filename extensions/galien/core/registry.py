@@ -21,7 +21,6 @@ from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from galien.core.crossref import IssueReferenceRole
-from galien.core.dates import month_name
 from galien.core.derived import Archive
 from galien.core.domain import DOMAIN_NAME
 from galien.core.front_matter import front_matter_line
@@ -30,6 +29,7 @@ from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number, read_paper_archive
 from galien.core.placeholders import derived_placeholder, paper_issue_placeholder
 from galien.core.report import warn
+from galien.core.titles import issue_title
 from galien.core.urls import issue_docname_number
 
 if TYPE_CHECKING:
@@ -55,31 +55,6 @@ def cited_bib_keys(env: BuildEnvironment) -> list[str]:
     """
     names = env.current_document.get('bibtex_footcite_names', None)
     return list(names) if isinstance(names, dict) else []
-
-
-def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``février 2018``: the month of an issue, in the letter's language."""
-    return month_name(issue.year, issue.month, env.config.language)
-
-
-def issue_number(numero: int) -> str:
-    """``N° 20``, with a no-break space: the number as the letter writes it."""
-    return f'N°\u00a0{numero}'
-
-
-def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``N° 20 – février 2018``: how the letter names an issue."""
-    return f'{issue_number(issue.numero)} – {issue_month(env, issue)}'
-
-
-def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue, *, plain: bool = False) -> str:
-    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed.
-
-    ``plain``: with ordinary spaces, for what is searched or typed (PDF metadata,
-    an e-mail's subject).
-    """
-    title = f'{env.config.project} {issue_label(env, issue)}'
-    return title.replace('\u00a0', ' ') if plain else title
 
 
 #: ``(app, docname) -> dict[str, Hashable]``: the inputs another domain derives for a page.
