@@ -31,8 +31,8 @@ from galien.content import bibreader, vancouver
 from galien.content.links import located
 from galien.core.i18n import __
 from galien.core.report import WARNING_TYPE, warn
-from galien.core.sources import linked_part, warn_linked
 from galien.core.subtypes import Subtype
+from galien.core.symlinks import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from pybtex.database import Entry

@@ -32,10 +32,10 @@ from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.util import logging
 from sphinx.util.docutils import CustomReSTDispatcher
 
+from galien.build.drafts import is_issue_doc
 from galien.content import language
 from galien.content.links import strict_only_for_images
 from galien.content.nesting import render_within_limits
-from galien.core.drafts import is_issue_doc
 from galien.core.front_matter import parse_fields
 from galien.core.i18n import __
 from galien.core.report import warn

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 from sphinx.util import logging
 
+from galien.build.documents import leave_out_of_build
 from galien.core.characters import BAD_CHARACTERS
-from galien.core.documents import leave_out_of_build
 from galien.core.i18n import __
 from galien.core.report import warn
 from galien.core.subtypes import Subtype

@@ -15,7 +15,7 @@ The file is read and checked once per build, before the documents are read
 (``env-get-outdated``), with warnings located at its lines; what it declares is
 kept in the registry's domain (:meth:`GalienDomain.note_back_issues`), which
 says which back issues changed since the last build: the issues citing them are
-read again, and the pages listing them (the archive's views, ``archive.py``)
+read again, and the pages listing them (the archive's views, ``build/archive.py``)
 written again. Numbers listed in ``galien_paper_issues`` without
 an entry here stay what they were: citable, without a link.
 
@@ -37,8 +37,8 @@ from galien.core.domain import DOMAIN_NAME
 from galien.core.i18n import __
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
-from galien.core.sources import linked_part, warn_linked
 from galien.core.subtypes import Subtype
+from galien.core.symlinks import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment

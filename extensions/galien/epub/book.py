@@ -37,7 +37,8 @@ from galien.content.typography import typeset
 from galien.core.editions import Edition, builders_of, edition
 from galien.core.i18n import _, __
 from galien.core.metadata import epub_fields, periodical_metadata
-from galien.core.registry import galien_domain, issue_month, issue_number
+from galien.core.registry import galien_domain
+from galien.core.titles import issues_range
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
@@ -81,12 +82,7 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
     issues = archive.newest_first
     if not issues:
         return '', ''
-    oldest, newest = issues[-1], issues[0]
-    if oldest == newest:
-        return issue_number(newest.numero), issue_month(builder.env, newest)
-    first = issue_month(builder.env, oldest)
-    last = issue_month(builder.env, newest)
-    return (f'{issue_number(oldest.numero)} {_("to")} {newest.numero}', f'{first} – {last}')
+    return issues_range(builder.env, issues[-1], issues[0])
 
 
 def centred(

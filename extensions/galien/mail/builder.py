@@ -25,10 +25,11 @@ from sphinx.util import logging
 from galien.content.sanitiser import sanitised, warn_removed
 from galien.content.typography import typeset
 from galien.core.i18n import __
-from galien.core.registry import galien_domain, issue_docname_number, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
-from galien.core.urls import folder_url, issue_file_stem, pdf_url
+from galien.core.titles import issue_title
+from galien.core.urls import folder_url, issue_docname_number, issue_file_stem, pdf_url
 from galien.mail.html import EmailHTMLTranslator
 from galien.mail.letter import Letter, render_letter
 from galien.mail.message import build_message

@@ -26,9 +26,10 @@ from sphinx.util.texescape import escape
 
 from galien.core.i18n import __
 from galien.core.metadata import issue_metadata, pdf_fields
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
 from galien.print.incremental import (
     IncrementalLaTeXBuilder,
     makefile,

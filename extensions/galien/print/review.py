@@ -1,7 +1,7 @@
 """The review PDF: one issue, as printed, with « BROUILLON » on every page and numbered lines.
 
 ``make relecture NUMERO=21`` builds with ``galien_relecture = 21`` (drafts
-shown, :mod:`galien.core.drafts`) in a build folder of its own, so that the
+shown, :mod:`galien.build.drafts`) in a build folder of its own, so that the
 published PDFs are never mixed with it. The print edition then writes that
 issue only, as ``galien-021-relecture.tex``; the preamble adds the watermark
 (``draftwatermark``, on every page) and line numbers in the margin (``lineno``,

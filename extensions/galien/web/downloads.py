@@ -27,9 +27,10 @@ from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _, __
 from galien.core.paper import back_issues
 from galien.core.placeholders import paper_issue_placeholder, placeholders_in
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
 from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:
