@@ -13,7 +13,7 @@ the hard bounces of a mailbox;
 (:mod:`galien.cli.build`);
 ``python -m galien relecture --numero N`` makes the review PDF of issue N
 (:mod:`galien.cli.review`); ``python -m galien brouillons`` lists the drafts;
-``python -m galien langage`` prints the README's table of the letter's language.
+``python -m galien langage`` prints the guide's table of the letter's language.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     annual.add_argument('--project', type=Path, default=Path.cwd())
     brouillons = commands.add_parser('brouillons', help='liste les numéros en brouillon')
     brouillons.add_argument('--project', type=Path, default=Path.cwd())
-    commands.add_parser('langage', help='le tableau du langage de la lettre, pour le README')
+    commands.add_parser('langage', help='le tableau du langage de la lettre (celui du guide)')
     # Options left over are sphinx-build's, for ``relecture`` and ``volume`` (SPHINXOPTS).
     args, sphinx_options = parser.parse_known_args(arguments)
     if sphinx_options and args.command not in {'relecture', 'volume'}:

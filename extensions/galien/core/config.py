@@ -19,11 +19,12 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -438,7 +439,7 @@ def check_settings(app: Sphinx, config: Config) -> None:
             problem.message,
             *problem.args,
             location=setting_location(app, setting.name, lines),
-            subtype='config',
+            subtype=Subtype.CONFIG,
         )
 
 

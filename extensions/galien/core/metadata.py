@@ -33,7 +33,8 @@ from pybtex.richtext import Text
 
 from galien.core.dates import month_name
 from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_number, issue_title
 from galien.core.urls import folder_url, issue_file_stem, pdf_url
 
 if TYPE_CHECKING:
@@ -401,7 +402,7 @@ def head_tags(meta: IssueMetadata) -> str:
 
 def source_citation(meta: IssueMetadata) -> str:
     """``Galien, N° 20, février 2018, ISSN 0378-5955``: the issue as a bibliographic source."""
-    parts = [meta.periodical.name, f'N° {meta.numero}', meta.month_label]
+    parts = [meta.periodical.name, issue_number(meta.numero, plain=True), meta.month_label]
     if meta.periodical.issn:
         parts.append(f'ISSN {meta.periodical.issn}')
     return ', '.join(part for part in parts if part)

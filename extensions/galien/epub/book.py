@@ -28,7 +28,6 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders.epub3 import Epub3Builder
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -36,9 +35,10 @@ from galien.content.issue_page import issue_section
 from galien.content.placeholders import FILL_PRIORITY
 from galien.content.typography import typeset
 from galien.core.editions import Edition, builders_of, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.metadata import epub_fields, periodical_metadata
-from galien.core.registry import galien_domain, issue_month, issue_number
+from galien.core.registry import galien_domain
+from galien.core.titles import issues_range
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
@@ -82,12 +82,7 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
     issues = archive.newest_first
     if not issues:
         return '', ''
-    oldest, newest = issues[-1], issues[0]
-    if oldest == newest:
-        return issue_number(newest.numero), issue_month(builder.env, newest)
-    first = issue_month(builder.env, oldest)
-    last = issue_month(builder.env, newest)
-    return (f'{issue_number(oldest.numero)} {_("to")} {newest.numero}', f'{first} – {last}')
+    return issues_range(builder.env, issues[-1], issues[0])
 
 
 def centred(

@@ -24,8 +24,10 @@ from sphinx.util import logging
 from galien.core.drug_domain import domain_of
 from galien.core.drug_model import build_index
 from galien.core.metadata import periodical_metadata
-from galien.core.registry import galien_domain, issue_month, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_month, issue_title
 from galien.core.urls import issue_file_stem
 from galien.print.incremental import write_if_changed
 
@@ -152,7 +154,7 @@ class VolumeBuilder(Builder):
     def finish(self) -> None:
         year = int(self.config.galien_volume or 0)
         if year <= 0:
-            warn(logger, __('volume : indiquez une année (galien_volume)'), subtype='volume')
+            warn(logger, __('volume : indiquez une année (galien_volume)'), subtype=Subtype.VOLUME)
             return
         plan = volume_plan(self.env, year)
         if not plan['issues']:
@@ -160,7 +162,7 @@ class VolumeBuilder(Builder):
                 logger,
                 __('volume : aucun numéro publié en %d (brouillons exclus)'),
                 year,
-                subtype='volume',
+                subtype=Subtype.VOLUME,
             )
         text = json.dumps(plan, ensure_ascii=False, indent=1, sort_keys=True) + '\n'
         write_if_changed(Path(self.outdir) / PLAN_FILE.format(year=year), text)

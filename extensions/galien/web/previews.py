@@ -40,6 +40,7 @@ from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.metadata import IssueMetadata, issue_metadata, meta_tags
 from galien.core.registry import galien_domain
+from galien.core.titles import number_and_month
 from galien.core.urls import folder_url, issue_file_stem
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
         draw.text((500, 45 + index * 30), line, font=font(22), fill=WHITE)
     draw.text(
         (60, 190),
-        f'N° {inputs["number"]} – {inputs["month"]}',
+        number_and_month(inputs['number'], inputs['month'], plain=True),
         font=font(52, bold=True),
         fill=BLUE,
     )
