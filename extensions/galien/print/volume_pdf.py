@@ -74,13 +74,19 @@ def normalised(text: str) -> str:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    """Each page's text, :func:`normalised`; empty where pypdf cannot read it.
+    """Each page's text, :func:`normalised`; empty where it cannot be read.
 
-    A page whose text cannot be read sends the index to the issue's first page.
+    A page whose text cannot be read sends the index to the issue's first page;
+    without pypdf (``requirements/runtime.in``), every page is such a page.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError:
+        import pikepdf
 
+        with pikepdf.open(pdf) as document:
+            return [''] * len(document.pages)
     texts = []
     for page in PdfReader(pdf).pages:
         try:
