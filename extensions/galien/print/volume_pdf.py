@@ -4,7 +4,7 @@ Made from the plan the ``volume`` builder wrote (:mod:`galien.print.volume`) and
 the issues' PDFs of the print edition, outside the Sphinx build:
 
 * page numbers without a second LaTeX run: each issue's pages and the page
-  where a drug appears are read from its PDF (pypdf, already the project's),
+  where a drug appears are read from its PDF (pypdf),
   so the table of contents and the index know their volume pages before
   LaTeX runs. The front matter's own length is predicted
   (two pages, or what it was last time); LaTeX reports it, and runs a second
@@ -76,17 +76,13 @@ def normalised(text: str) -> str:
 def page_texts(pdf: Path) -> list[str]:
     """Each page's text, :func:`normalised`; empty where it cannot be read.
 
-    A page whose text cannot be read sends the index to the issue's first page;
-    without pypdf (``requirements/runtime.in``), every page is such a page.
+    A page whose text cannot be read sends the index to the issue's first page.
+    pikepdf does not extract text; pypdf does (imported here, as pikepdf is
+    below, so that the command line does not load them for every build).
     """
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PyPdfError
-    except ImportError:
-        import pikepdf
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
 
-        with pikepdf.open(pdf) as document:
-            return [''] * len(document.pages)
     texts = []
     for page in PdfReader(pdf).pages:
         try:
