@@ -199,8 +199,11 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 npm-tools: $(NPM_STAMP)
 
 # Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers).
+# Every test, on two processes (pytest-xdist): a test file is one unit of work, its builds
+# made once on one process; files that must not overlap share an xdist_group (tests/conftest.py).
+FULL_OPTS := -n 2 --dist loadgroup
 test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests npm-tools
-	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
+	$(VENV)/bin/python -m pytest tests $(FULL_OPTS) --durations=20 $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or
 # subprocess build, on two processes (pytest-xdist: each has its own temporary folders);
@@ -268,7 +271,7 @@ BENCH_TIERS ?= fast full
 bench: $(RUNTIME_STAMP) $(TESTS_STAMP)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) \
-	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)"
+	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)" --full-options "$(FULL_OPTS)"
 
 # The subscription service under load: 200 clients for 60 s (wrk, Debian's) against the
 # production server on SQLite and on PostgreSQL; p99 latency, no 5xx, no lost unsubscription.
