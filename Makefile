@@ -198,10 +198,10 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 
 npm-tools: $(NPM_STAMP)
 
-# Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers).
-# Every test, on two processes (pytest-xdist): a test file is one unit of work, its builds
-# made once on one process; files that must not overlap share an xdist_group (tests/conftest.py).
-FULL_OPTS := -n 2 --dist loadgroup
+# Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers),
+# on two processes (pytest-xdist): a test file is one unit of work, its builds made once on
+# one process; the files with slow tests first (tests/conftest.py).
+FULL_OPTS := -n 2 --dist loadfile --no-loadscope-reorder
 test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests npm-tools
 	$(VENV)/bin/python -m pytest tests $(FULL_OPTS) --durations=20 $(PYTESTOPTS)
 

@@ -56,14 +56,19 @@ def project_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], P
     return build
 
 
-# `make test` runs on two processes (pytest-xdist, `--dist loadgroup`). A test file is one
-# unit of work, so that its module-scoped builds are made once, on one process; files that
-# must not run at the same time as each other name a common group (pytest.mark.xdist_group).
+# `make test` runs on two processes (pytest-xdist, `--dist loadfile`): a test file is one unit
+# of work, so that its module-scoped builds are made once, on one process. (`loadgroup` and
+# its xdist_group marks group nothing under pytest 9.2: pytest-xdist issue 1386.) The files
+# with slow or browser tests are handed out first, so that the run does not end with one
+# process compiling PDFs while the other waits (`--no-loadscope-reorder` keeps this order).
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker('xdist_group') is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.partition('::')[0]))
+    heavy_files = {
+        item.nodeid.partition('::')[0]
+        for item in items
+        if item.get_closest_marker('slow') or item.get_closest_marker('browser')
+    }
+    items.sort(key=lambda item: item.nodeid.partition('::')[0] not in heavy_files)
 
 
 # Two tiers (`make test-fast`, `make test`). A test is in the fast tier only when its module

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +51,19 @@ N20_SOURCE = (
     'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
     '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
 )
+
+
+@contextmanager
+def project_folder_lock() -> Iterator[None]:
+    """Between pytest-xdist's processes: a test that adds a file to the project folder waits
+    while another checks that a build adds none there (test_fuzz.py), and the reverse."""
+    run = os.environ.get('PYTEST_XDIST_TESTRUNUID')
+    if run is None:
+        yield
+        return
+    with (Path(tempfile.gettempdir()) / f'galien-project-{run}.lock').open('a') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:

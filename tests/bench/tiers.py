@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--fast-marks', default=FAST_MARKS, help='the fast tier (-m)')
     parser.add_argument('--fast-options', default='-n 2', help="the fast tier's other options")
     parser.add_argument(
-        '--full-options', default='-n 2 --dist loadgroup', help="the full suite's options"
+        '--full-options',
+        default='-n 2 --dist loadfile --no-loadscope-reorder',
+        help="the full suite's options",
     )
     options = parser.parse_args(argv)
     arguments = {
