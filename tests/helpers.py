@@ -9,7 +9,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -56,14 +55,16 @@ N20_SOURCE = (
 @contextmanager
 def project_folder_lock() -> Iterator[None]:
     """Between pytest-xdist's processes: a test that adds a file to the project folder waits
-    while another checks that a build adds none there (test_fuzz.py), and the reverse."""
-    run = os.environ.get('PYTEST_XDIST_TESTRUNUID')
-    if run is None:
+    while another checks that a build adds none there (test_fuzz.py), and the reverse.
+
+    The lock is the folder's own (``flock`` on it): nothing is written for it.
+    """
+    folder = os.open(PROJECT_DIR, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
         yield
-        return
-    with (Path(tempfile.gettempdir()) / f'galien-project-{run}.lock').open('a') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+    finally:
+        os.close(folder)
 
 
 def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:
