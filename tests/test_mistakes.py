@@ -21,6 +21,8 @@ from helpers import run_sphinx, warnings
 if TYPE_CHECKING:
     from pathlib import Path
 
+pytestmark = pytest.mark.fast
+
 INDEX = '# Test\n\n```{toctree}\n:glob:\n\nissues/*\n```\n'
 
 
@@ -237,6 +239,7 @@ def test_mistake_fails_strict_build_with_file_and_line(case, tmp_path):
         assert crash not in log
 
 
+@pytest.mark.slow
 def test_mistake_fails_make_html_with_file_and_line(tmp_path):
     """The command line too: ``sphinx-build -W`` exits non-zero and names the file and line."""
     files, expected, subtype = CASES['numero in words']
