@@ -218,9 +218,12 @@ $(NPM_STAMP): $(NPM_DIR)/package.json $(NPM_DIR)/package-lock.json
 
 npm-tools: $(NPM_STAMP)
 
-# Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers).
+# Every test, with every real component (LuaLaTeX, Chromium, epubcheck, Ace, SMTP servers),
+# on two processes (pytest-xdist): a test file is one unit of work, its builds made once on
+# one process; the files with slow tests first (tests/conftest.py).
+FULL_OPTS := -n 2 --dist loadfile --no-loadscope-reorder
 test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests npm-tools
-	$(VENV)/bin/python -m pytest tests $(PYTESTOPTS)
+	$(VENV)/bin/python -m pytest tests $(FULL_OPTS) --durations=20 $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or
 # subprocess build, on two processes (pytest-xdist: each has its own temporary folders);
@@ -289,7 +292,7 @@ bench: $(RUNTIME_STAMP) $(TESTS_STAMP) $(ABONNES_STAMP)
 	$(call ensure_debian,wrk postgresql)
 	$(VENV)/bin/python tests/bench/bench.py $(BENCHOPTS)
 	$(VENV)/bin/python tests/bench/tiers.py --tiers $(BENCH_TIERS) \
-	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)"
+	  --fast-marks "$(FAST_MARKS)" --fast-options "$(FAST_OPTS)" --full-options "$(FULL_OPTS)"
 
 # The subscription service under load: 200 clients for 60 s (wrk, Debian's) against the
 # production server on SQLite and on PostgreSQL; p99 latency, no 5xx, no lost unsubscription.

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ from unittest import mock
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
 TESTS_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = TESTS_DIR.parent
@@ -24,6 +26,49 @@ pytest_plugins = ['sphinx.testing.fixtures']
 @pytest.fixture(scope='session')
 def rootdir() -> Path:
     return TESTS_DIR / 'roots'
+
+
+@pytest.fixture(scope='session')
+def project_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """The project built strictly once per edition for the whole run: its build folder.
+
+    For the tests that only read the outputs of ``make html``, ``make latexpdf``...: the
+    first to ask builds (``helpers.build_project``), the others read. Under pytest-xdist the
+    processes share the run's temporary folder and take turns with a lock.
+    """
+    from helpers import build_project
+
+    base = tmp_path_factory.getbasetemp()
+    if 'PYTEST_XDIST_WORKER' in os.environ:
+        base = base.parent
+
+    def build(edition: str) -> Path:
+        folder = base / f'project-{edition}'
+        with (base / f'project-{edition}.lock').open('w') as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            done = base / f'project-{edition}.done'
+            if not done.exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                build_project(edition, folder)
+                done.touch()
+        return folder
+
+    return build
+
+
+# `make test` runs on two processes (pytest-xdist, `--dist loadfile`): a test file is one unit
+# of work, so that its module-scoped builds are made once, on one process. (`loadgroup` and
+# its xdist_group marks group nothing under pytest 9.2: pytest-xdist issue 1386.) The files
+# with slow or browser tests are handed out first, so that the run does not end with one
+# process compiling PDFs while the other waits (`--no-loadscope-reorder` keeps this order).
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    heavy_files = {
+        item.nodeid.partition('::')[0]
+        for item in items
+        if item.get_closest_marker('slow') or item.get_closest_marker('browser')
+    }
+    items.sort(key=lambda item: item.nodeid.partition('::')[0] not in heavy_files)
 
 
 # Two tiers (`make test-fast`, `make test`). A test is in the fast tier only when its module

@@ -20,9 +20,10 @@ from bs4 import BeautifulSoup
 
 from conftest import TESTS_DIR
 from galien.mail.sending import Sender, personal_message
-from helpers import NODE_MODULES, build_project, require_tool
+from helpers import NODE_MODULES, require_tool
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 #: The guide's example settings (« Réglages dans conf.py »).
@@ -42,11 +43,9 @@ SCORE = re.compile(r'Content analysis details:\s+\((-?[\d.]+) points')
 
 
 @pytest.fixture(scope='module')
-def message(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+def message(project_build: Callable[[str], Path]) -> bytes:
     """N°20 as one reader receives it."""
-    build_dir = tmp_path_factory.mktemp('email-filters')
-    build_project('email', build_dir)
-    folder = build_dir / 'email'
+    folder = project_build('email') / 'email'
     built = personal_message(
         sender=README_SENDER,
         numero=20,

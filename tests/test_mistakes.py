@@ -1,21 +1,27 @@
 """One test per editor's mistake: ``sphinx-build -W`` fails, naming the file and line.
 
-Each case is a small project (the shared test configuration plus a few files)
-built in a subprocess exactly as ``make html SPHINXOPTS=-W`` would build it.
+Each case is a small project (the shared test configuration plus a few files) built
+in-process as ``make html SPHINXOPTS=-W`` builds it (``warningiserror``); its warning is
+found by location and subtype. One case is built by the command line itself, in a
+subprocess, for its exit status.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 from archive import BIB, ROOT_CONF
 from conftest import TESTS_DIR
-from helpers import run_sphinx
+from helpers import run_sphinx, warnings
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+pytestmark = pytest.mark.fast
 
 INDEX = '# Test\n\n```{toctree}\n:glob:\n\nissues/*\n```\n'
 
@@ -201,9 +207,42 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(content, encoding='utf-8')
 
 
+#: A warning as Sphinx prints it: location, message, then its type and subtype.
+WARNING_LINE = re.compile(r'^(?P<location>\S+): WARNING: (?P<message>.*) \[(?P<type>[\w.-]+)\]$')
+
+
+def strict_build(source: Path, out: Path) -> tuple[int, list[re.Match[str]], str]:
+    """``sphinx-build -W`` in-process: its exit status, its warnings (parsed) and its log."""
+    app = SphinxTestApp('html', srcdir=source, builddir=out, warningiserror=True, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    log = warnings(app).replace(f'{source}/', '')
+    return app.statuscode, [m for m in map(WARNING_LINE.match, log.splitlines()) if m], log
+
+
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_mistake_fails_strict_build_with_file_and_line(case, tmp_path):
     files, expected, subtype = CASES[case]
+    write_project(tmp_path / 'src', files)
+    status, found, log = strict_build(tmp_path / 'src', tmp_path / 'out')
+    assert status != 0, log
+    location, _, message = expected.partition(': WARNING: ')
+    assert any(
+        w['location'] == location
+        and w['type'] == f'galien.{subtype}'
+        and w['message'].startswith(message)
+        for w in found
+    ), log
+    for crash in ('Traceback', 'Exception occurred', 'Encoding error'):
+        assert crash not in log
+
+
+@pytest.mark.slow
+def test_mistake_fails_make_html_with_file_and_line(tmp_path):
+    """The command line too: ``sphinx-build -W`` exits non-zero and names the file and line."""
+    files, expected, subtype = CASES['numero in words']
     write_project(tmp_path / 'src', files)
     result = run_sphinx(
         '-W',

@@ -15,10 +15,11 @@ import pikepdf
 import pytest
 from test_print_edition import latexpdf, pdfinfo
 
-from conftest import PROJECT_DIR, TESTS_DIR
+from conftest import TESTS_DIR
 from helpers import NBSP
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 pytestmark = pytest.mark.slow
@@ -54,11 +55,8 @@ def outline(pdf: pikepdf.Pdf, entries: list[pikepdf.OutlineItem] | None = None) 
 
 
 @pytest.fixture(scope='module')
-def issue_20(tmp_path_factory: pytest.TempPathFactory) -> pikepdf.Pdf:
-    build_dir = tmp_path_factory.mktemp('pdf-outline-20')
-    result = latexpdf(PROJECT_DIR, build_dir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return pikepdf.open(build_dir / 'latex' / 'galien-020.pdf')
+def issue_20(project_build: Callable[[str], Path]) -> pikepdf.Pdf:
+    return pikepdf.open(project_build('latexpdf') / 'latex' / 'galien-020.pdf')
 
 
 @pytest.fixture(scope='module')

@@ -2,9 +2,10 @@
 
 Runs pytest once per tier asked for, as the Makefile does: ``fast`` is ``make test-fast``
 (the tests marked fast, neither slow nor browser, on two processes), ``full`` is the tests
-of ``make test`` (every test; lint not included). For each: wall-clock time, the CPU time
-of pytest and its children (what a busy machine does not inflate), the machine's load
-average before, and pytest's closing line. Exit status: 1 if a tier's tests failed, else 0.
+of ``make test`` (every test, on two processes; lint not included). For each: wall-clock
+time, the CPU time of pytest and its children (what a busy machine does not inflate), the
+machine's load average before, and pytest's closing line. Exit status: 1 if a tier's
+tests failed, else 0.
 """
 
 from __future__ import annotations
@@ -51,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument('--tiers', nargs='+', choices=['fast', 'full'], default=['fast', 'full'])
     parser.add_argument('--fast-marks', default=FAST_MARKS, help='the fast tier (-m)')
     parser.add_argument('--fast-options', default='-n 2', help="the fast tier's other options")
-    parser.add_argument('--full-options', default='', help="the full suite's options")
+    parser.add_argument(
+        '--full-options',
+        default='-n 2 --dist loadfile --no-loadscope-reorder',
+        help="the full suite's options",
+    )
     options = parser.parse_args(argv)
     arguments = {
         'fast': ['-m', options.fast_marks, *options.fast_options.split()],
