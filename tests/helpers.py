@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -49,6 +50,21 @@ N20_SOURCE = (
     'Deep Learning for Health Informatics. IEEE J Biomed Health Inform. '
     '2017;21(1):4-21. doi:10.1109/JBHI.2016.2636665'
 )
+
+
+@contextmanager
+def project_folder_lock() -> Iterator[None]:
+    """Between pytest-xdist's processes: a test that adds a file to the project folder waits
+    while another checks that a build adds none there (test_fuzz.py), and the reverse.
+
+    The lock is the folder's own (``flock`` on it): nothing is written for it.
+    """
+    folder = os.open(PROJECT_DIR, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)
 
 
 def build_project(target: str, build_dir: Path) -> subprocess.CompletedProcess[str]:

@@ -36,6 +36,7 @@ from helpers import (
     drawn_picture,
     npm_version,
     pdftotext,
+    project_folder_lock,
     require_npm_tool,
     require_tool,
 )
@@ -145,7 +146,7 @@ def site(source: Path) -> Path:
 @pytest.fixture(scope='module')
 def published_site(source: Path) -> Path:
     """``make site``: the website with the PDFs where its links point."""
-    if not (Path(sys.prefix) / '.requirements.txt').exists():
+    if not (Path(sys.prefix) / '.requirements-runtime.txt').exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     build_dir = source / '_published'
     result = subprocess.run(
@@ -625,7 +626,8 @@ def test_page_weight_no_heavier_than_stock_theme(
         with serve(html) as url:
             figures[f'{stack}-archive-020'] = page_weight(browser, url + 'issues/020.html')
     report = PROJECT_DIR / '_build' / 'browser' / 'page-weight.json'
-    report.parent.mkdir(parents=True, exist_ok=True)
+    with project_folder_lock():
+        report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(json.dumps(figures, indent=2) + '\n', encoding='utf-8')
     with capsys.disabled():  # shown in every run, not only with -s
         print(f'\npage weight of issue N°20, cache empty: {json.dumps(figures)}')

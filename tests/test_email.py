@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import N20_SOURCE, NBSP, build_project, drawn_picture, require_tool, warnings
+from helpers import N20_SOURCE, NBSP, drawn_picture, require_tool, warnings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 MAX_BYTES = 100_000
@@ -117,11 +118,9 @@ def rendered_width(html: Path, tmp_path: Path) -> int:
 
 
 @pytest.fixture(scope='module')
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_build(project_build: Callable[[str], Path]) -> Path:
     """``make email`` on the project, strictly (-W), into a temporary folder."""
-    build_dir = tmp_path_factory.mktemp('email-build')
-    build_project('email', build_dir)
-    return build_dir
+    return project_build('email')
 
 
 def test_real_issue_follows_mail_client_rules(real_build):

@@ -7,18 +7,16 @@ the package metadata is read with an XML parser.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree
 
 import pytest
 
-from conftest import PROJECT_DIR
 from helpers import ace, ace_violations, assert_epub_clean, npm_version
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from sphinx.testing.util import SphinxTestApp
@@ -32,18 +30,9 @@ XML_LANG = '{http://www.w3.org/XML/1998/namespace}lang'
 
 
 @pytest.fixture(scope='module')
-def epub(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``make epub`` on the project, strictly (-W), outside the source tree."""
-    build_dir = tmp_path_factory.mktemp('epub-a11y')
-    command = [sys.executable, '-m', 'sphinx', '-M', 'epub', str(PROJECT_DIR), str(build_dir)]
-    result = subprocess.run(
-        [*command, '-W', '--keep-going', '-q'],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return build_dir / 'epub' / 'galien.epub'
+def epub(project_build: Callable[[str], Path]) -> Path:
+    """``make epub`` on the project, strictly (-W), outside the source tree (shared)."""
+    return project_build('epub') / 'epub' / 'galien.epub'
 
 
 def read(epub: Path, name: str) -> bytes:

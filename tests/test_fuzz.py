@@ -72,7 +72,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from sphinx.testing.util import SphinxTestApp
 
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import pdftotext
+from helpers import pdftotext, project_folder_lock
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -405,13 +405,15 @@ def build_and_check(workspace: Workspace, baseline: Baseline, issue: str) -> lis
     """Build ``issue`` in every edition and check every invariant."""
     workspace.reset(issue)
     before = tree_listing(workspace.root, workspace.build)
-    project_before = {path.name for path in PROJECT_DIR.iterdir()}
-    crashes, records = workspace.build_editions()
+    with project_folder_lock():  # no other test adds to the project meanwhile
+        project_before = {path.name for path in PROJECT_DIR.iterdir()}
+        crashes, records = workspace.build_editions()
+        project_after = {path.name for path in PROJECT_DIR.iterdir()}
     findings = list(crashes)
     findings += listing_findings(before, tree_listing(workspace.root, workspace.build))
     findings += [
         f'written outside the build: {name} created in the project'
-        for name in sorted({path.name for path in PROJECT_DIR.iterdir()} - project_before)
+        for name in sorted(project_after - project_before)
     ]
     files = list(workspace.published())
     findings += find_secrets(files, workspace.secrets())

@@ -1,21 +1,27 @@
 """One test per editor's mistake: ``sphinx-build -W`` fails, naming the file and line.
 
-Each case is a small project (the shared test configuration plus a few files)
-built in a subprocess exactly as ``make html SPHINXOPTS=-W`` would build it.
+Each case is a small project (the shared test configuration plus a few files) built
+in-process as ``make html SPHINXOPTS=-W`` builds it (``warningiserror``); its warning is
+found by location and subtype. One case is built by the command line itself, in a
+subprocess, for its exit status.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 from archive import BIB, ROOT_CONF
 from conftest import TESTS_DIR
-from helpers import run_sphinx
+from helpers import run_sphinx, warnings
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+pytestmark = pytest.mark.fast
 
 INDEX = '# Test\n\n```{toctree}\n:glob:\n\nissues/*\n```\n'
 
@@ -36,47 +42,47 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     'front matter missing': (
         {'issues/020.md': 'Pas d’en-tête.\n'},
         "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
-        'front-matter',
+        'en-tete',
     ),
     'front matter not YAML': (
         {'issues/020.md': issue(front='numero: [20\ndate: 2018-02\n')},
         "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
-        'front-matter',
+        'en-tete',
     ),
     'no numero': (
         {'issues/020.md': issue(front='date: 2018-02\n')},
         "issues/020.md:1: WARNING: l'en-tête n'a pas de « numero »",
-        'front-matter',
+        'en-tete',
     ),
     'no date': (
         {'issues/020.md': issue(front='numero: 20\n')},
         "issues/020.md:1: WARNING: l'en-tête n'a pas de « date »",
-        'front-matter',
+        'en-tete',
     ),
     'numero not a positive integer': (
         {'issues/020.md': issue(numero='0')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas '0'",
-        'front-matter',
+        'en-tete',
     ),
     'numero in words': (
         {'issues/020.md': issue(numero='vingt')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas 'vingt'",
-        'front-matter',
+        'en-tete',
     ),
     'date not a real month': (
         {'issues/020.md': issue(date='2018-13')},
         'issues/020.md:3: WARNING: « date » doit être un mois réel au format AAAA-MM',
-        'front-matter',
+        'en-tete',
     ),
     'two files with one numero': (
         {'issues/020.md': issue(20), 'issues/0020.md': issue(20)},
         'issues/020.md:2: WARNING: le numéro 20 est déjà publié dans',
-        'front-matter',
+        'en-tete',
     ),
     'file name disagrees with numero': (
         {'issues/021.md': issue(20)},
         "issues/021.md:2: WARNING: le fichier issues/021.md devrait s'appeler issues/020.md",
-        'front-matter',
+        'en-tete',
     ),
     'chiffre without figure': (
         {'issues/020.md': issue(body='```{chiffre-du-mois}\nTexte.\n```\n')},
@@ -162,7 +168,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         {'refs.bib': BIB + '\n@patent{brevet2012,\n  title = {Un brevet}, year = {2012},\n}\n'},
         "refs.bib:8: WARNING: le type d'entrée @patent de la référence 'brevet2012' n'est pas "
         'prévu par le style Vancouver',
-        'reference-style',
+        'style-reference',
     ),
     'chiffre source neither a URL nor a bib key': (
         {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n:source: inconnu2021\n\nT.\n```\n')},
@@ -173,7 +179,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     'file not valid UTF-8': (
         {'issues/020.md': issue(body='# Actualité\n\nCaf\xe9.\n').encode('latin-1')},
         "issues/020.md:6: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)",
-        'encoding',
+        'encodage',
     ),
     'image without alt text': (
         {
@@ -201,9 +207,42 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_text(content, encoding='utf-8')
 
 
+#: A warning as Sphinx prints it: location, message, then its type and subtype.
+WARNING_LINE = re.compile(r'^(?P<location>\S+): WARNING: (?P<message>.*) \[(?P<type>[\w.-]+)\]$')
+
+
+def strict_build(source: Path, out: Path) -> tuple[int, list[re.Match[str]], str]:
+    """``sphinx-build -W`` in-process: its exit status, its warnings (parsed) and its log."""
+    app = SphinxTestApp('html', srcdir=source, builddir=out, warningiserror=True, freshenv=True)
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    log = warnings(app).replace(f'{source}/', '')
+    return app.statuscode, [m for m in map(WARNING_LINE.match, log.splitlines()) if m], log
+
+
 @pytest.mark.parametrize('case', sorted(CASES))
 def test_mistake_fails_strict_build_with_file_and_line(case, tmp_path):
     files, expected, subtype = CASES[case]
+    write_project(tmp_path / 'src', files)
+    status, found, log = strict_build(tmp_path / 'src', tmp_path / 'out')
+    assert status != 0, log
+    location, _, message = expected.partition(': WARNING: ')
+    assert any(
+        w['location'] == location
+        and w['type'] == f'galien.{subtype}'
+        and w['message'].startswith(message)
+        for w in found
+    ), log
+    for crash in ('Traceback', 'Exception occurred', 'Encoding error'):
+        assert crash not in log
+
+
+@pytest.mark.slow
+def test_mistake_fails_make_html_with_file_and_line(tmp_path):
+    """The command line too: ``sphinx-build -W`` exits non-zero and names the file and line."""
+    files, expected, subtype = CASES['numero in words']
     write_project(tmp_path / 'src', files)
     result = run_sphinx(
         '-W',

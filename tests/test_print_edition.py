@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from bs4 import BeautifulSoup
@@ -21,6 +22,9 @@ from bs4 import BeautifulSoup
 from archive import BIB, ROOT_CONF, write_archive
 from conftest import PROJECT_DIR, TESTS_DIR
 from helpers import N20_BOARD, NBSP, page_picture, require_tool
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 pytestmark = pytest.mark.slow
 
@@ -139,12 +143,9 @@ def latexpdf(
 
 
 @pytest.fixture(scope='module')
-def real_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    build_dir = tmp_path_factory.mktemp('print')
-    result = latexpdf(PROJECT_DIR, build_dir)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert 'WARNING' not in result.stderr, result.stderr
-    return build_dir / 'latex'
+def real_build(project_build: Callable[[str], Path]) -> Path:
+    """``make latexpdf`` on the project, strictly (-W), shared with the other files' tests."""
+    return project_build('latexpdf') / 'latex'
 
 
 @pytest.fixture(scope='module')
@@ -590,7 +591,7 @@ def test_make_site_assembles_website_pdfs_and_epub(tmp_path):
             f'BUILDDIR={tmp_path}',
             f'VENV={venv}',
             '-o',
-            str(venv / '.requirements.txt'),
+            str(venv / '.requirements-runtime.txt'),
         ],
         cwd=PROJECT_DIR,
         capture_output=True,

@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR
-from helpers import N20_BOARD, N20_SOURCE, NBSP, assert_epub_clean, build_project, pdftotext
+from helpers import N20_BOARD, N20_SOURCE, NBSP, assert_epub_clean, pdftotext
 
 pytestmark = pytest.mark.slow
 
@@ -39,9 +39,8 @@ def build_dir(tmp_path_factory: pytest.TempPathFactory, sources_before) -> Path:
     return tmp_path_factory.mktemp('real-tree')
 
 
-def test_html(build_dir):
-    build_project('html', build_dir)
-    html = (build_dir / 'html/issues/020.html').read_text(encoding='utf-8')
+def test_html(project_build):
+    html = (project_build('html') / 'html/issues/020.html').read_text(encoding='utf-8')
     soup = BeautifulSoup(html, 'html.parser')
     assert soup.find('html')['lang'] == 'fr'
     chiffre = soup.select_one('section.galien-chiffre')
@@ -63,8 +62,8 @@ def test_html(build_dir):
     assert f'«{NBSP}L’engagement du LEEM contre le cancer{NBSP}»' in chiffre.get_text()
 
 
-def test_pdf(build_dir):
-    build_project('latexpdf', build_dir)
+def test_pdf(project_build):
+    build_dir = project_build('latexpdf')
     pdf = build_dir / 'latex/galien-020.pdf'
     assert sorted((build_dir / 'latex').glob('*.pdf')) == [pdf], 'one PDF per issue'
     # Reading order rather than layout: the letter is set in two columns.
@@ -79,9 +78,8 @@ def test_pdf(build_dir):
     assert 'Galien 7' in text and 'Galien 2' in text
 
 
-def test_epub(build_dir):
-    build_project('epub', build_dir)
-    epub = build_dir / 'epub/galien.epub'
+def test_epub(project_build):
+    epub = project_build('epub') / 'epub/galien.epub'
     assert_epub_clean(epub)
     with zipfile.ZipFile(epub) as archive:
         xhtml = archive.read('issues/020.xhtml').decode('utf-8')
@@ -124,9 +122,9 @@ OTHER_HOST = re.compile(r'^\s*(https?:)?//', re.IGNORECASE)
 CSS_OTHER_HOST = re.compile(r'(url\(\s*[\'"]?|@import\s+[\'"])(https?:)?//', re.IGNORECASE)
 
 
-def test_site_loads_nothing_from_other_hosts(build_dir):
+def test_site_loads_nothing_from_other_hosts(project_build):
     """Readers are not tracked: scripts, styles, fonts and images all come from the site."""
-    html_dir = build_dir / 'html'
+    html_dir = project_build('html') / 'html'
     pages = sorted(html_dir.rglob('*.html'))
     assert len(pages) >= 3
     offenders = []
@@ -163,7 +161,7 @@ def test_site_loads_nothing_from_other_hosts(build_dir):
 
 
 def test_make_check_is_clean(build_dir):
-    stamp = Path(sys.prefix) / '.requirements.txt'
+    stamp = Path(sys.prefix) / '.requirements-runtime.txt'
     if not stamp.exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(
@@ -185,22 +183,25 @@ def test_make_check_is_clean(build_dir):
 
 
 def test_no_build_writes_into_the_source_tree(build_dir, sources_before):
-    """Runs last: html, latexpdf, epub, make check above and make site here write elsewhere."""
-    if (Path(sys.prefix) / '.requirements.txt').exists():
-        result = subprocess.run(
-            [
-                'make',
-                '--no-print-directory',
-                'site',
-                f'VENV={sys.prefix}',
-                f'BUILDDIR={build_dir / "site-build"}',
-            ],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-        assert (build_dir / 'site-build/site/index.html').exists()
-    assert {'html', 'latex', 'epub'} <= {p.name for p in build_dir.iterdir()}
+    """Runs last: make check above and make site here (the website, the PDFs and the ePub, in
+    one build folder, as an editor runs them) write elsewhere. The strict builds that the
+    tests above read are the run's shared ones (``project_build``), maybe made earlier."""
+    if not (Path(sys.prefix) / '.requirements-runtime.txt').exists():
+        pytest.fail('the test venv was not made by the Makefile: run make test')
+    result = subprocess.run(
+        [
+            'make',
+            '--no-print-directory',
+            'site',
+            f'VENV={sys.prefix}',
+            f'BUILDDIR={build_dir / "site-build"}',
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (build_dir / 'site-build/site/index.html').exists()
+    assert {'html', 'latex', 'epub'} <= {p.name for p in (build_dir / 'site-build').iterdir()}
     assert source_checksums() == sources_before

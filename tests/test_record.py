@@ -1,4 +1,4 @@
-"""The builders' record (``core/record.py``) and the search index's clean-up, as units."""
+"""The builders' record (``build/record.py``) and the search index's clean-up, as units."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from sphinx.search import js_index
 
 from conftest import PROJECT_DIR
-from galien.core.record import BuildRecord, digest, plain, write_if_changed
+from galien.build.record import BuildRecord, digest, plain, write_if_changed
 from galien.web.search_index import without_empty_words
 
 EXTENSIONS = PROJECT_DIR / 'extensions'
 DIGEST_OF_A_SET = (
-    'from galien.core.record import digest; '
+    'from galien.build.record import digest; '
     "print(digest({'inputs': frozenset({'osimertinib', 'erlotinib', 'afatinib', 'imatinib'})}))"
 )
 

@@ -8,7 +8,7 @@ up to date. :class:`IncrementalLaTeXBuilder` keeps Sphinx's writer and
 changes what follows (the print edition's builder derives from it):
 
 * **Which ``.tex`` files it writes.** The builder's record (its ``latex``
-  section, :mod:`galien.core.record`) keeps, for each issue, when its source was read the
+  section, :mod:`galien.build.record`) keeps, for each issue, when its source was read the
   last time its ``.tex`` was written. An issue is written again when it has
   been read since (edited, or outdated by a change it depends on), when its
   ``.tex`` is missing, or when anything that shapes every ``.tex`` changed
@@ -59,7 +59,7 @@ import sphinx
 from sphinx.builders.latex import LaTeXBuilder
 
 from galien import __version__
-from galien.core.record import record_of, write_if_changed
+from galien.build.record import record_of, write_if_changed
 from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from galien.build.record import write_if_changed
 from galien.content.issue_page import colophon, issue_section
 from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.metadata import bibtex, issue_metadata, ris, vancouver
-from galien.core.record import write_if_changed
 from galien.core.registry import galien_domain
 from galien.core.urls import issue_file_stem, root_prefix
 from galien.web.previews import cache_dir

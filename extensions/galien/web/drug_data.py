@@ -15,10 +15,10 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
+from galien.build.record import digest, record_of, write_if_changed
 from galien.content.drug_atc import atc_class
 from galien.core.drug_domain import domain_of
 from galien.core.editions import Edition, edition
-from galien.core.record import digest, record_of, write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

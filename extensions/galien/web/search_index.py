@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from sphinx.search import js_index
 
+from galien.build.record import write_if_changed
 from galien.core.editions import Edition, edition
-from galien.core.record import write_if_changed
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

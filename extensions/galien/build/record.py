@@ -14,7 +14,7 @@ folder, which the ePub builder packs whole), in sections:
   longer in the project are deleted (the page, its ``_sources`` copy, and so
   the ePub's member);
 * ``inputs``: what each page's placeholders showed when written
-  (:mod:`galien.core.archive`), ``latex``: which ``.tex`` was written, from
+  (:mod:`galien.build.archive`), ``latex``: which ``.tex`` was written, from
   which read and settings (:mod:`galien.print.incremental`), ``drug-data``:
   what ``medicaments.json`` was made from (:mod:`galien.web.drug_data`);
 * ``files``: the files written beyond pages (the images of ``_images/``, the

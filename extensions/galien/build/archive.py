@@ -4,7 +4,7 @@ The registry's domain derives the archive once every document is read and
 merged (``env-updated``, :meth:`~galien.core.registry.GalienDomain.derive`)
 and knows, per document, the inputs its placeholders declare
 (:mod:`galien.core.placeholders`). Each builder keeps, in its record
-(:mod:`galien.core.record`), a digest of those inputs when it last wrote each
+(:mod:`galien.build.record`), a digest of those inputs when it last wrote each
 page; a page whose inputs changed since (issue 20 when issue 21 appears, the
 home page when any chiffre changes) is written again without being read again
 (``env-get-updated``). Kept per builder:
@@ -16,38 +16,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from galien.build.record import digest, record_of
 from galien.core.editions import PAGED, edition
-from galien.core.record import digest, record_of
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from galien.core.derived import Archive
-
 #: The record's section: per page, a digest of its inputs when last written.
 INPUTS_SECTION = 'inputs'
-
-
-def archive_of(env: BuildEnvironment) -> Archive:
-    """The archive derived after the last read (the domain's, for the drug feature)."""
-    return galien_domain(env).archive
-
-
-def page_titles(env: BuildEnvironment, docnames: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """``(docname, title)`` of pages every page links to (in the sidebar, say)."""
-    return tuple(
-        (docname, env.titles[docname].astext() if docname in env.titles else '')
-        for docname in sorted(docnames)
-    )
-
-
-def derive(app: Sphinx, env: BuildEnvironment) -> None:
-    """Once every document has been read and merged, the domain derives what pages show."""
-    galien_domain(env).derive()
 
 
 def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -79,6 +57,5 @@ def remember_written_inputs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.connect('env-updated', derive)
     app.connect('env-get-updated', pages_to_rewrite)
     app.connect('build-finished', remember_written_inputs)
