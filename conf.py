@@ -62,6 +62,8 @@ exclude_patterns = [
     'README.md',
     'tests',
     'extensions',
+    # The guide (make guide): a Sphinx project of its own.
+    'docs',
 ]
 
 # -- Website ------------------------------------------------------------------
@@ -125,10 +127,9 @@ galien_pdf_url = '{baseurl}pdf/galien-{numero:03d}.pdf'
 # galien_email_from = 'Galien <galien@oscarlambret.fr>'
 # galien_email_reply_to = 'cppcc@oscarlambret.fr'
 # galien_list_id = 'galien.oscarlambret.fr'
-# galien_unsubscribe = [
-#     'mailto:galien-desinscription@oscarlambret.fr?subject=desinscription',
-#     'https://galien.oscarlambret.fr/desinscription?adresse={adresse}',
-# ]
+# (An https: address must be the subscription service's: make send ABONNES=service puts
+# each reader's own one-click link; make send refuses any other.)
+# galien_unsubscribe = ['mailto:galien-desinscription@oscarlambret.fr?subject=desinscription']
 # DKIM signing, with GALIEN_DKIM_KEY (the private key's path) in the environment:
 # galien_dkim_selector = 'galien2018'
 # galien_dkim_domain = 'oscarlambret.fr'

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
 from abonnements.imports import export_csv, import_csv
-from abonnements.models import Event, Status, Subscriber, Suppression
+from abonnements.models import Delivery, Event, Status, Subscriber, Suppression
 
 if TYPE_CHECKING:
-    from django.db.models import QuerySet
+    from django.db.models import Field, QuerySet
     from django.http import HttpRequest
     from django.urls import URLPattern
 
@@ -39,6 +40,11 @@ class SubscriberAdmin(admin.ModelAdmin):
     inlines = (EventInline,)
     actions = ('export', 'mark_bounced', 'mark_unsubscribed')
     change_list_template = 'admin/abonnements/subscriber/change_list.html'
+    # One labelled field for the consent's date, not the admin's two unlabelled inputs
+    # (axe-core: « label »).
+    formfield_overrides: ClassVar[dict[type[Field[Any, Any]], dict[str, Any]]] = {
+        models.DateTimeField: {'form_class': forms.DateTimeField, 'widget': forms.DateTimeInput}
+    }
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
@@ -97,3 +103,18 @@ class SubscriberAdmin(admin.ModelAdmin):
 class SuppressionAdmin(admin.ModelAdmin):
     list_display = ('key_hash', 'created_at')
     readonly_fields = ('key_hash', 'created_at')
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """``make send``'s journal, to read: only ``make send`` writes it."""
+
+    list_display = ('numero', 'address', 'state', 'code', 'updated_at')
+    list_filter = ('numero', 'state')
+    search_fields = ('address',)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

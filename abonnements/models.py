@@ -141,3 +141,42 @@ class Counter(models.Model):
 
     class Meta:
         constraints = (models.UniqueConstraint(fields=('key', 'window'), name='counter_once'),)
+
+
+class DeliveryState(models.TextChoices):
+    """The states of ``make send``'s journal (``galien/cli/journal.py``), same words."""
+
+    QUEUED = 'queued', 'en attente'
+    #: Committed just before the body and its end-of-data marker leave.
+    SENDING = 'sending', 'en cours d’envoi'
+    SENT = 'sent', 'envoyé'
+    FAILED = 'failed', 'en échec'
+    #: No reply after the end of data (RFC 1047): maybe delivered, never sent again unasked.
+    UNCERTAIN = 'uncertain', 'incertain'
+
+
+class Delivery(models.Model):
+    """One reader's copy of one issue, journalled by ``make send`` through ``sendlink``.
+
+    Kept in the service's database, so that a send started from CI, in a fresh
+    checkout, continues where the last one stopped. Only the address's key, the
+    state and the relay's answer are stored; an erased reader's rows go with them.
+    """
+
+    numero = models.PositiveIntegerField('numéro')
+    address = models.CharField('adresse (clé)', max_length=254)
+    state = models.CharField('état', max_length=16, choices=DeliveryState.choices)
+    code = models.PositiveSmallIntegerField('code SMTP', null=True, blank=True)
+    reply = models.TextField('réponse du relais', blank=True)
+    queue_id = models.CharField('identifiant chez le relais', max_length=100, blank=True)
+    attempts = models.PositiveIntegerField('essais', default=0)
+    updated_at = models.DateTimeField('mis à jour le', default=timezone.now)
+
+    class Meta:
+        verbose_name = 'envoi'
+        verbose_name_plural = 'journal des envois'
+        ordering = ('-numero', 'address')
+        constraints = (models.UniqueConstraint(fields=('numero', 'address'), name='delivery_once'),)
+
+    def __str__(self) -> str:
+        return f'{self.numero} {self.address} {self.get_state_display()}'

@@ -11,6 +11,15 @@ The letter's command line (``galien.cli.service_readers``) starts
     from the database at that moment: an unsubscription is honoured at once.
 ``{"op": "bounced", "addresses": [...]}``
     ``{"marked": n}``: hard bounces become « rebond ».
+``{"op": "probe"}``
+    ``{"url": "https://…/desinscription/<token>/"}``: a validly signed one-click
+    address of nobody, which ``make send`` POSTs to before the run: the public
+    address must answer 200 (the proxy passes the POST, the keys match).
+``{"op": "journal-…", "numero": 20, …}``
+    The send journal in this database (:mod:`abonnements.journal`): ``journal-lock``,
+    ``journal-interrupted``, ``journal-deliveries``, ``journal-state``,
+    ``journal-enqueue`` (``addresses``), ``journal-set`` (``address``, ``state``,
+    ``code``, ``reply``, ``queue_id``).
 
 A malformed request gets ``{"error": "…"}``.
 """
@@ -18,12 +27,15 @@ A malformed request gets ``{"error": "…"}``.
 from __future__ import annotations
 
 import json
+import uuid
 from typing import IO, Any
 
 from django.conf import settings
 
-from abonnements.mails import unsubscribe_link
+from abonnements import journal
+from abonnements.mails import link, unsubscribe_link
 from abonnements.models import RECEIVING, Status, Subscriber, Suppression, address_key
+from abonnements.tokens import unsubscribe_token
 
 
 def readers() -> list[str]:
@@ -58,10 +70,24 @@ def answer(request: dict[str, Any]) -> dict[str, Any]:
         return check(request['address'])
     if op == 'bounced' and isinstance(request.get('addresses'), list):
         return bounced([str(a) for a in request['addresses']])
-    return {'error': f'requête inconnue : {op!r}'}
+    if op == 'probe':
+        return {'url': link('desinscription', unsubscribe_token(uuid.uuid4()))}
+    reply = journal.answer(op, request) if isinstance(op, str) else None
+    if reply is not None:
+        return reply
+    return {'error': f'requête inconnue ou incomplète : {op!r}'}
 
 
 def serve(stdin: IO[str], stdout: IO[str]) -> None:
+    """Answer until ``make send`` closes the pipe (or dies): its send lock goes then."""
+    journal.durable()
+    try:
+        answer_lines(stdin, stdout)
+    finally:
+        journal.release()
+
+
+def answer_lines(stdin: IO[str], stdout: IO[str]) -> None:
     for line in stdin:
         if not line.strip():
             continue

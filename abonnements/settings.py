@@ -60,13 +60,14 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [f'{_public.scheme}://{_public.netloc}']
 
 INSTALLED_APPS = [
+    # First: its templates/admin/base_site.html extends the admin's own.
+    'abonnements',
     'django.contrib.admin',
     'django.contrib.auth',
     'django.contrib.contenttypes',
     'django.contrib.sessions',
     'django.contrib.messages',
     'django.contrib.staticfiles',
-    'abonnements',
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,7 @@ from abonnements import ratelimit
 from abonnements.clients import client_of
 from abonnements.forms import DataRequestForm, SubscribeForm
 from abonnements.mails import send_confirmation, send_data_link
-from abonnements.models import Method, Status, Subscriber, Suppression, keyed_hash
+from abonnements.models import Delivery, Method, Status, Subscriber, Suppression, keyed_hash
 from abonnements.tokens import read_confirmation, read_data, read_unsubscribe
 
 if TYPE_CHECKING:
@@ -160,6 +160,7 @@ def reader_data(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == 'POST' and subscriber is not None:
         with transaction.atomic():
             Suppression.objects.get_or_create(key_hash=keyed_hash(subscriber.email))
+            Delivery.objects.filter(address=subscriber.email_key).delete()
             subscriber.delete()
         return render(request, 'abonnements/efface.html')
     if subscriber is None:
@@ -167,7 +168,11 @@ def reader_data(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         'abonnements/donnees_lecteur.html',
-        {'subscriber': subscriber, 'events': subscriber.events.all()},
+        {
+            'subscriber': subscriber,
+            'events': subscriber.events.all(),
+            'deliveries': Delivery.objects.filter(address=subscriber.email_key),
+        },
     )
 
 

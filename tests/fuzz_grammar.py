@@ -3,7 +3,7 @@
 An issue file comes from outside the editorial board (a pull request, built by
 Read the Docs for its preview), so the build must hold whatever the file says.
 Examples written by hand only test the doors someone thought of; this module
-describes the *language* of an issue (README, « Guide de rédaction »: front
+describes the *language* of an issue (the guide, « Rédiger »: front
 matter, headings, paragraphs, lists, quotes, the letter's directives and roles,
 figures, tables, admonitions, formulas, footnotes) and mixes into every place of
 it the fragments that attack a publishing pipeline: paths that leave the project,

@@ -211,6 +211,11 @@ def test_rate_limits_per_address_and_per_client(service: Service, mail_server: S
 def test_privacy_access_and_erasure(service: Service, mail_server: Server) -> None:
     address = f'nguyen.{service.port}@chu-lille.fr'
     confirmed_reader(service, mail_server, address)
+    # make send journalled issue 20 for them in the service's database.
+    service.ask(
+        {'op': 'journal-enqueue', 'numero': 20, 'addresses': [address]},
+        {'op': 'journal-set', 'numero': 20, 'address': address, 'state': 'sent', 'code': 250},
+    )
     reader = Reader(service)
     page = reader.session.get(service.url + 'donnees/')
     reader.session.post(
@@ -220,8 +225,11 @@ def test_privacy_access_and_erasure(service: Service, mail_server: Server) -> No
     link = link_in(wait_for_mail(mail_server, address, count=2))
     data = reader.session.get(link)
     assert address in data.text and 'confirmé' in data.text
+    assert 'Numéro 20 : envoyé' in data.text
     erased = reader.session.post(link, data={'csrfmiddlewaretoken': csrf_of(data.text)})
     assert 'effacées' in erased.text
+    # Their journal goes with them.
+    assert service.ask({'op': 'journal-deliveries', 'numero': 20})[0] == {'deliveries': []}
     assert address not in service.readers()
     assert service.ask({'op': 'check', 'address': address})[0]['send'] is False
     # The CSV import does not bring an erased reader back.

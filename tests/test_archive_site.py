@@ -19,6 +19,9 @@ from sphinx.testing.util import SphinxTestApp
 from archive import write_archive
 from helpers import NBSP, built, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ISSUES = 30
 BASEURL = 'https://galien.example.org/lettre/'
 ATOM = '{http://www.w3.org/2005/Atom}'

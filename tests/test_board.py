@@ -6,6 +6,9 @@ import pytest
 
 from helpers import assert_epub_clean, page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 MEMBERS = [
     {'title': 'Pr', 'name': 'P. Arnaud', 'city': 'Paris'},
     {'title': 'Dr', 'name': 'F. Pinguet', 'city': 'Montpellier'},
@@ -70,6 +73,7 @@ def test_text_board(app):
     assert heading < text.index('Mme\u00a0É. Lefèvre-Dupré (Saint-Étienne)')
 
 
+@pytest.mark.slow  # epubcheck, sphinx-build: real components
 @pytest.mark.sphinx('epub', testroot='board', freshenv=True)
 def test_epub_board_passes_epubcheck(app):
     app.build()

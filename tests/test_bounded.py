@@ -56,6 +56,9 @@ if TYPE_CHECKING:
 
     from markdown_it.token import Token
 
+pytestmark = pytest.mark.fast
+
+
 ROOT = TESTS_DIR / 'roots/test-bounded'
 #: About 100 KB of input per call.
 SIZE = 100_000

@@ -145,7 +145,7 @@ def site(source: Path) -> Path:
 @pytest.fixture(scope='module')
 def published_site(source: Path) -> Path:
     """``make site``: the website with the PDFs where its links point."""
-    if not (Path(sys.prefix) / '.requirements.txt').exists():
+    if not (Path(sys.prefix) / '.requirements-runtime.txt').exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     build_dir = source / '_published'
     result = subprocess.run(

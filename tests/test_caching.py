@@ -16,6 +16,8 @@ from galien.content.bibliography import BIBTEX_LOGGERS
 from galien.content.caching import CachedEntryPoints, FrenchSearchWithStemCache
 from helpers import warnings
 
+pytestmark = pytest.mark.fast
+
 
 def test_entry_point_selections_are_read_once():
     calls = []

@@ -6,6 +6,8 @@ import pytest
 
 from helpers import NBSP, assert_epub_clean, page, warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx('html', testroot='chiffre', freshenv=True)
 def test_html_block_is_a_labelled_section_with_a_large_figure(app):
@@ -59,6 +61,7 @@ def test_text_block_reads_as_plain_text(app):
     assert 'Source : https://example.org/rapport?annee=2018&page=2' in text.replace(NBSP, ' ')
 
 
+@pytest.mark.slow  # epubcheck, sphinx-build: real components
 @pytest.mark.sphinx('epub', testroot='chiffre', freshenv=True)
 def test_epub_uses_html_visitors_and_passes_epubcheck(app):
     app.build()

@@ -12,12 +12,16 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 from sphinx.environment import CONFIG_OK
 from sphinx.testing.util import SphinxTestApp
 
 from helpers import NBSP, warnings
+
+pytestmark = pytest.mark.fast
+
 
 ROOT = Path(__file__).parent / 'roots' / 'test-paper'
 DATA_FILE = 'archives/numeros-papier.yml'

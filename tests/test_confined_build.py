@@ -129,7 +129,7 @@ def test_without_bubblewrap_the_build_says_so_in_one_line_and_goes_on(project):
     Path('/tmp', name).unlink(missing_ok=True)
     assert errors.splitlines() == [
         "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
-        '(README, « Sécurité »)'
+        '(guide, « Maintenir » › « Sécurité »)'
     ]
     assert probe['read-parent'] == 'ok'  # not confined, as it says
 

@@ -12,6 +12,7 @@ import pickle
 import time
 from typing import TYPE_CHECKING
 
+import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from galien.content.issue_page import issue_links_placeholder, pdf_link_placeholder
@@ -19,6 +20,9 @@ from galien.content.listings import listing_placeholder
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+pytestmark = pytest.mark.fast
+
 
 CONF = 'from rootconf import *  # noqa: F403\n'
 INDEX = """# Galien

@@ -6,6 +6,8 @@ import pytest
 
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx(
     'html',

@@ -139,7 +139,7 @@ def test_draft_is_checked_and_citing_it_is_a_located_warning(published):
     assert f'{source / "issues/021.md"}:31: WARNING: {{galien}} attend un numéro' in log
     # The published issue citing it: a located warning, and its name as plain text.
     expected = f'{source / "issues/020.md"}:17: WARNING: Galien 21 est un brouillon'
-    assert expected in log and '[galien.draft]' in log
+    assert expected in log and '[galien.brouillon]' in log
     html = (_build_dir / 'html/issues/020.html').read_text(encoding='utf-8')
     assert 'Galien 21' in html and '021.html' not in html
 
@@ -197,7 +197,7 @@ def test_brouillon_values(value, draft, tmp_path):
     set_brouillon(source, value)
     log = build(source, tmp_path / 'build', 'html', options=('-q',))
     assert (tmp_path / 'build/html/issues/021.html').is_file() is not draft
-    assert 'galien.front-matter' not in log
+    assert 'galien.en-tete' not in log
 
 
 def test_brouillon_neither_yes_nor_no_is_said_and_keeps_the_draft(tmp_path):
@@ -205,7 +205,7 @@ def test_brouillon_neither_yes_nor_no_is_said_and_keeps_the_draft(tmp_path):
     set_brouillon(source, 'peut-être')
     log = build(source, tmp_path / 'build', 'html', options=('-q',))
     expected = f'{source / "issues/021.md"}:5: WARNING: « brouillon » vaut « oui » ou « non »'
-    assert expected in log and '[galien.front-matter]' in log
+    assert expected in log and '[galien.en-tete]' in log
     assert not (tmp_path / 'build/html/issues/021.html').exists()
 
 

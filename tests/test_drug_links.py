@@ -20,6 +20,9 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ROOT = Path(__file__).resolve().parent / 'roots' / 'test-drugs'
 ATC_WARNING = 'Éribuline : code ATC L01CX01 ici'
 

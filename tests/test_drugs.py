@@ -23,6 +23,9 @@ from sphinx.testing.util import SphinxTestApp
 from galien.core.drug_vocabulary import drug_key, sort_key
 from helpers import NBSP, assert_epub_clean, built, page, pdftotext, run_sphinx, warnings
 
+pytestmark = pytest.mark.fast
+
+
 TESTS_DIR = Path(__file__).resolve().parent
 ROOT = TESTS_DIR / 'roots' / 'test-drugs'
 ERRORS_ROOT = TESTS_DIR / 'roots' / 'test-drug-errors'
@@ -279,6 +282,7 @@ def test_searching_a_brand_finds_the_dci_entry(site):
     assert index['docnames'].index('medicaments') in pages
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_searchtools_shows_the_entry_for_tagrisso(site):
     """Run Sphinx's own search script in Node on the built index, as a reader's browser does."""
     node = shutil.which('node')
@@ -367,6 +371,7 @@ def test_editing_one_issue_rewrites_that_issue_and_the_index_only(tmp_path):
 # -- the other editions ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_epub_carries_the_index_at_the_end(book):
     epub = book.outdir / 'Galien.epub'
     assert_epub_clean(epub)

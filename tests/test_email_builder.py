@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import TESTS_DIR
+
+pytestmark = pytest.mark.fast
 
 
 def listing(folder):

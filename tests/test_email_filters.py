@@ -1,6 +1,6 @@
 """N°20's message as spam filters and mail clients judge it: SpamAssassin and doiuse-email.
 
-The message is the one ``make send`` writes for a reader, with the README's example
+The message is the one ``make send`` writes for a reader, with the guide's example
 settings (« Envoyer la lettre »). SpamAssassin is Debian's, local rules only
 (``-L``: no DNS, no network); doiuse-email is the npm release pinned in
 tests/package-lock.json, on caniemail.com's data. ``make test`` installs both.
@@ -25,16 +25,15 @@ from helpers import NODE_MODULES, build_project, require_tool
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: The README's example settings (« Réglages dans conf.py »).
+#: The guide's example settings (« Réglages dans conf.py »).
 README_SENDER = Sender(
     from_='Galien <galien@oscarlambret.fr>',
     reply_to='cppcc@oscarlambret.fr',
     list_id='galien.oscarlambret.fr',
-    unsubscribe=(
-        'mailto:galien-desinscription@oscarlambret.fr?subject=desinscription',
-        'https://galien.oscarlambret.fr/desinscription?adresse={adresse}',
-    ),
+    unsubscribe=('mailto:galien-desinscription@oscarlambret.fr?subject=desinscription',),
 )
+#: The reader's own one-click link, as the subscription service gives it (ABONNES=service).
+ONE_CLICK = 'https://galien.oscarlambret.fr/abonnement/desinscription/0f8c2b7e9d4a4c1b8e6f3a2d1c0b9a87:x1y2z3/'
 #: The clients the letter must not rely on anything unsupported by.
 CLIENTS = ('gmail.*', 'outlook.windows', 'apple-mail.*')
 #: SpamAssassin's rules about hidden text, which a hidden preheader used to trigger.
@@ -55,6 +54,7 @@ def message(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         html=(folder / 'galien-020.html').read_text(encoding='utf-8'),
         text=(folder / 'galien-020.txt').read_text(encoding='utf-8'),
         address='helene.dupont@chu-lille.fr',
+        own_unsubscribe=ONE_CLICK,
     )
     return built.as_bytes()
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from conftest import TESTS_DIR
 from helpers import warnings
+
+pytestmark = pytest.mark.fast
+
 
 PARAGRAPH = 'Le traitement est bien toléré chez les patients de plus de 75 ans. ' * 20
 

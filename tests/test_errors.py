@@ -6,6 +6,8 @@ import pytest
 
 from helpers import warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx('html', testroot='front-matter-errors', freshenv=True)
 def test_front_matter_mistakes(app):
@@ -19,7 +21,7 @@ def test_front_matter_mistakes(app):
     )
     assert 'issues/005.md:2: WARNING: le numéro 5 est déjà publié dans' in log
     assert "issues/006.md:1: WARNING: le numéro n'a pas d'en-tête YAML" in log
-    assert log.count('[galien.front-matter]') == 6
+    assert log.count('[galien.en-tete]') == 6
     assert 'Traceback' not in log
     # Only the valid issue with a unique number is registered.
     assert sorted(app.env.domains['galien'].by_numero) == [5]

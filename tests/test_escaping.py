@@ -20,6 +20,9 @@ from hypothesis import strategies as st
 
 from helpers import NBSP
 
+pytestmark = pytest.mark.fast
+
+
 # Characters that must be escaped somewhere (HTML, XML, LaTeX), with no Markdown
 # markup characters (* _ ` [ ] \ :) that would legitimately change the text.
 SPECIALS = '<>&"\'«»%$#{}~^!?;,.-–—€°/=+@|'

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from galien.core.i18n import LOCALE_DIR
+
+pytestmark = pytest.mark.fast
 
 
 def test_mo_file_is_compiled_from_po():

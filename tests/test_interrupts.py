@@ -31,7 +31,7 @@ COPIED = (
     'chiffres.md',
     'medicaments.md',
     'references.bib',
-    'requirements.txt',
+    'requirements',
     '_static',
     'archives',
     'issues',
@@ -64,7 +64,7 @@ def project_copy(destination: Path, extra_issues: int = 0) -> Path:
 
 def make_command(*arguments: str) -> list[str]:
     # The shared .venv is already installed: never let make reinstall it.
-    return ['make', '--no-print-directory', '-o', '.venv/.requirements.txt', *arguments]
+    return ['make', '--no-print-directory', '-o', '.venv/.requirements-runtime.txt', *arguments]
 
 
 def make_env() -> dict[str, str]:

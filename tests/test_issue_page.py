@@ -6,6 +6,8 @@ import pytest
 
 from helpers import NBSP, page, warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx('html', testroot='issue', freshenv=True)
 def test_title_and_masthead_come_from_front_matter(app):

@@ -8,6 +8,9 @@ from tools.font_coverage import COVERAGE_FILE, MAIN_COVERAGE_FILE, MAIN_FONTS, c
 
 from galien.print.latex_charset import printable, unprintable
 
+pytestmark = pytest.mark.fast
+
+
 # The characters issue 11 lists, typed by hand: what a letter on cancer drugs writes.
 CLINICAL = (
     'œ Œ æ ł ř š č ž ő ű ğ ş ı ș ț Nguyễn Trần Phạm Lê Đặng '

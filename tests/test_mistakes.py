@@ -36,47 +36,47 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     'front matter missing': (
         {'issues/020.md': 'Pas d’en-tête.\n'},
         "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
-        'front-matter',
+        'en-tete',
     ),
     'front matter not YAML': (
         {'issues/020.md': issue(front='numero: [20\ndate: 2018-02\n')},
         "issues/020.md:1: WARNING: le numéro n'a pas d'en-tête YAML",
-        'front-matter',
+        'en-tete',
     ),
     'no numero': (
         {'issues/020.md': issue(front='date: 2018-02\n')},
         "issues/020.md:1: WARNING: l'en-tête n'a pas de « numero »",
-        'front-matter',
+        'en-tete',
     ),
     'no date': (
         {'issues/020.md': issue(front='numero: 20\n')},
         "issues/020.md:1: WARNING: l'en-tête n'a pas de « date »",
-        'front-matter',
+        'en-tete',
     ),
     'numero not a positive integer': (
         {'issues/020.md': issue(numero='0')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas '0'",
-        'front-matter',
+        'en-tete',
     ),
     'numero in words': (
         {'issues/020.md': issue(numero='vingt')},
         "issues/020.md:2: WARNING: « numero » doit être un entier positif, pas 'vingt'",
-        'front-matter',
+        'en-tete',
     ),
     'date not a real month': (
         {'issues/020.md': issue(date='2018-13')},
         'issues/020.md:3: WARNING: « date » doit être un mois réel au format AAAA-MM',
-        'front-matter',
+        'en-tete',
     ),
     'two files with one numero': (
         {'issues/020.md': issue(20), 'issues/0020.md': issue(20)},
         'issues/020.md:2: WARNING: le numéro 20 est déjà publié dans',
-        'front-matter',
+        'en-tete',
     ),
     'file name disagrees with numero': (
         {'issues/021.md': issue(20)},
         "issues/021.md:2: WARNING: le fichier issues/021.md devrait s'appeler issues/020.md",
-        'front-matter',
+        'en-tete',
     ),
     'chiffre without figure': (
         {'issues/020.md': issue(body='```{chiffre-du-mois}\nTexte.\n```\n')},
@@ -162,7 +162,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         {'refs.bib': BIB + '\n@patent{brevet2012,\n  title = {Un brevet}, year = {2012},\n}\n'},
         "refs.bib:8: WARNING: le type d'entrée @patent de la référence 'brevet2012' n'est pas "
         'prévu par le style Vancouver',
-        'reference-style',
+        'style-reference',
     ),
     'chiffre source neither a URL nor a bib key': (
         {'issues/020.md': issue(body='```{chiffre-du-mois} 15\n:source: inconnu2021\n\nT.\n```\n')},
@@ -173,7 +173,7 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
     'file not valid UTF-8': (
         {'issues/020.md': issue(body='# Actualité\n\nCaf\xe9.\n').encode('latin-1')},
         "issues/020.md:6: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)",
-        'encoding',
+        'encodage',
     ),
     'image without alt text': (
         {

@@ -33,7 +33,7 @@ def make_site(source: Path, build: Path, stamp: Path) -> subprocess.CompletedPro
             f'BUILDDIR={build}',
             # The venv running the tests is the one to use: a fresh stamp, so that
             # make (and the sub-makes of `make site`) do not try to reinstall it.
-            f'VENV_STAMP={stamp}',
+            f'RUNTIME_STAMP={stamp}',
             'SPHINXOPTS=-q',
         ],
         cwd=PROJECT_DIR,

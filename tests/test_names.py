@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from galien.core.dates import month_name, spoken_date
-from galien.core.registry import issue_number
+from galien.core.titles import issue_number, number_and_month
+
+pytestmark = pytest.mark.fast
 
 
 @pytest.mark.parametrize(
@@ -33,3 +35,12 @@ def test_a_date_with_its_day_is_named_the_same_way():
 
 def test_the_number_keeps_its_no_break_space():
     assert issue_number(20) == 'N°\u00a020'
+
+
+def test_a_plain_number_has_an_ordinary_space_for_what_is_searched():
+    assert issue_number(20, plain=True) == 'N° 20'
+
+
+def test_the_number_and_month_are_joined_by_a_dash_one_way():
+    assert number_and_month(20, 'février 2018') == 'N°\u00a020 – février 2018'
+    assert number_and_month(20, 'février 2018', plain=True) == 'N° 20 – février 2018'

@@ -14,6 +14,9 @@ from galien.content.stylesheet import has_code
 from galien.web.page_weight import script_pattern
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 BOOK_THEME = {'html_theme': 'sphinx_book_theme'}
 
 

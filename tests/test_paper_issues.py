@@ -31,6 +31,9 @@ from sphinx.testing.util import SphinxTestApp
 
 from helpers import NBSP, assert_epub_clean, built, require_tool, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ROOT = Path(__file__).parent / 'roots' / 'test-paper'
 PROJECT_DIR = Path(__file__).parent.parent
 DATA_FILE = 'archives/numeros-papier.yml'
@@ -219,6 +222,7 @@ def test_feed_leaves_back_issues_out(site):
     assert 'galien-007' not in text and 'papier' not in text
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_epub_leaves_back_issues_out_and_stays_clean(book):
     epub = book.outdir / f'{book.config.epub_basename}.epub'
     assert_epub_clean(epub)
@@ -239,6 +243,7 @@ def test_epub_leaves_back_issues_out_and_stays_clean(book):
 # -- the deployable site ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_make_site_publishes_back_issue_pdfs_where_the_links_point(tmp_path):
     venv = Path(sys.prefix)
     source = write_source(tmp_path / 'src')
@@ -256,7 +261,7 @@ def test_make_site_publishes_back_issue_pdfs_where_the_links_point(tmp_path):
             f'BUILDDIR={build}',
             # The venv running the tests is the one to use: a fresh stamp, so that
             # make (and the sub-makes of `make site`) do not try to reinstall it.
-            f'VENV_STAMP={stamp}',
+            f'RUNTIME_STAMP={stamp}',
         ],
         cwd=PROJECT_DIR,
         env={**os.environ, 'PYTHONPATH': os.pathsep.join(paths)},

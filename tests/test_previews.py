@@ -45,11 +45,22 @@ def test_every_page_has_a_card_and_an_issue_its_image(app):
     assert twitter['twitter:card'] == 'summary_large_image'
     home = opengraph(app, 'index')
     assert home['@type'] == 'website'
-    assert 'og:image' not in home
+    assert home['og:image'] == f'{BASE}_static/apercus/galien.png'
+    assert home['og:image:width'] == '1200'
+    with Image.open(app.outdir / '_static' / 'apercus' / 'galien.png') as image:
+        assert image.size == (1200, 630)
+        # Drawn: the masthead's blue band, the red rule under it, text on the pale ground.
+        colours = {colour for _count, colour in image.convert('RGB').getcolors(1200 * 630)}
+        assert {(27, 79, 114), (176, 58, 46), (234, 242, 248)} <= colours
+        assert len(colours) > 32
     assert opengraph(app, 'genindex')['og:site_name'] == 'Galien'
     with Image.open(card(app, 20)) as image:
         assert image.size == (1200, 630)
     assert card(app, 21).is_file()
+
+
+def home_card(app):
+    return app.outdir / '_static' / 'apercus' / 'galien.png'
 
 
 def build(srcdir, outdir, **overrides) -> SphinxTestApp:
@@ -68,6 +79,8 @@ def test_cards_are_reproducible_cached_and_removed_with_their_issue(tmp_path, ro
     first = build(source, tmp_path / 'one')
     other = build(source, tmp_path / 'two')
     assert card(first, 20).read_bytes() == card(other, 20).read_bytes()
+    first_home = home_card(first).read_bytes()
+    assert first_home == home_card(other).read_bytes()
 
     drawn: list[str] = []
     draw = previews.draw_preview
@@ -96,6 +109,9 @@ def test_cards_are_reproducible_cached_and_removed_with_their_issue(tmp_path, ro
         p.name for p in (clean.outdir / '_static' / 'apercus').iterdir()
     )
     assert card(incremental, 20).read_bytes() == card(clean, 20).read_bytes()
+    # The home page's card shows the latest issue: N° 20 again, as a clean build draws it.
+    assert home_card(incremental).read_bytes() == home_card(clean).read_bytes()
+    assert home_card(incremental).read_bytes() != first_home  # it showed N° 21
 
 
 @pytest.mark.sphinx('epub', testroot='metadata', freshenv=True)

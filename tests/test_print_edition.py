@@ -590,7 +590,7 @@ def test_make_site_assembles_website_pdfs_and_epub(tmp_path):
             f'BUILDDIR={tmp_path}',
             f'VENV={venv}',
             '-o',
-            str(venv / '.requirements.txt'),
+            str(venv / '.requirements-runtime.txt'),
         ],
         cwd=PROJECT_DIR,
         capture_output=True,

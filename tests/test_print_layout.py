@@ -8,6 +8,8 @@ from docutils import nodes
 from galien.print.layout import split_urls
 from galien.print.tables import Column, colspec, fractions, measure
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.parametrize(
     ('text', 'parts'),

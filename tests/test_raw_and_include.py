@@ -9,6 +9,9 @@ import pytest
 from conftest import TESTS_DIR
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 SECRET = 'MOT DE PASSE'
 
 

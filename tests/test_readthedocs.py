@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.fast
 
 
 def makefile_list(name: str) -> list[str]:

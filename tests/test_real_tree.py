@@ -163,7 +163,7 @@ def test_site_loads_nothing_from_other_hosts(build_dir):
 
 
 def test_make_check_is_clean(build_dir):
-    stamp = Path(sys.prefix) / '.requirements.txt'
+    stamp = Path(sys.prefix) / '.requirements-runtime.txt'
     if not stamp.exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(
@@ -186,7 +186,7 @@ def test_make_check_is_clean(build_dir):
 
 def test_no_build_writes_into_the_source_tree(build_dir, sources_before):
     """Runs last: html, latexpdf, epub, make check above and make site here write elsewhere."""
-    if (Path(sys.prefix) / '.requirements.txt').exists():
+    if (Path(sys.prefix) / '.requirements-runtime.txt').exists():
         result = subprocess.run(
             [
                 'make',

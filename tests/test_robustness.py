@@ -9,6 +9,8 @@ import pytest
 from conftest import TESTS_DIR
 from helpers import run_sphinx, warnings
 
+pytestmark = pytest.mark.fast
+
 
 def test_file_not_in_utf8_is_reported_and_left_out(make_app, tmp_path):
     # A copy of the root: the Latin-1 file must not reach the other tests of this root.
@@ -21,7 +23,7 @@ def test_file_not_in_utf8_is_reported_and_left_out(make_app, tmp_path):
     app.build()
     log = warnings(app)
     assert "issues/001.md:8: WARNING: le fichier n'est pas enregistré en UTF-8 (octet 0xe9)" in log
-    assert '[galien.encoding]' in log
+    assert '[galien.encodage]' in log
     assert 'Traceback' not in log and 'Encoding error' not in log
     assert (app.outdir / 'issues/002.html').exists()
     assert not (app.outdir / 'issues/001.html').exists()
@@ -50,6 +52,7 @@ def test_chiffre_without_figure(app):
     assert "issues/002.md:14: WARNING: le chiffre du mois n'a pas de chiffre" in warnings(app)
 
 
+@pytest.mark.slow  # sphinx-build in a subprocess: what make runs
 @pytest.mark.parametrize('root', ['front-matter-errors', 'directive-errors', 'robustness'])
 def test_strict_build_fails_cleanly(root, tmp_path):
     result = run_sphinx(

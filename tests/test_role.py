@@ -6,6 +6,8 @@ import pytest
 
 from helpers import page, warnings
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.mark.sphinx('html', testroot='role', freshenv=True)
 def test_reference_to_an_issue_in_the_tree_is_a_link(app):

@@ -15,6 +15,8 @@ from conftest import PROJECT_DIR
 from galien.cli import main
 from galien.cli.scaffold import ScaffoldError, create_issue
 
+pytestmark = pytest.mark.fast
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
@@ -62,6 +64,7 @@ def test_command_line_reports_in_french(project, capsys):
     assert "issues/021.md existe déjà : rien n'a été écrit" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a subprocess build or a real component
 def test_make_new_issue(project):
     shutil.copy(PROJECT_DIR / 'Makefile', project)
     shutil.copytree(
@@ -69,10 +72,10 @@ def test_make_new_issue(project):
         project / 'extensions',
         ignore=shutil.ignore_patterns('__pycache__'),
     )
-    requirements = project / 'requirements.txt'
-    shutil.copy(PROJECT_DIR / 'requirements.txt', requirements)
+    shutil.copytree(PROJECT_DIR / 'requirements', project / 'requirements')
+    requirements = project / 'requirements' / 'runtime.txt'
     os.utime(requirements, (0, 0))  # older than the venv's stamp: no reinstall
-    stamp = Path(sys.prefix) / '.requirements.txt'
+    stamp = Path(sys.prefix) / '.requirements-runtime.txt'
     if not stamp.exists():
         pytest.fail('the test venv was not made by the Makefile: run make test')
     result = subprocess.run(

@@ -252,7 +252,7 @@ def test_bib_file_linked_outside_the_project_is_not_read(tmp_path):
     result = build(tmp_path)
     log = log_of(result, tmp_path)
     assert result.returncode == 0, log
-    # A symbolic link is refused as such, wherever it leads (core/sources.py).
+    # A symbolic link is refused as such, wherever it leads (core/symlinks.py).
     assert 'references.bib:1: WARNING: references.bib est un lien symbolique (vers ' in log, log
     assert '[galien.lien-symbolique]' in log, log
     assert 'SECRET' not in (tmp_path / 'out/issues/020.html').read_text(encoding='utf-8')

@@ -76,7 +76,7 @@ def test_files_outside_the_project_are_refused_with_located_warnings(hostile_fil
             rf'dépôt.*{re.escape(value)}',
             log,
         ), (line, log)
-    # A symbolic link is refused as such, wherever it leads (core/sources.py).
+    # A symbolic link is refused as such, wherever it leads (core/symlinks.py).
     assert re.search(
         r'numeros-papier\.yml:17: WARNING: N° \d+ : le PDF archives/lien\.pdf est un lien '
         r'symbolique : refusé.*\[galien\.lien-symbolique\]',

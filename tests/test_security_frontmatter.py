@@ -19,6 +19,9 @@ import pytest
 
 from helpers import built, page, warnings
 
+pytestmark = pytest.mark.fast
+
+
 ROOT = Path(__file__).resolve().parent / 'roots' / 'test-security-front-matter'
 JUNE_2018 = '1527811200'  # 2018-06-01T00:00:00Z
 
@@ -70,7 +73,7 @@ def test_numbers_editors_do_not_mean_are_refused_at_their_line(site):
     log = warnings(site)
     assert (
         'issues/023.md:2: WARNING: « numero » doit être écrit en chiffres décimaux '
-        "(ex. 21 ou 021), pas '0x17' [galien.front-matter]"
+        "(ex. 21 ou 021), pas '0x17' [galien.en-tete]"
     ) in log
     assert (
         "issues/024.md:2: WARNING: « numero » doit être un nombre entier (ex. 21), pas '24.0'"
@@ -94,7 +97,7 @@ def test_a_title_that_is_not_text_is_left_out(site):
     assert (
         'issues/027.md:4: WARNING: « titre » doit être un texte '
         '(ex. « titre: Les biosimilaires »), pas un dictionnaire (clé : valeur) : ignoré '
-        '[galien.front-matter]'
+        '[galien.en-tete]'
     ) in log
     issue = page(site, 'issues/027')
     assert issue.select_one('.galien-titre-numero') is None
@@ -108,12 +111,12 @@ def test_a_date_more_than_a_year_ahead_is_warned_and_published(site):
     log = warnings(site)
     assert (
         "issues/028.md:3: WARNING: « date » 2099-01 est à plus d'un an de la date de construction "
-        '(2018-06-01) : faute de frappe ? Le numéro est publié à cette date [galien.front-matter]'
+        '(2018-06-01) : faute de frappe ? Le numéro est publié à cette date [galien.en-tete]'
     ) in log
     assert title(site, 'issues/028') == 'Galien N°\u00a028 – janvier 2099'
     # Twelve months after the build is the limit, not a mistake.
     assert 'issues/029.md' not in log
-    assert log.count('[galien.front-matter]') == 6
+    assert log.count('[galien.en-tete]') == 6
 
 
 def test_dci_without_a_drug_name_makes_no_index_entry(site):

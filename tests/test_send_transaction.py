@@ -19,6 +19,9 @@ from smtp_server import Server, running_server
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+pytestmark = pytest.mark.fast
+
+
 MESSAGE = (
     b'From: galien@oscarlambret.test\r\nTo: lecteur@chu-lille.fr\r\nSubject: N 20\r\n\r\n'
     b'.une ligne qui commence par un point\r\n..et deux\r\nfin'

@@ -6,6 +6,9 @@ import pytest
 
 from galien.content.typography import french_spacing
 
+pytestmark = pytest.mark.fast
+
+
 NBSP = '\u00a0'
 
 

@@ -20,7 +20,11 @@ from sphinxcontrib.bibtex.plugin import find_plugin as find_reference_style
 from conftest import PROJECT_DIR, TESTS_DIR
 from galien.content.vancouver import VancouverFootStyle, VancouverStyle, shorten_pages
 from galien.core.i18n import CATALOG, LOCALE_DIR
+from galien.core.subtypes import Subtype
 from helpers import pdftotext, run_sphinx, warnings
+
+pytestmark = pytest.mark.fast
+
 
 ENTRIES = r"""
 @article{trois,
@@ -305,7 +309,7 @@ def test_website(app):
     # The unknown type is printed plainly and reported at its line.
     assert re.search(
         r"refs\.bib:86: WARNING: le type d'entrée @patent de la référence 'brevet2012' "
-        r"n'est pas prévu par le style Vancouver .*\[galien\.reference-style\]",
+        r"n'est pas prévu par le style Vancouver .*\[galien\.style-reference\]",
         warnings(app),
     )
     assert warnings(app).count('WARNING') == 1
@@ -387,20 +391,25 @@ def squeezed(text: str) -> str:
     return re.sub(r'[\s\u00a0\u202f-]', '', text)
 
 
-def readme_examples() -> list[tuple[str, str]]:
-    """The README's ``bibtex`` blocks, each with the quoted reference under it."""
-    readme = (PROJECT_DIR / 'README.md').read_text(encoding='utf-8')
-    pairs = re.findall(r'```bibtex\n([^`]*)```\n\n((?:> .*\n)+)', readme)
+#: The guide's page on citing, whose examples are checked here.
+CITING = PROJECT_DIR / 'docs' / 'rediger' / 'citer.md'
+
+
+def guide_examples() -> list[tuple[str, str]]:
+    """The guide's ``bibtex`` blocks, each with the quoted reference under it."""
+    text = CITING.read_text(encoding='utf-8')
+    pairs = re.findall(r'```bibtex\n([^`]*)```\n\n((?:> .*\n)+)', text)
     return [(bib, ' '.join(line[2:] for line in quote.splitlines())) for bib, quote in pairs]
 
 
-def test_readme_examples_print_as_shown(french):
-    examples = readme_examples()
+def test_guide_examples_print_as_shown(french):
+    examples = guide_examples()
     assert len(examples) == 7  # article, book, chapter, web page, report, thesis, title only
     for bib, shown in examples:
         assert list(formatted(bib).values()) == [shown]
 
 
 def test_unknown_entry_type_warning_is_documented():
-    readme = (PROJECT_DIR / 'README.md').read_text(encoding='utf-8')
-    assert '| `galien.reference-style`' in readme
+    # The guide's table of warnings is made from the enumeration.
+    assert 'Vancouver' in Subtype.STYLE_REFERENCE.description
+    assert '`[galien.style-reference]`' in CITING.read_text(encoding='utf-8')

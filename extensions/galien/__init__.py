@@ -1,10 +1,10 @@
 """Galien: a Sphinx extension to publish a monthly letter from one source tree.
 
-``galien`` itself sets up the content model (:mod:`galien.core`) and the
-letter's content (:mod:`galien.content`). Each edition is an extension of its
-own, listed in ``conf.py`` and free to be left out: :mod:`galien.web` (the
-website), :mod:`galien.print` (one PDF per issue), :mod:`galien.epub` and
-:mod:`galien.mail`; each sets ``galien`` up first.
+``galien`` itself sets up the content model (:mod:`galien.core`), the build's
+machinery (:mod:`galien.build`) and the letter's content (:mod:`galien.content`).
+Each edition is an extension of its own, listed in ``conf.py`` and free to be
+left out: :mod:`galien.web` (the website), :mod:`galien.print` (one PDF per
+issue), :mod:`galien.epub` and :mod:`galien.mail`; each sets ``galien`` up first.
 
 Order matters in three ways. ``myst_parser`` and ``sphinxcontrib.bibtex`` are
 set up first, since the letter is written in MyST and cites with ``footcite``,
@@ -50,11 +50,12 @@ def code_version() -> int:
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Imported here: the print edition's PDF/A step (``python -m galien.print.pdfa``,
     # once per PDF) and the command line import the package without needing Sphinx.
-    from galien import content, core
+    from galien import build, content, core
 
     app.setup_extension('myst_parser')
     app.setup_extension('sphinxcontrib.bibtex')
     core.setup(app)
+    build.setup(app)
     content.setup(app)
     return {
         'version': __version__,

@@ -30,9 +30,16 @@ seed disabled, latexmk's two passes from an empty ``.aux``), as ratios after/bef
 each of ``--onepass-sizes`` from scratch, with the LuaLaTeX runs counted from
 the logs.
 
+The subscription service's section (issue 30): ``abonnements_load.py``, the
+production server under 200 concurrent clients for 60 s on SQLite and on
+PostgreSQL (``make bench-abonnements`` alone); its options in ``--charge``
+(``--charge "--clients 50 --duree 10"``). Reported: p50/p99 latency, answers
+outside 2xx/3xx, one-click unsubscriptions lost (there must be none: the bench
+fails otherwise).
+
 The machine's load average is printed beside the print figures.
 
-Timings vary with the machine: the ratios are what the README reports.
+Timings vary with the machine: the ratios are what the guide reports (« Performances »).
 """
 
 from __future__ import annotations
@@ -40,6 +47,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -512,6 +520,15 @@ def print_section(
     )
 
 
+def abonnements_section(options: str) -> int:
+    """The service under load, its figures printed as they come; its exit status."""
+    print('\nSubscription service under load (abonnements_load.py):', flush=True)
+    script = Path(__file__).with_name('abonnements_load.py')
+    return subprocess.run(
+        [sys.executable, str(script), *shlex.split(options)], check=False
+    ).returncode
+
+
 def build_as_of_last_issue(size: int) -> None:
     """Date the builds on the month of the archive's last issue (``SOURCE_DATE_EPOCH``).
 
@@ -532,8 +549,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         '--sections',
         nargs='+',
-        choices=['html', 'print', 'onepass'],
-        default=['html', 'print', 'onepass'],
+        choices=['html', 'print', 'onepass', 'abonnements'],
+        default=['html', 'print', 'onepass', 'abonnements'],
+    )
+    parser.add_argument(
+        '--charge', default='', help='options of abonnements_load.py (the service under load)'
     )
     parser.add_argument(
         '--onepass-sizes',
@@ -569,10 +589,11 @@ def main(argv: list[str] | None = None) -> int:
             )
         if 'onepass' in args.sections:
             onepass_section(workdir, args.onepass_sizes, args.runs)
+        status = abonnements_section(args.charge) if 'abonnements' in args.sections else 0
     finally:
         if args.keep is None:
             shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+    return status
 
 
 if __name__ == '__main__':

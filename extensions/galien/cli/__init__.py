@@ -13,7 +13,7 @@ the hard bounces of a mailbox;
 (:mod:`galien.cli.build`);
 ``python -m galien relecture --numero N`` makes the review PDF of issue N
 (:mod:`galien.cli.review`); ``python -m galien brouillons`` lists the drafts;
-``python -m galien langage`` prints the README's table of the letter's language.
+``python -m galien langage`` prints the guide's table of the letter's language.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from galien.cli import build, review, send, send_errors, send_letter
+from galien.cli import build, review, send, send_errors, send_letter, volume
 from galien.cli.bounces import MailboxError, record_bounces
 from galien.cli.private import private_files
 from galien.cli.scaffold import ScaffoldError, create_issue
@@ -85,16 +85,22 @@ def main(argv: list[str] | None = None) -> int:
     relecture.add_argument('--numero', type=int, required=True, help='numéro à relire')
     relecture.add_argument('--builddir', type=Path, default=Path('_build'))
     relecture.add_argument('--project', type=Path, default=Path.cwd())
+    annual = commands.add_parser('volume', help='le volume annuel : PDF/A et ePub d’une année')
+    annual.add_argument('--annee', type=int, required=True, help='année du volume')
+    annual.add_argument('--builddir', type=Path, default=Path('_build'))
+    annual.add_argument('--project', type=Path, default=Path.cwd())
     brouillons = commands.add_parser('brouillons', help='liste les numéros en brouillon')
     brouillons.add_argument('--project', type=Path, default=Path.cwd())
-    commands.add_parser('langage', help='le tableau du langage de la lettre, pour le README')
-    # Options left over are sphinx-build's, for ``relecture`` only (SPHINXOPTS).
+    commands.add_parser('langage', help='le tableau du langage de la lettre (celui du guide)')
+    # Options left over are sphinx-build's, for ``relecture`` and ``volume`` (SPHINXOPTS).
     args, sphinx_options = parser.parse_known_args(arguments)
-    if sphinx_options and args.command != 'relecture':
+    if sphinx_options and args.command not in {'relecture', 'volume'}:
         parser.error(f'arguments inconnus : {" ".join(sphinx_options)}')
 
     if args.command == 'relecture':
         return review.make_review_pdf(args.project, args.builddir, args.numero, sphinx_options)
+    if args.command == 'volume':
+        return volume.make_volume(args.project, args.builddir, args.annee, sphinx_options)
     if args.command == 'brouillons':
         return review.list_drafts(args.project)
     if args.command == 'langage':

@@ -20,7 +20,7 @@ the project read-only, only the build folder writable, no network; where it
 does not, one line says so and the build goes on.
 The LaTeX jobs of ``latexpdf`` are confined by their own Makefile.
 
-A full disk is handled by the extension itself (:mod:`galien.core.failures`),
+A full disk is handled by the extension itself (:mod:`galien.build.failures`),
 so that it ends with one line under plain ``sphinx-build`` too. Everything
 else, arguments and exit statuses included, is ``sphinx-build -M``'s.
 """
@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sphinx.cmd import build
-from sphinx.locale import __
 
-from galien.core.failures import DiskFull
+from galien.build.failures import DiskFull
+from galien.core.i18n import __
 from galien.print.print_edition import rewrite_makefile
 from galien.sandbox.bubblewrap import INSIDE_VARIABLE, bwrap
 from galien.sandbox.build import TARGET_VARIABLE, confined_build
@@ -110,7 +110,7 @@ def doctree_dir(build_dir: Path, options: Sequence[str]) -> Path:
 def unconfined_message() -> str:
     return __(
         "bubblewrap (bwrap) absent ou inutilisable : la construction n'est pas confinée "
-        '(README, « Sécurité »)'
+        '(guide, « Maintenir » › « Sécurité »)'
     )
 
 

@@ -10,6 +10,11 @@ after the end of data) right after; a deferred try goes back to ``queued``. A ro
 still ``sending`` when the next run opens the journal was cut off after the
 body left: it becomes ``uncertain`` and is not sent again unless asked. Only the address, the state
 and the relay's answer are stored.
+
+:class:`Journal` keeps it in a file (``.galien/envois.sqlite3``); with
+``ABONNES=service`` it lives in the service's database
+(:mod:`galien.cli.service_journal`), so a run from CI, in a fresh checkout,
+continues where the last one stopped. Both are a :class:`SendJournal`.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -54,6 +59,40 @@ class Delivery:
     reply: str
 
 
+class JournalError(Exception):
+    """A journal that can no longer be read or written (its service stopped answering)."""
+
+
+#: What a journal may raise once open: the run stops and says so.
+JOURNAL_ERRORS = (sqlite3.Error, OSError, JournalError)
+
+
+class SendJournal(Protocol):
+    """What ``make send`` records, wherever it is kept."""
+
+    #: How the report names it.
+    where: str
+
+    def mark_interrupted(self, numero: int) -> list[str]: ...
+
+    def deliveries(self, numero: int) -> dict[str, Delivery]: ...
+
+    def state_of(self, numero: int, address: str) -> str: ...
+
+    def enqueue(self, numero: int, addresses: Iterable[str]) -> None: ...
+
+    def set_state(
+        self,
+        numero: int,
+        address: str,
+        state: str,
+        *,
+        code: int | None = None,
+        reply: str = '',
+        queue_id: str = '',
+    ) -> None: ...
+
+
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec='seconds')
 
@@ -68,6 +107,7 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.where = str(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Autocommit: every statement below is durable when it returns.
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)

@@ -18,6 +18,7 @@ from galien.cli.subscribers import read_subscribers
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from galien.cli.journal import SendJournal
     from galien.cli.subscribers import Subscribers
 
 
@@ -44,6 +45,14 @@ class ReaderList(Protocol):
         """Record hard bounces where the list keeps them; how many were new."""
         ...
 
+    def journal(self) -> SendJournal | None:
+        """The journal the list keeps itself (the service's database), locked; None if none."""
+        ...
+
+    def one_click_probe(self) -> str:
+        """A one-click address of this list's that names nobody, to POST to before the run."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -62,6 +71,12 @@ class CsvReaders:
 
     def bounced(self, addresses: list[str]) -> int:
         return 0  # a CSV list's bounces go to rebonds.txt beside the unsubscribed list
+
+    def journal(self) -> SendJournal | None:
+        return None  # the file of JOURNAL= (.galien/envois.sqlite3)
+
+    def one_click_probe(self) -> str:
+        return ''
 
     def close(self) -> None:
         pass

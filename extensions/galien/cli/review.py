@@ -5,7 +5,7 @@ alone, drafts shown, with its watermark and line numbers
 (:mod:`galien.print.review`), in ``_build/relecture/build``, and puts the PDF
 at ``_build/relecture/galien-021-relecture.pdf``. ``python -m galien
 brouillons`` names the issue files whose front matter makes them drafts, as
-the build decides (:func:`galien.core.drafts.is_draft`).
+the build decides (:func:`galien.core.front_matter.is_draft`).
 """
 
 from __future__ import annotations

@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import yaml
 from sphinx.config import eval_config_file
 from sphinx.errors import ConfigError
 from sphinx.util.tags import Tags
 
 from galien.core.dates import parse_year_month
+from galien.core.front_matter import front_matter_text, parse_fields
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,16 +41,11 @@ class LatestIssue:
     board: str
 
 
-def _front_matter(text: str) -> dict[str, object]:
-    if not text.startswith('---'):
-        return {}
-    _, _, rest = text.partition('\n')
-    header, _, _ = rest.partition('\n---')
-    try:
-        data = yaml.safe_load(header)
-    except yaml.YAMLError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def _year_month(text: str) -> tuple[int, int] | None:
+    """The ``date`` of an issue's front matter, read as the build reads it."""
+    header = front_matter_text(text)
+    date = (parse_fields(header) or {}).get('date') if header is not None else None
+    return parse_year_month(date.text) if date is not None else None
 
 
 def latest_issue(issues_dir: Path) -> LatestIssue | None:
@@ -61,7 +56,7 @@ def latest_issue(issues_dir: Path) -> LatestIssue | None:
         return None
     numero, path = numbered[-1]
     text = path.read_text(encoding='utf-8', errors='replace')
-    year_month = parse_year_month(str(_front_matter(text).get('date', ''))) or (0, 0)
+    year_month = _year_month(text) or (0, 0)
     return LatestIssue(numero, *year_month, board_block(text) or EMPTY_BOARD)
 
 

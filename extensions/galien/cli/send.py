@@ -19,7 +19,6 @@ import contextlib
 import fcntl
 import re
 import shutil
-import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,15 @@ from typing import TYPE_CHECKING, TextIO
 
 from email_validator import EmailNotValidError
 
-from galien.cli.journal import FAILED, QUEUED, SENDING, SENT, UNCERTAIN, Journal
+from galien.cli.journal import (
+    FAILED,
+    JOURNAL_ERRORS,
+    QUEUED,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+    Journal,
+)
 from galien.cli.readers import Standing
 from galien.cli.send_console import (
     Report,
@@ -53,6 +60,7 @@ from galien.cli.send_message import MESSAGE_ERRORS, Mailing, dkim_key
 from galien.cli.send_plan import left_out_lists, plan_run
 from galien.cli.send_relay import Connection, Pace, Relay, relay_from_environment
 from galien.cli.send_transaction import Outcome, Result, deliver
+from galien.cli.send_unsubscribe import check_one_click
 from galien.cli.subscribers import (
     SubscriberError,
     Subscribers,
@@ -68,6 +76,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Iterator, Mapping
 
+    from galien.cli.journal import SendJournal
     from galien.cli.readers import ReaderList
     from galien.cli.send_console import Plan
 
@@ -114,6 +123,30 @@ def single_run(journal_path: Path) -> Iterator[None]:
                 f'un autre envoi utilise déjà le journal {journal_path} : attendez sa fin'
             ) from error
         yield
+
+
+@contextlib.contextmanager
+def opened_journal(options: Options) -> Iterator[SendJournal | None]:
+    """The run's journal, this run's alone: the service's with ``ABONNES=service``, else a file.
+
+    ``JOURNAL=`` names a file whatever the list. A simulation reads the file only
+    if it exists (None otherwise), and never writes.
+    """
+    if options.journal is None and options.subscribers is not None:
+        kept = options.subscribers.journal()
+        if kept is not None:
+            yield kept
+            return
+    path = options.journal or options.project / DEFAULT_JOURNAL
+    with single_run(path):
+        if options.simulation and not path.exists():
+            yield None
+            return
+        journal = Journal(path)
+        try:
+            yield journal
+        finally:
+            journal.close()
 
 
 def run(options: Options, environ: Mapping[str, str] | os._Environ[str], out: TextIO) -> int:
@@ -169,12 +202,16 @@ def checked_run(options: Options, environ: Mapping[str, str], out: TextIO) -> in
             f'le message pèse {len(sample) // 1024} Ko avec ses en-têtes, plus de '
             f'{MAX_MESSAGE_BYTES // 1024} Ko : Gmail le couperait'
         )
+    # The service's one-click address, tested with a signed token of nobody.
+    probes = []
+    if options.subscribers is not None and not options.test:
+        probes = [link for link in [options.subscribers.one_click_probe()] if link]
+    check_one_click(sender.unsubscribe, environ.get('GALIEN_ABONNES_URL', '').strip(), probes, out)
     if options.test:
         return send_test(options, mailing, relay, test_address, out)
     assert subscribers is not None
-    journal_path = options.journal or options.project / DEFAULT_JOURNAL
-    with single_run(journal_path):
-        return send_issue(options, mailing, relay, subscribers, leave_out, lists, journal_path, out)
+    with opened_journal(options) as journal:
+        return send_issue(options, mailing, relay, subscribers, leave_out, lists, journal, out)
 
 
 def send_test(
@@ -244,58 +281,49 @@ def send_issue(
     subscribers: Subscribers,
     leave_out: tuple[set[str], set[str]],
     lists: list[str],
-    journal_path: Path,
+    journal: SendJournal | None,
     out: TextIO,
 ) -> int:
     unsubscribed, bounced = leave_out
-    journal = None
-    if not options.simulation or journal_path.exists():
-        journal = Journal(journal_path)
+    interrupted = (
+        [] if journal is None or options.simulation else journal.mark_interrupted(options.numero)
+    )
+    known = journal.deliveries(options.numero) if journal else {}
+    plan = plan_run(subscribers.addresses, unsubscribed, bounced, known, options.resend)
+    summary = Summary(
+        numero=options.numero,
+        subject=mailing.letter.subject,
+        list_name=options.subscribers.name if options.subscribers else '',
+        relay=relay.describe() if relay else 'aucun (SIMULATION=1)',
+        rate=options.rate,
+        invalid=subscribers.invalid,
+        duplicates=subscribers.duplicates,
+        interrupted=interrupted,
+        where=subscribers.where,
+        lists=lists,
+    )
+    if options.simulation:
+        print_summary(summary, plan, out)
+        return simulate(options, mailing, plan.to_send, out)
+    assert relay is not None and journal is not None
+    connection = Connection(relay, options.wait)
     try:
-        interrupted = (
-            []
-            if journal is None or options.simulation
-            else journal.mark_interrupted(options.numero)
-        )
-        known = journal.deliveries(options.numero) if journal else {}
-        plan = plan_run(subscribers.addresses, unsubscribed, bounced, known, options.resend)
-        summary = Summary(
-            numero=options.numero,
-            subject=mailing.letter.subject,
-            list_name=options.subscribers.name if options.subscribers else '',
-            relay=relay.describe() if relay else 'aucun (SIMULATION=1)',
-            rate=options.rate,
-            invalid=subscribers.invalid,
-            duplicates=subscribers.duplicates,
-            interrupted=interrupted,
-            where=subscribers.where,
-            lists=lists,
-        )
-        if options.simulation:
-            print_summary(summary, plan, out)
-            return simulate(options, mailing, plan.to_send, out)
-        assert relay is not None and journal is not None
-        connection = Connection(relay, options.wait)
-        try:
-            return send_with_relay(options, mailing, connection, journal, plan, summary, out)
-        finally:
-            connection.quit()
+        return send_with_relay(options, mailing, connection, journal, plan, summary, out)
     finally:
-        if journal is not None:
-            journal.close()
+        connection.quit()
 
 
 def send_with_relay(
     options: Options,
     mailing: Mailing,
     connection: Connection,
-    journal: Journal,
+    journal: SendJournal,
     plan: Plan,
     summary: Summary,
     out: TextIO,
 ) -> int:
     """Connect, say what will happen, ask, send; print the report however it ends."""
-    journal_path = journal.path
+    journal_path = journal.where
     bounced_path = bounced_list_of(options.unsubscribed or options.project / 'desinscrits.txt')
     try:
         # A relay without TLS is refused, and SMTPUTF8 known, before anything is recorded.
@@ -333,7 +361,7 @@ def send_with_relay(
         # Down, or no longer the relay it was (TLS, login) when it was opened again.
         report.stopped = str(error)
         status = STOPPED
-    except (sqlite3.Error, OSError) as error:
+    except JOURNAL_ERRORS as error:
         report.stopped = f'le journal {journal_path} ne peut plus être écrit ({error})'
         status = STOPPED
     except Stopped as stop:
@@ -364,7 +392,7 @@ def send_with_relay(
 
 
 def settle_unfinished(
-    numero: int, journal: Journal, addresses: list[str], current: list[str], report: Report
+    numero: int, journal: SendJournal, addresses: list[str], current: list[str], report: Report
 ) -> None:
     """After a stop: the reader in hand is uncertain if its body had left; the rest unsent."""
     done = {*report.sent, *(a for a, _ in report.failed), *report.uncertain}
@@ -375,10 +403,10 @@ def settle_unfinished(
         if current and address == current[0]:
             try:
                 state = journal.state_of(numero, address_key(address))
-            except sqlite3.Error:
+            except JOURNAL_ERRORS:
                 state = SENDING  # unknown: when in doubt, uncertain
         if state == SENDING:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*JOURNAL_ERRORS):
                 journal.set_state(numero, address_key(address), UNCERTAIN, reply='arrêt')
             report.uncertain.append(address)
         else:
@@ -412,7 +440,7 @@ def send_all(
     options: Options,
     mailing: Mailing,
     connection: Connection,
-    journal: Journal,
+    journal: SendJournal,
     addresses: list[str],
     report: Report,
     current: list[str],
@@ -452,7 +480,7 @@ def send_all(
     progress(len(addresses), final=True)
 
 
-def record(numero: int, journal: Journal, address: str, result: Result, report: Report) -> None:
+def record(numero: int, journal: SendJournal, address: str, result: Result, report: Report) -> None:
     """The transaction's end, in the journal and in the report."""
     key = address_key(address)
     if result.outcome is Outcome.SENT:

@@ -171,7 +171,7 @@ def progress_bar(total: int) -> Callable[..., None]:
 
 
 def print_report(
-    report: Report, new_bounces: list[str], bounced_path: Path, journal_path: Path, out: TextIO
+    report: Report, new_bounces: list[str], bounced_path: Path, journal_path: str, out: TextIO
 ) -> None:
     if report.stopped:
         print(f'Envoi arrêté : {report.stopped}.', file=out)

@@ -28,7 +28,8 @@ from sphinx.util.logging import NAMESPACE, WarningLogRecordTranslator, WarningSu
 
 from galien.cli.send_errors import SendRefusedError, Stopped
 from galien.cli.send_relay import without_secrets
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_title
 from galien.core.urls import issue_file_stem
 from galien.mail.builder import MAX_MESSAGE_BYTES
 from galien.mail.sending import Sender, sender_of

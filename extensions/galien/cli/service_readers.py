@@ -18,11 +18,13 @@ from urllib.parse import urlsplit
 
 from galien.cli.readers import CsvReaders, Standing
 from galien.cli.send_errors import SendRefusedError
+from galien.cli.service_journal import ServiceJournal
 from galien.cli.subscribers import Subscribers
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from galien.cli.journal import SendJournal
     from galien.cli.readers import ReaderList
 
 #: ``ABONNES=service``: the service's own database setting.
@@ -100,6 +102,15 @@ class ServiceReaders:
 
     def bounced(self, addresses: list[str]) -> int:
         return int(self.ask({'op': 'bounced', 'addresses': addresses})['marked'])
+
+    def journal(self) -> SendJournal | None:
+        """The journal in the service's database, this run's alone while it lasts."""
+        journal = ServiceJournal(self.ask)
+        journal.lock()
+        return journal
+
+    def one_click_probe(self) -> str:
+        return str(self.ask({'op': 'probe'})['url'])
 
     def close(self) -> None:
         if self.process.stdin is not None:

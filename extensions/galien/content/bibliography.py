@@ -7,7 +7,7 @@ within bounds, before sphinxcontrib-bibtex would read them: a syntax error, a
 key defined twice (the first entry is kept) or an ``@string`` bomb is a warning
 at ``references.bib:LINE`` (``galien.bibtex``) and costs only its entry.
 An entry type the Vancouver style does not know is printed plainly and
-reported with its line (``galien.reference-style``).
+reported with its line (``galien.style-reference``).
 An unknown key is reported by sphinxcontrib-bibtex as ``bibtex.key_not_found``
 in English; we re-word it for editors under the ``galien.citation`` type.
 """
@@ -23,15 +23,16 @@ import pybtex.plugin
 from docutils import nodes
 from pybtex.database import BibliographyData
 from pybtex.exceptions import PybtexError
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinxcontrib.bibtex.bibfile import BibData, BibFile, get_mtime
 
 from galien.content import bibreader, vancouver
 from galien.content.links import located
+from galien.core.i18n import __
 from galien.core.report import WARNING_TYPE, warn
-from galien.core.sources import linked_part, warn_linked
+from galien.core.subtypes import Subtype
+from galien.core.symlinks import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from pybtex.database import Entry
@@ -81,7 +82,7 @@ def read_bib_files(app: Sphinx) -> None:
                 name,
                 path,
                 location=f'{shown}:1',  # a file's warning needs a line to be located
-                subtype='bibtex',
+                subtype=Subtype.BIBTEX,
             )
             continue
         if not path.is_file():
@@ -90,13 +91,13 @@ def read_bib_files(app: Sphinx) -> None:
                 __("le fichier %s n'existe pas : aucune de ses références ne sera imprimée"),
                 name,
                 location=f'{shown}:1',  # a file's warning needs a line to be located
-                subtype='bibtex',
+                subtype=Subtype.BIBTEX,
             )
             continue
         contents = bibreader.read_bib_file(path, encoding)
         for problem in contents.problems:
             location = f'{shown}:{problem.line or 1}'
-            warn(logger, problem.message, *problem.args, location=location, subtype='bibtex')
+            warn(logger, problem.message, *problem.args, location=location, subtype=Subtype.BIBTEX)
         for key, entry in contents.data.entries.items():
             line = contents.lines[key]
             if key in data.entries:
@@ -109,7 +110,7 @@ def read_bib_files(app: Sphinx) -> None:
                     key,
                     where[key.lower()],
                     location=f'{shown}:{line}',
-                    subtype='bibtex',
+                    subtype=Subtype.BIBTEX,
                 )
                 continue
             data.add_entry(key, entry)
@@ -174,7 +175,7 @@ def warn_unknown_entry_types(app: Sphinx, where: dict[str, str]) -> None:
             key,
             known,
             location=where.get(key.lower()),
-            subtype='reference-style',
+            subtype=Subtype.STYLE_REFERENCE,
         )
 
 
@@ -195,7 +196,7 @@ class UnknownKeyInOurWords(std_logging.Filter):
                     "vérifiez la clé ou ajoutez l'entrée"
                 )
                 record.args = (match[1],)
-                record.type, record.subtype = WARNING_TYPE, 'citation'
+                record.type, record.subtype = WARNING_TYPE, Subtype.CITATION.value
         return True
 
 
@@ -253,7 +254,7 @@ class FootcitesWithoutBibliography(SphinxTransform):
                 ),
                 target.removeprefix('footcite-'),
                 location=located(reference),
-                subtype='citation',
+                subtype=Subtype.CITATION,
             )
             reference.parent.remove(reference)
 
@@ -268,7 +269,7 @@ def setup(app: Sphinx) -> None:
                 "de Galien n'est pas disponible sous ce nom"
             ),
             vancouver.STYLE_NAME,
-            subtype='config',
+            subtype=Subtype.CONFIG,
         )
     # Before sphinxcontrib-bibtex would read the .bib files (priority 500).
     app.connect('builder-inited', read_bib_files, priority=499)

@@ -30,7 +30,8 @@ from pybtex.database.input.bibtex import DuplicateField, Parser, UndefinedMacro,
 from pybtex.exceptions import PybtexError
 from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
 from pybtex.utils import CaseInsensitiveDict
-from sphinx.locale import __
+
+from galien.core.i18n import __
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

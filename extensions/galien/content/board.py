@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, TypedDict
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.blocks import galien_block, visitors_for
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -144,7 +145,7 @@ class BoardDirective(SphinxDirective):
         return self.lineno + self.content_offset + index + 1
 
     def _warn(self, message: str, *args: object, lineno: int) -> None:
-        warn(logger, message, *args, location=(self.env.docname, lineno), subtype='board')
+        warn(logger, message, *args, location=(self.env.docname, lineno), subtype=Subtype.BOARD)
 
 
 def setup(app: Sphinx) -> None:

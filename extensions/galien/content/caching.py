@@ -40,9 +40,10 @@ def cache_pybtex_plugins(app: Sphinx) -> None:
     Workaround for pybtex 0.26.1 (``pybtex/plugin/__init__.py``,
     ``_load_entry_point``), used by sphinxcontrib-bibtex 2.7.0: every
     ``find_plugin`` call asks ``importlib.metadata.entry_points()`` again,
-    which re-reads every installed package's metadata (about 8 ms, twice per
-    ``footcite``). pybtex has no cache of its own and no upstream issue is
-    known; Pygments fixed the same cost the same way (pygments/pygments#2979).
+    which re-reads every installed package's metadata, twice per ``footcite``
+    (its cost: the guide, « Maintenir » › « Performances »). pybtex has no
+    cache of its own and no upstream issue is known; Pygments fixed the same
+    cost the same way (pygments/pygments#2979).
     Entry points do not change during a build, so the look-up is cached from
     ``builder-inited`` and :func:`restore_pybtex_plugins` puts pybtex back as
     it was on ``build-finished``.

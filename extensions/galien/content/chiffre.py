@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content.bibliography import bib_entry, reference_nodes
 from galien.content.blocks import galien_block, skip_frame, visitors_for
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.model import Chiffre, is_web_url
 from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -110,7 +110,7 @@ class ChiffreDuMoisDirective(SphinxDirective):
         return [node]
 
     def _warn(self, message: str, *args: object) -> None:
-        warn(logger, message, *args, location=self.get_location(), subtype='chiffre')
+        warn(logger, message, *args, location=self.get_location(), subtype=Subtype.CHIFFRE)
 
 
 def source_line(env: BuildEnvironment, chiffre: Chiffre) -> nodes.paragraph | None:

@@ -1,6 +1,6 @@
 """The « Brouillon » banner on each page of a draft that a preview build shows.
 
-Published builds never see a draft (:mod:`galien.core.drafts`); a preview
+Published builds never see a draft (:mod:`galien.build.drafts`); a preview
 (``galien_drafts``) shows it as an issue among the others, and this banner says
 what it is, at the top of the page, in every edition made of pages. The review
 PDF (``make relecture``) has its watermark instead (:mod:`galien.print.review`).

@@ -28,7 +28,8 @@ from galien.core.drug_vocabulary import sort_key
 from galien.core.editions import STYLED, builders_of, writing_builder
 from galien.core.i18n import _
 from galien.core.placeholders import derived_placeholder, fill, placeholders_in
-from galien.core.registry import galien_domain, issue_number, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_number, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.locale import __
 from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
@@ -50,7 +49,8 @@ from galien.core.drug_vocabulary import (
     is_drug_name,
     presentation_anchor,
 )
-from galien.core.i18n import _
+from galien.core.i18n import _, __
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from docutils.nodes import Element, Node, system_message
@@ -117,7 +117,7 @@ def written_date(value: str, language: str | None) -> str:
 
 
 def warn(message: str, *args: object, location: str | tuple[str, int]) -> None:
-    report.warn(logger, message, *args, location=location, subtype='medicament')
+    report.warn(logger, message, *args, location=location, subtype=Subtype.MEDICAMENT)
 
 
 # -- the role ------------------------------------------------------------------------

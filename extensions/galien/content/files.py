@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx import addnodes
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from galien.content.links import located
 from galien.content.markup import outside
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,7 +54,7 @@ class RefuseOutsideDownloads(SphinxTransform):
                 ),
                 target,
                 location=located(download),
-                subtype='fichier',
+                subtype=Subtype.FICHIER,
             )
             download.replace_self([child.deepcopy() for child in download.children])
 

@@ -42,7 +42,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from PIL import Image
 from sphinx.builders.latex import LaTeXBuilder
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.transforms.post_transforms.images import ImageConverter
@@ -51,7 +50,9 @@ from sphinx.util.i18n import search_image_for_language
 from sphinx.util.images import guess_mimetype
 
 from galien.content import svg
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -152,7 +153,7 @@ class CheckImages(SphinxTransform):
         for image in list(self.document.findall(nodes.image)):
             self.check(image)
 
-    def refuse(self, image: nodes.Element, subtype: str, message: str, *args: object) -> None:
+    def refuse(self, image: nodes.Element, subtype: Subtype, message: str, *args: object) -> None:
         warn(logger, message, *args, location=_located(image), subtype=subtype)
         replace_by_frame(image)
 
@@ -161,7 +162,7 @@ class CheckImages(SphinxTransform):
         if SCHEME.match(uri):
             self.refuse(
                 image,
-                'image-distante',
+                Subtype.IMAGE_DISTANTE,
                 __(
                     "image distante ou adresse refusée : %s n'est chargée par aucune édition ; "
                     'enregistrez l’image dans le dossier du numéro'
@@ -183,7 +184,7 @@ class CheckImages(SphinxTransform):
             if _outside(srcdir, path):
                 self.refuse(
                     image,
-                    'fichier',
+                    Subtype.FICHIER,
                     __("l'image %s est hors du dossier du projet : elle n'est pas reprise"),
                     uri,
                 )
@@ -194,7 +195,9 @@ class CheckImages(SphinxTransform):
             self.env.note_dependency(path)
         existing = [path for path in paths if path.is_file()]
         if not existing:
-            self.refuse(image, 'image', __("image introuvable : %s (le fichier n'existe pas)"), uri)
+            self.refuse(
+                image, Subtype.IMAGE, __("image introuvable : %s (le fichier n'existe pas)"), uri
+            )
             return
         for path in existing:
             if not self.content_accepted(image, uri, path):
@@ -204,17 +207,21 @@ class CheckImages(SphinxTransform):
         if path.suffix.lower() != '.svg':
             problem = raster_problem(path)
             if problem is not None:
-                self.refuse(image, 'image', __('image %s refusée : %s'), uri, problem)
+                self.refuse(image, Subtype.IMAGE, __('image %s refusée : %s'), uri, problem)
             return problem is None
         try:
             report = svg.clean(path.read_bytes())
         except svg.NotSvgError as error:
             self.refuse(
-                image, 'image', __("image %s refusée : ce n'est pas une image SVG (%s)"), uri, error
+                image,
+                Subtype.IMAGE,
+                __("image %s refusée : ce n'est pas une image SVG (%s)"),
+                uri,
+                error,
             )
             return False
         except svg.SvgRefusedError as error:
-            self.refuse(image, 'svg', __('image SVG %s refusée : %s'), uri, error)
+            self.refuse(image, Subtype.SVG, __('image SVG %s refusée : %s'), uri, error)
             return False
         if report.removed:
             warn(
@@ -223,7 +230,7 @@ class CheckImages(SphinxTransform):
                 uri,
                 ', '.join(report.removed),
                 location=_located(image),
-                subtype='svg',
+                subtype=Subtype.SVG,
             )
         image[SVG_SOURCES] = {}
         return True
@@ -388,7 +395,7 @@ class FrameUnprintable(SphinxPostTransform):
                     __("l'image %s ne peut pas être imprimée : son texte la remplace"),
                     image.get(SVG_SOURCES, {}).get(image['uri'], image['uri']),
                     location=_located(image),
-                    subtype='image',
+                    subtype=Subtype.IMAGE,
                 )
                 replace_by_frame(image)
 

@@ -22,7 +22,8 @@ from galien.core.crossref import reference_label
 from galien.core.editions import LINKED, builders_of, writing_builder
 from galien.core.i18n import _
 from galien.core.placeholders import placeholders_in
-from galien.core.registry import galien_domain, issue_label, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_label, issue_title
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

@@ -12,22 +12,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 from galien.content.blocks import galien_block, visitors_for
 from galien.content.board import board
-from galien.core.i18n import _
+from galien.core.front_matter import read_issue
+from galien.core.i18n import _, __
 from galien.core.placeholders import derived_placeholder, issue_input
-from galien.core.registry import (
-    galien_domain,
-    issue_docname_number,
-    issue_label,
-    issue_title,
-    read_issue,
-)
+from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_label, issue_title
+from galien.core.urls import issue_docname_number
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -123,7 +120,7 @@ class IssuePageTransform(SphinxTransform):
                 issues_dir,
                 self.env.doc2path(docname, False),
                 location=(docname, 1),
-                subtype='front-matter',
+                subtype=Subtype.EN_TETE,
             )
         issue = read_issue(self.env, docname)
         if issue is None:

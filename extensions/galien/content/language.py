@@ -5,8 +5,8 @@ option that a new release of docutils, Sphinx or MyST adds is refused until it
 is listed, because it is not listed (:mod:`galien.content.parser` applies the
 table). Each value an option or argument may take has a syntax, checked whole
 against a pattern without nested quantifiers, so that checking is linear in the
-value's length. The README's table is made from this one
-(``python -m galien langage``), and a test compares them.
+value's length. The guide's table is made from this one when the guide is built
+(``docs/_ext/galien_guide.py``; ``python -m galien langage`` prints it).
 
 Some constructs belong to the project's own pages (the home page, the
 listings) and are refused in issue files.
@@ -198,7 +198,7 @@ def _table_rows(kind: str, table: dict[str, Construct]) -> list[str]:
 
 
 def guide_table() -> str:
-    """The README's table of the letter's language, in Markdown."""
+    """The guide's table of the letter's language, in Markdown."""
     header = [
         '| Nom | Sorte | Pour | Argument / texte | Options | Où |',
         '|-----|-------|------|------------------|---------|----|',

@@ -28,12 +28,13 @@ from docutils import nodes
 from markdown_it.rules_block import reference as reference_definition
 from markdown_it.rules_inline import image as image_rule
 from sphinx import addnodes
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.core.urls import refused_scheme
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ def located(node: nodes.Node) -> str | None:
 
 def refuse_link(node: nodes.Element, address: str, scheme: str) -> None:
     """Replace a link by its text (its image), or by nothing if its text is its address."""
-    warn(logger, LINK_MESSAGE, scheme, location=located(node), subtype='lien')
+    warn(logger, LINK_MESSAGE, scheme, location=located(node), subtype=Subtype.LIEN)
     if node.parent is None:
         return
     text = node.astext().strip()
@@ -166,7 +167,7 @@ class RefuseUnsafeLinks(SphinxTransform):
             del target['refuri']
             # An embedded target (`x <uri>`_) comes with its reference, warned about.
             if not isinstance(target.parent, nodes.TextElement):
-                warn(logger, LINK_MESSAGE, scheme, location=located(target), subtype='lien')
+                warn(logger, LINK_MESSAGE, scheme, location=located(target), subtype=Subtype.LIEN)
 
     def refuse_myst_links(self) -> None:
         """``[x](javascript:...)``: MyST leaves a link to an unknown scheme to be resolved."""

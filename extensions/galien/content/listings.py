@@ -36,7 +36,8 @@ from galien.core.editions import Edition, edition, writing_builder
 from galien.core.i18n import _
 from galien.core.model import PaperIssue
 from galien.core.placeholders import derived_placeholder, fill, listing_input, placeholders_in
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:

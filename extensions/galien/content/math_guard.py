@@ -18,10 +18,11 @@ import unicodedata
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -166,7 +167,7 @@ def guard_math(app: Sphinx, doctree: nodes.document) -> None:
             __('formule refusée, affichée comme du texte : %s'),
             reason,
             location=located(node),
-            subtype='math',
+            subtype=Subtype.MATH,
         )
         shown = tex.strip('\n')
         if isinstance(node, nodes.math_block):

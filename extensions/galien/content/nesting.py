@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from markdown_it.token import Token
-from sphinx.locale import __
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.indentation import indented_lines
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -304,7 +305,13 @@ def report_nesting(env: dict[str, Any], docname: str) -> None:
     for anchor, start, problems in env.pop(ENV_KEY, []):
         offset = anchor.map[0] - start - 1 if anchor is not None and anchor.map else 0
         for line, message in problems:
-            warn(logger, '%s', message, location=(docname, line + offset), subtype='imbrication')
+            warn(
+                logger,
+                '%s',
+                message,
+                location=(docname, line + offset),
+                subtype=Subtype.IMBRICATION,
+            )
 
 
 def render_within_limits(md: MarkdownIt, text: str, document: nodes.document) -> None:
@@ -393,7 +400,7 @@ class LimitDoctreeDepth(SphinxTransform):
             DOCTREE_MESSAGE,
             MAX_DOCTREE_DEPTH,
             location=(self.env.docname, line_of(node)),
-            subtype='imbrication',
+            subtype=Subtype.IMBRICATION,
         )
         return True
 

@@ -29,16 +29,17 @@ from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import CustomReSTDispatcher
 
+from galien.build.drafts import is_issue_doc
 from galien.content import language
 from galien.content.links import strict_only_for_images
 from galien.content.nesting import render_within_limits
-from galien.core.drafts import is_issue_doc
 from galien.core.front_matter import parse_fields
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -116,7 +117,7 @@ class CheckedOptions(AnyOption):
 def _refuse(directive: Directive, message: str, *args: object) -> list[nodes.Node]:
     """The directive's whole text, shown as a block of text, and a warning at its line."""
     env = _environment(directive.state.document)
-    warn(logger, message, *args, location=(env.docname, directive.lineno), subtype='langage')
+    warn(logger, message, *args, location=(env.docname, directive.lineno), subtype=Subtype.LANGAGE)
     text = directive.block_text.rstrip('\n')
     block = nodes.literal_block(text, text, language='text')
     block.source, block.line = env.doc2path(env.docname).as_posix(), directive.lineno
@@ -138,7 +139,7 @@ class RefusedDirective(Directive):
             self,
             __(
                 "la directive {%s} n'est pas permise %s : elle s'affiche telle quelle "
-                '(voir « Le langage de la lettre » dans le README)'
+                '(voir « Le langage de la lettre » dans le guide, partie Rédiger)'
             ),
             self.name,
             where,
@@ -188,7 +189,7 @@ def checked_directive(cls: type[Directive], construct: language.Construct) -> ty
                 message,
                 *args,
                 location=(env.docname, option_line(self, name)),
-                subtype='langage',
+                subtype=Subtype.LANGAGE,
             )
         return cls.run(self)
 
@@ -229,11 +230,11 @@ def refused_role(
         logger,
         __(
             "le rôle {%s} n'est pas permis : il s'affiche tel quel "
-            '(voir « Le langage de la lettre » dans le README)'
+            '(voir « Le langage de la lettre » dans le guide, partie Rédiger)'
         ),
         name,
         location=(env.docname, lineno),
-        subtype='langage',
+        subtype=Subtype.LANGAGE,
     )
     return [nodes.literal(rawtext, rawtext)], []
 
@@ -279,7 +280,7 @@ class LetterRenderer(SphinxRenderer):
                 'écrivez ce passage en Markdown'
             ),
             location=(env.docname, line),
-            subtype='langage',
+            subtype=Subtype.LANGAGE,
         )
         text = f'{token.markup}{token.info}\n{token.content}{token.markup}'
         block = nodes.literal_block(text, text, language='text')
@@ -304,7 +305,7 @@ class LetterRenderer(SphinxRenderer):
                     key,
                     ', '.join(allowed),
                     location=(env.docname, field.line),
-                    subtype='front-matter',
+                    subtype=Subtype.EN_TETE,
                 )
         for key, field in fields.items():
             if key in allowed and field.removed:
@@ -316,7 +317,7 @@ class LetterRenderer(SphinxRenderer):
                     ', '.join(f'U+{ord(character):04X}' for character in field.removed),
                     key,
                     location=(env.docname, field.line),
-                    subtype='caractere',
+                    subtype=Subtype.CARACTERE,
                 )
         # Values as written (aliases never expanded); the registry reads their kinds itself.
         kept = {key: field.text for key, field in fields.items() if key in allowed}

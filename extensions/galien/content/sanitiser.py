@@ -23,10 +23,11 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Final
 
 import nh3
-from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from docutils import nodes
@@ -182,7 +183,7 @@ def warn_removed(docname: str, what: list[str]) -> None:
         __('contenu retiré de la page publiée (hors de la liste blanche HTML) : %s'),
         ', '.join(what[:10]),
         location=docname,
-        subtype='html',
+        subtype=Subtype.HTML,
     )
 
 

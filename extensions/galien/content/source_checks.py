@@ -18,12 +18,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.util import logging
 
+from galien.build.documents import leave_out_of_build
 from galien.core.characters import BAD_CHARACTERS
-from galien.core.documents import leave_out_of_build
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,7 +52,7 @@ def skip_undecodable_sources(app: Sphinx, env: BuildEnvironment, docnames: list[
                 ),
                 data[error.start],
                 location=(docname, lineno),
-                subtype='encoding',
+                subtype=Subtype.ENCODAGE,
             )
             docnames.remove(docname)
             leave_out_of_build(env, docname)
@@ -71,7 +72,7 @@ def without_bad_characters(text: str, location: Callable[[int], str | tuple[str,
             __('caractère invisible ou invalide %s retiré : retapez ce passage'),
             ', '.join(f'U+{ord(character):04X}' for character in found),
             location=location(lineno),
-            subtype='caractere',
+            subtype=Subtype.CARACTERE,
         )
         lines[lineno - 1] = BAD_CHARACTERS.sub('', line)
     return '\n'.join(lines)
@@ -105,7 +106,7 @@ def warn_images_without_alt(app: Sphinx, doctree: nodes.document) -> None:
                 uri,
                 uri,
                 location=_located(image),
-                subtype='image',
+                subtype=Subtype.IMAGE,
             )
 
 

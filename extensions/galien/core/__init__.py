@@ -1,6 +1,7 @@
 """The content model: the issue registry (a Sphinx domain), its records, what derives from them.
 
-Nothing here knows about directives or editions; everything above builds on it.
+Nothing here knows about directives or how a build runs (:mod:`galien.build`);
+everything above builds on it.
 """
 
 from __future__ import annotations
@@ -8,17 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from galien.core import (
-    archive,
     config,
-    drafts,
     drug_domain,
     editions,
-    failures,
     front_matter,
     i18n,
     registry,
-    sources,
-    written,
 )
 
 if TYPE_CHECKING:
@@ -27,13 +23,8 @@ if TYPE_CHECKING:
 
 def setup(app: Sphinx) -> None:
     config.setup(app)
-    sources.setup(app)
     editions.setup(app)
     i18n.setup(app)
-    failures.setup(app)
     front_matter.setup(app)
-    drafts.setup(app)
     registry.setup(app)
-    archive.setup(app)
     drug_domain.setup(app)
-    written.setup(app)

@@ -19,11 +19,12 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -219,6 +220,13 @@ SETTINGS: tuple[Setting, ...] = (
         'env',
         frozenset({int}),
         'Numéro dont make relecture fait le PDF de relecture (0 : aucun)',
+    ),
+    Setting(
+        'galien_volume',
+        0,
+        'html',
+        frozenset({int}),
+        'Année dont make volume fait le volume annuel (0 : aucune)',
     ),
     Setting(
         'galien_pdf_url',
@@ -431,7 +439,7 @@ def check_settings(app: Sphinx, config: Config) -> None:
             problem.message,
             *problem.args,
             location=setting_location(app, setting.name, lines),
-            subtype='config',
+            subtype=Subtype.CONFIG,
         )
 
 

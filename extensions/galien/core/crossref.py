@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
 from galien.core.domain import DOMAIN_NAME
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class IssueReferenceRole(SphinxRole):
                 __('{galien} attend un numéro de la lettre (entier positif), pas %r'),
                 text,
                 location=self.get_location(),
-                subtype='reference',
+                subtype=Subtype.REFERENCE,
             )
             return [nodes.inline(self.rawtext, self.text)], []
 

@@ -16,16 +16,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from galien.core.drug_model import DrugIndex, build_index, compatible_atc
 from galien.core.drug_vocabulary import brand_key, drug_key, mention_anchor
 from galien.core.editions import STYLED, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.registry import PAGE_INPUTS_EVENT, galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterator, Set
@@ -198,7 +198,7 @@ class DrugDomain(Domain):
 
     @staticmethod
     def _warn(message: str, location: tuple[str, int], *args: object) -> None:
-        warn(logger, message, *args, location=location, subtype='medicament')
+        warn(logger, message, *args, location=location, subtype=Subtype.MEDICAMENT)
 
     # -- cross-references and search --------------------------------------------
 

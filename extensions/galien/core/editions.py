@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
+from galien.core.i18n import __
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -46,6 +46,7 @@ BUILDERS: dict[str, Edition] = {
     'text': Edition.TEXT,
     'man': Edition.MAN,
     'texinfo': Edition.TEXINFO,
+    'volume': Edition.TOOL,  # the plan of an annual volume (print/volume.py)
     **dict.fromkeys(('linkcheck', 'gettext', 'xml', 'pseudoxml', 'changes', 'dummy'), Edition.TOOL),
 }
 #: Editions whose pages link to one another (previous/next, cité dans).
@@ -72,9 +73,9 @@ def builders_of(*editions: Edition) -> tuple[str, ...]:
 def writing_builder(env: BuildEnvironment) -> Builder:
     """The builder writing now, for a post-transform that makes links (``get_relative_uri``).
 
-    Sphinx 9 gives post-transforms no public way to it: ``SphinxTransform.app`` is
-    deprecated (removal in Sphinx 11) and Sphinx's own post-transforms read
-    ``env._app``. The one place the extension does; replace it when Sphinx
+    Workaround for Sphinx 9.0.4: post-transforms have no public way to it;
+    ``SphinxTransform.app`` is deprecated (removal in Sphinx 11) and Sphinx's own
+    post-transforms read ``env._app``. The one place the extension does; replace it when Sphinx
     offers a public accessor.
     """
     return env._app.builder

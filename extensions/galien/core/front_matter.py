@@ -10,25 +10,42 @@ rule MyST uses (``mdit_py_plugins``' front matter plugin), and *composed* here:
 YAML nodes, whose scalars keep their text as written, with the tag YAML 1.1
 would give them and their line in the ``.md`` file. Aliases are not expanded,
 so a hostile front matter costs no more than its size.
+
+The keys are checked here too, once: :func:`read_issue` makes an issue's
+:class:`~galien.core.model.Issue` of ``numero``, ``date``, ``titre`` and
+``brouillon``, or says at the key's line what is wrong; the registry
+(:mod:`galien.core.registry`) keeps what it returns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
+from sphinx.util import logging
 
 from galien.core.characters import BAD_CHARACTERS
+from galien.core.dates import parse_year_month
+from galien.core.i18n import __
 from galien.core.indentation import indented_lines
+from galien.core.model import Issue
+from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.urls import issue_docname_number
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
+
+logger = logging.getLogger(__name__)
 
 #: Where the front matter's text waits, in ``env.current_document``, while its document is read.
 CURRENT_DOCUMENT_KEY = 'galien:front-matter'
@@ -166,11 +183,7 @@ def build_date() -> dt.date:
     return dt.date.today()
 
 
-def setup(app: Sphinx) -> None:
-    app.connect('source-read', keep_front_matter)
-
-
-# -- brouillon: oui (core/drafts.py) --------------------------------------------
+# -- brouillon: oui (build/drafts.py) -------------------------------------------
 
 DRAFT_KEY = 'brouillon'
 #: What editors write, in French; YAML's booleans (``true``, ``yes``, ``on``...) too.
@@ -199,3 +212,177 @@ def is_draft(fields: dict[str, Field]) -> bool:
     """A front matter's verdict; a value that is neither yes nor no keeps the issue private."""
     field = fields.get(DRAFT_KEY)
     return field is not None and parse_brouillon(field) is not False
+
+
+# -- numero, date, titre, brouillon: the issue they make -------------------------
+
+
+def front_matter_line(env: BuildEnvironment, docname: str, key: str) -> int:
+    """The line of ``key:`` in a document's front matter, so warnings point at it."""
+    try:
+        lines = env.doc2path(docname).read_text(encoding='utf-8').splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    if not lines or lines[0].strip() != '---':
+        return 1
+    for lineno, line in enumerate(lines[1:], start=2):
+        if line.strip() == '---':
+            break
+        if line.startswith(f'{key}:'):
+            return lineno
+    return 1
+
+
+#: A number as editors write it: decimal digits, leading zeros allowed (``021`` is 21).
+DECIMAL_NUMBER = re.compile(r'[0-9]+')
+#: How far ahead of the build an issue may be dated before it looks like a typing mistake.
+MONTHS_AHEAD = 12
+_SHAPES = {'list': __('une liste'), 'mapping': __('un dictionnaire (clé : valeur)')}
+
+
+def written_fields(env: BuildEnvironment, docname: str) -> dict[str, Field]:
+    """The front matter's keys that MyST read, each as the editor wrote it.
+
+    MyST decides whether there is a front matter and which keys it has
+    (``env.metadata``); :func:`front_matter_fields` gives each its text and
+    kind, which ``env.metadata`` has lost. A key that cannot be found in the
+    text keeps the text MyST made of it.
+    """
+    metadata = env.metadata.get(docname, {})
+    fields = front_matter_fields(env, docname) or {}
+    return {
+        key: fields.get(key) or Field('str', str(value), front_matter_line(env, docname, key))
+        for key, value in metadata.items()
+        if key in {'numero', 'date', 'titre', DRAFT_KEY}
+    }
+
+
+def parse_numero(field: Field) -> tuple[int | None, str, object]:
+    """The issue number of ``numero``, else ``(None, message, value)`` for the warning."""
+    if field.kind in _SHAPES:
+        return (
+            None,
+            __('« numero » doit être un entier positif (ex. 21), pas %s'),
+            _SHAPES[field.kind],
+        )
+    if field.kind == 'null':
+        return None, __('« numero » est vide : écrivez le numéro, par ex. « numero: 21 »'), ''
+    text = field.text.strip()
+    if DECIMAL_NUMBER.fullmatch(text) and int(text) > 0:
+        return int(text), '', ''
+    if field.kind == 'int' and not DECIMAL_NUMBER.fullmatch(text.lstrip('+-')):
+        # 0x15, 0o25, 0b10101, 1_000, 1:30: YAML 1.1 numbers an editor does not mean.
+        message = __('« numero » doit être écrit en chiffres décimaux (ex. 21 ou 021), pas %r')
+        return None, message, text
+    if field.kind in {'float', 'bool'}:
+        return None, __('« numero » doit être un nombre entier (ex. 21), pas %r'), text
+    return None, __('« numero » doit être un entier positif, pas %r'), text
+
+
+def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
+    """Validate an issue's front matter and return it, warning the editor otherwise."""
+    fields = written_fields(env, docname)
+
+    def warn_at(message: str, line: int, *args: object) -> None:
+        warn(logger, message, *args, location=(docname, line), subtype=Subtype.EN_TETE)
+
+    numero_field, date_field = fields.get('numero'), fields.get('date')
+    if numero_field is None and date_field is None:
+        warn_at(
+            __("le numéro n'a pas d'en-tête YAML (front matter) avec « numero » et « date »"), 1
+        )
+        return None
+    if numero_field is None:
+        warn_at(__("l'en-tête n'a pas de « numero »"), 1)
+        return None
+    if date_field is None:
+        warn_at(__("l'en-tête n'a pas de « date » (AAAA-MM)"), 1)
+        return None
+
+    numero, message, value = parse_numero(numero_field)
+    if numero is None:
+        warn_at(message, numero_field.line, value)
+        return None
+    date_text = str(env.metadata[docname]['date'])
+    year_month = parse_year_month(date_text) if date_field.kind not in _SHAPES else None
+    if year_month is None:
+        warn_at(
+            __('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), pas %r'),
+            date_field.line,
+            date_text,
+        )
+        return None
+    today = build_date()
+    if (year_month[0] - today.year) * 12 + year_month[1] - today.month > MONTHS_AHEAD:
+        warn_at(
+            __(
+                "« date » %s est à plus d'un an de la date de construction (%s) : "
+                'faute de frappe ? Le numéro est publié à cette date'
+            ),
+            date_field.line,
+            date_text.strip(),
+            today.isoformat(),
+        )
+    file_number = issue_docname_number(docname, env.config.galien_issues_dir)
+    if file_number is not None and file_number != numero:
+        warn_at(
+            __("le fichier %s.md devrait s'appeler %s/%03d.md pour le numéro %d"),
+            numero_field.line,
+            docname,
+            env.config.galien_issues_dir,
+            numero,
+            numero,
+        )
+    return Issue(
+        docname,
+        numero,
+        year_month[0],
+        year_month[1],
+        read_titre(fields, warn_at),
+        read_brouillon(fields, warn_at),
+    )
+
+
+def read_brouillon(fields: dict[str, Field], warn_at: Callable[..., None]) -> bool:
+    """``brouillon: oui`` (or ``true``) makes a draft; ``non``, ``false`` or no line, an issue.
+
+    Anything else is said, and keeps the issue a draft: private until the editor
+    says otherwise (:func:`galien.core.front_matter.is_draft` decides the same way).
+    """
+    field = fields.get(DRAFT_KEY)
+    if field is None:
+        return False
+    draft = parse_brouillon(field)
+    if draft is None:
+        written = _SHAPES.get(field.kind) or repr(field.text.strip())
+        warn_at(
+            __(
+                '« brouillon » vaut « oui » ou « non », pas %s : '
+                "le numéro reste un brouillon, publié dans aucune édition, jusqu'à ce "
+                "que l'en-tête dise « brouillon: non »"
+            ),
+            field.line,
+            written,
+        )
+        return True
+    return draft
+
+
+def read_titre(fields: dict[str, Field], warn_at: Callable[..., None]) -> str:
+    """The headline as written; a list or a mapping is not one (warned, left out)."""
+    field = fields.get('titre')
+    if field is None or field.kind == 'null':
+        return ''
+    if field.kind in _SHAPES:
+        warn_at(
+            __('« titre » doit être un texte (ex. « titre: Les biosimilaires »), pas %s : ignoré'),
+            field.line,
+            _SHAPES[field.kind],
+        )
+        return ''
+    # A number or a date is a headline too, kept as written (``titre: 2018`` is « 2018 »).
+    return field.text.strip()
+
+
+def setup(app: Sphinx) -> None:
+    app.connect('source-read', keep_front_matter)

@@ -33,7 +33,8 @@ from pybtex.richtext import Text
 
 from galien.core.dates import month_name
 from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_number, issue_title
 from galien.core.urls import folder_url, issue_file_stem, pdf_url
 
 if TYPE_CHECKING:
@@ -401,7 +402,7 @@ def head_tags(meta: IssueMetadata) -> str:
 
 def source_citation(meta: IssueMetadata) -> str:
     """``Galien, N° 20, février 2018, ISSN 0378-5955``: the issue as a bibliographic source."""
-    parts = [meta.periodical.name, f'N° {meta.numero}', meta.month_label]
+    parts = [meta.periodical.name, issue_number(meta.numero, plain=True), meta.month_label]
     if meta.periodical.issn:
         parts.append(f'ISSN {meta.periodical.issn}')
     return ', '.join(part for part in parts if part)
@@ -426,15 +427,19 @@ def pdf_fields(meta: IssueMetadata) -> dict[str, str]:
     }
 
 
-def epub_fields(periodical: Periodical, numbers: Iterable[int]) -> list[tuple[str, str, str]]:
+def epub_fields(
+    periodical: Periodical, numbers: Iterable[int], volume: int = 0
+) -> list[tuple[str, str, str]]:
     """The ePub's collection: ``(property, refines, value)`` of its package ``<meta>``.
 
     The book belongs to the letter (``belongs-to-collection``, a ``series``,
     identified by its ISSN when it has one); a book of one issue also says the
-    issue's position in the series (``group-position``). ``refines`` is empty or
+    issue's position in the series (``group-position``), and an annual volume its
+    year (``volume``, ``make volume``). ``refines`` is empty or
     ``#collection``, the id of the ``belongs-to-collection`` entry.
     """
     held = sorted(set(numbers))
+    position = str(volume) if volume else str(held[0]) if len(held) == 1 else ''
     fields = [
         ('belongs-to-collection', '', periodical.name),
         ('collection-type', '#collection', 'series'),
@@ -443,7 +448,7 @@ def epub_fields(periodical: Periodical, numbers: Iterable[int]) -> list[tuple[st
             '#collection',
             f'urn:issn:{periodical.issn}' if periodical.issn else '',
         ),
-        ('group-position', '#collection', str(held[0]) if len(held) == 1 else ''),
+        ('group-position', '#collection', position),
     ]
     return [(prop, refines, value) for prop, refines, value in fields if value]
 

@@ -11,7 +11,7 @@ class Issue:
     """One issue, as its front matter declares it.
 
     ``draft`` is ``brouillon: oui``: an issue no published edition carries
-    (:mod:`galien.core.drafts`); ``make send`` and the like ask it.
+    (:mod:`galien.build.drafts`); ``make send`` and the like ask it.
     """
 
     docname: str

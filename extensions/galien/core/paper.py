@@ -15,7 +15,7 @@ The file is read and checked once per build, before the documents are read
 (``env-get-outdated``), with warnings located at its lines; what it declares is
 kept in the registry's domain (:meth:`GalienDomain.note_back_issues`), which
 says which back issues changed since the last build: the issues citing them are
-read again, and the pages listing them (the archive's views, ``archive.py``)
+read again, and the pages listing them (the archive's views, ``build/archive.py``)
 written again. Numbers listed in ``galien_paper_issues`` without
 an entry here stay what they were: citable, without a link.
 
@@ -30,14 +30,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 import yaml
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import parse_year_month
 from galien.core.domain import DOMAIN_NAME
+from galien.core.i18n import __
 from galien.core.model import Chiffre, PaperIssue, is_web_url
 from galien.core.report import warn
-from galien.core.sources import linked_part, warn_linked
+from galien.core.subtypes import Subtype
+from galien.core.symlinks import linked_part, warn_linked
 
 if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
@@ -56,7 +57,7 @@ class PaperArchiveReader:
         self.path, self.srcdir = path, srcdir
 
     def warn(self, line: int, message: str, *args: object) -> None:
-        warn(logger, message, *args, location=f'{self.path}:{line}', subtype='archives')
+        warn(logger, message, *args, location=f'{self.path}:{line}', subtype=Subtype.ARCHIVES)
 
     def read(self) -> tuple[PaperIssue, ...]:
         try:
@@ -175,7 +176,7 @@ class PaperArchiveReader:
                 numero,
                 value,
                 location=f'{self.path}:{line}',
-                subtype='lien-symbolique',
+                subtype=Subtype.LIEN_SYMBOLIQUE,
             )
             return ''
         source = (self.srcdir / relative).resolve()

@@ -1,7 +1,8 @@
 """The issue registry: what each issue's front matter says, collected across documents.
 
 Each issue is one document ``<galien_issues_dir>/NNN`` whose front matter gives
-``numero``, ``date`` (``YYYY-MM``) and an optional ``titre``. The
+``numero``, ``date`` (``YYYY-MM``) and an optional ``titre``, read and checked
+by :func:`galien.core.front_matter.read_issue`. The
 :class:`GalienDomain` keeps, per docname, the issue, its "chiffre du mois" and
 the back issues it cites and the inputs its placeholders declare, so that
 parallel reads merge cleanly. Anything derived from all issues (the index by
@@ -12,33 +13,28 @@ run with the back issues on paper) is computed once after reading, on
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from sphinx import addnodes
 from sphinx.domains import Domain, ObjType
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
 from galien.core.crossref import IssueReferenceRole
-from galien.core.dates import month_name, parse_year_month
 from galien.core.derived import Archive
 from galien.core.domain import DOMAIN_NAME
-from galien.core.front_matter import (
-    DRAFT_KEY,
-    Field,
-    build_date,
-    front_matter_fields,
-    parse_brouillon,
-)
+from galien.core.front_matter import front_matter_line
+from galien.core.i18n import __
 from galien.core.model import Chiffre, Citation, Issue, PaperIssue
 from galien.core.paper import back_issues, is_paper_number, read_paper_archive
 from galien.core.placeholders import derived_placeholder, paper_issue_placeholder
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
+from galien.core.urls import issue_docname_number
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Hashable, Iterable, Iterator, Set
+    from collections.abc import Hashable, Iterable, Iterator, Set
 
     from docutils import nodes
     from docutils.nodes import Element
@@ -48,179 +44,6 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
 logger = logging.getLogger(__name__)
-
-
-def issue_docname_number(docname: str, issues_dir: str) -> int | None:
-    """The number in an issue's file name (``issues/020`` -> 20), else ``None``."""
-    match = re.fullmatch(re.escape(issues_dir) + r'/(\d{3,})', docname)
-    return int(match[1]) if match else None
-
-
-def front_matter_line(env: BuildEnvironment, docname: str, key: str) -> int:
-    """The line of ``key:`` in a document's front matter, so warnings point at it."""
-    try:
-        lines = env.doc2path(docname).read_text(encoding='utf-8').splitlines()
-    except (OSError, UnicodeDecodeError):
-        return 1
-    if not lines or lines[0].strip() != '---':
-        return 1
-    for lineno, line in enumerate(lines[1:], start=2):
-        if line.strip() == '---':
-            break
-        if line.startswith(f'{key}:'):
-            return lineno
-    return 1
-
-
-#: A number as editors write it: decimal digits, leading zeros allowed (``021`` is 21).
-DECIMAL_NUMBER = re.compile(r'[0-9]+')
-#: How far ahead of the build an issue may be dated before it looks like a typing mistake.
-MONTHS_AHEAD = 12
-_SHAPES = {'list': __('une liste'), 'mapping': __('un dictionnaire (clé : valeur)')}
-
-
-def written_fields(env: BuildEnvironment, docname: str) -> dict[str, Field]:
-    """The front matter's keys that MyST read, each as the editor wrote it.
-
-    MyST decides whether there is a front matter and which keys it has
-    (``env.metadata``); :mod:`galien.core.front_matter` gives each its text and
-    kind, which ``env.metadata`` has lost. A key that cannot be found in the
-    text keeps the text MyST made of it.
-    """
-    metadata = env.metadata.get(docname, {})
-    fields = front_matter_fields(env, docname) or {}
-    return {
-        key: fields.get(key) or Field('str', str(value), front_matter_line(env, docname, key))
-        for key, value in metadata.items()
-        if key in {'numero', 'date', 'titre', DRAFT_KEY}
-    }
-
-
-def parse_numero(field: Field) -> tuple[int | None, str, object]:
-    """The issue number of ``numero``, else ``(None, message, value)`` for the warning."""
-    if field.kind in _SHAPES:
-        return (
-            None,
-            __('« numero » doit être un entier positif (ex. 21), pas %s'),
-            _SHAPES[field.kind],
-        )
-    if field.kind == 'null':
-        return None, __('« numero » est vide : écrivez le numéro, par ex. « numero: 21 »'), ''
-    text = field.text.strip()
-    if DECIMAL_NUMBER.fullmatch(text) and int(text) > 0:
-        return int(text), '', ''
-    if field.kind == 'int' and not DECIMAL_NUMBER.fullmatch(text.lstrip('+-')):
-        # 0x15, 0o25, 0b10101, 1_000, 1:30: YAML 1.1 numbers an editor does not mean.
-        message = __('« numero » doit être écrit en chiffres décimaux (ex. 21 ou 021), pas %r')
-        return None, message, text
-    if field.kind in {'float', 'bool'}:
-        return None, __('« numero » doit être un nombre entier (ex. 21), pas %r'), text
-    return None, __('« numero » doit être un entier positif, pas %r'), text
-
-
-def read_issue(env: BuildEnvironment, docname: str) -> Issue | None:
-    """Validate an issue's front matter and return it, warning the editor otherwise."""
-    fields = written_fields(env, docname)
-
-    def warn_at(message: str, line: int, *args: object) -> None:
-        warn(logger, message, *args, location=(docname, line), subtype='front-matter')
-
-    numero_field, date_field = fields.get('numero'), fields.get('date')
-    if numero_field is None and date_field is None:
-        warn_at(
-            __("le numéro n'a pas d'en-tête YAML (front matter) avec « numero » et « date »"), 1
-        )
-        return None
-    if numero_field is None:
-        warn_at(__("l'en-tête n'a pas de « numero »"), 1)
-        return None
-    if date_field is None:
-        warn_at(__("l'en-tête n'a pas de « date » (AAAA-MM)"), 1)
-        return None
-
-    numero, message, value = parse_numero(numero_field)
-    if numero is None:
-        warn_at(message, numero_field.line, value)
-        return None
-    date_text = str(env.metadata[docname]['date'])
-    year_month = parse_year_month(date_text) if date_field.kind not in _SHAPES else None
-    if year_month is None:
-        warn_at(
-            __('« date » doit être un mois réel au format AAAA-MM (ex. 2018-02), pas %r'),
-            date_field.line,
-            date_text,
-        )
-        return None
-    today = build_date()
-    if (year_month[0] - today.year) * 12 + year_month[1] - today.month > MONTHS_AHEAD:
-        warn_at(
-            __(
-                "« date » %s est à plus d'un an de la date de construction (%s) : "
-                'faute de frappe ? Le numéro est publié à cette date'
-            ),
-            date_field.line,
-            date_text.strip(),
-            today.isoformat(),
-        )
-    file_number = issue_docname_number(docname, env.config.galien_issues_dir)
-    if file_number is not None and file_number != numero:
-        warn_at(
-            __("le fichier %s.md devrait s'appeler %s/%03d.md pour le numéro %d"),
-            numero_field.line,
-            docname,
-            env.config.galien_issues_dir,
-            numero,
-            numero,
-        )
-    return Issue(
-        docname,
-        numero,
-        year_month[0],
-        year_month[1],
-        read_titre(fields, warn_at),
-        read_brouillon(fields, warn_at),
-    )
-
-
-def read_brouillon(fields: dict[str, Field], warn_at: Callable[..., None]) -> bool:
-    """``brouillon: oui`` (or ``true``) makes a draft; ``non``, ``false`` or no line, an issue.
-
-    Anything else is said, and keeps the issue a draft: private until the editor
-    says otherwise (:func:`galien.core.drafts.is_draft` decides the same way).
-    """
-    field = fields.get(DRAFT_KEY)
-    if field is None:
-        return False
-    draft = parse_brouillon(field)
-    if draft is None:
-        written = _SHAPES.get(field.kind) or repr(field.text.strip())
-        warn_at(
-            __(
-                '« brouillon » vaut « oui » ou « non », pas %s : '
-                "le numéro reste un brouillon, publié dans aucune édition, jusqu'à ce "
-                "que l'en-tête dise « brouillon: non »"
-            ),
-            field.line,
-            written,
-        )
-        return True
-    return draft
-
-
-def read_titre(fields: dict[str, Field], warn_at: Callable[..., None]) -> str:
-    """The headline as written; a list or a mapping is not one (warned, left out)."""
-    field = fields.get('titre')
-    if field is None or field.kind == 'null':
-        return ''
-    if field.kind in _SHAPES:
-        warn_at(
-            __('« titre » doit être un texte (ex. « titre: Les biosimilaires »), pas %s : ignoré'),
-            field.line,
-            _SHAPES[field.kind],
-        )
-        return ''
-    # A number or a date is a headline too, kept as written (``titre: 2018`` is « 2018 »).
-    return field.text.strip()
 
 
 def cited_bib_keys(env: BuildEnvironment) -> list[str]:
@@ -233,31 +56,6 @@ def cited_bib_keys(env: BuildEnvironment) -> list[str]:
     """
     names = env.current_document.get('bibtex_footcite_names', None)
     return list(names) if isinstance(names, dict) else []
-
-
-def issue_month(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``février 2018``: the month of an issue, in the letter's language."""
-    return month_name(issue.year, issue.month, env.config.language)
-
-
-def issue_number(numero: int) -> str:
-    """``N° 20``, with a no-break space: the number as the letter writes it."""
-    return f'N°\u00a0{numero}'
-
-
-def issue_label(env: BuildEnvironment, issue: Issue | PaperIssue) -> str:
-    """``N° 20 – février 2018``: how the letter names an issue."""
-    return f'{issue_number(issue.numero)} – {issue_month(env, issue)}'
-
-
-def issue_title(env: BuildEnvironment, issue: Issue | PaperIssue, *, plain: bool = False) -> str:
-    """``Galien N° 20 – février 2018``: an issue's title, on its page, PDF, ePub, e-mail, feed.
-
-    ``plain``: with ordinary spaces, for what is searched or typed (PDF metadata,
-    an e-mail's subject).
-    """
-    title = f'{env.config.project} {issue_label(env, issue)}'
-    return title.replace('\u00a0', ' ') if plain else title
 
 
 #: ``(app, docname) -> dict[str, Hashable]``: the inputs another domain derives for a page.
@@ -329,7 +127,7 @@ class GalienDomain(Domain):
         return tuple(self.data['references'].get(docname, ()))
 
     def note_draft(self, issue: Issue) -> None:
-        """A draft read and left out of this build (:mod:`galien.core.drafts`)."""
+        """A draft read and left out of this build (:mod:`galien.build.drafts`)."""
         self.data['drafts'][issue.docname] = issue
 
     def forget_drafts(self) -> None:
@@ -544,7 +342,7 @@ class GalienDomain(Domain):
                     issue.numero,
                     self.env.doc2path(first.docname),
                     location=(docname, front_matter_line(self.env, docname, 'numero')),
-                    subtype='front-matter',
+                    subtype=Subtype.EN_TETE,
                 )
 
     def check_paper_duplicates(self) -> None:
@@ -564,7 +362,7 @@ class GalienDomain(Domain):
                 numero,
                 self.env.doc2path(issue.docname),
                 location=f'{self.env.srcdir / config.galien_paper_archive}:{paper.line}',
-                subtype='archives',
+                subtype=Subtype.ARCHIVES,
             )
 
     # -- cross-references -----------------------------------------------------
@@ -589,7 +387,7 @@ class GalienDomain(Domain):
                 citing.numero,
                 numero,
                 location=node,
-                subtype='reference',
+                subtype=Subtype.REFERENCE,
             )
         issue = self.by_numero.get(numero)
         if issue is None:
@@ -660,7 +458,7 @@ def read_back_issues(
     """Read the data file of the back issues; the issues citing one that changed are read again.
 
     The pages that list the back issues (the home page, the sidebar) show the
-    archive, whose inputs change with them: ``archive.py`` has them written again.
+    archive, whose inputs change with them: ``build/archive.py`` has them written again.
     """
     domain = galien_domain(env)
     numbers = domain.note_back_issues(read_paper_archive(env))
@@ -684,7 +482,7 @@ def warn_cited_draft(numero: int, node: Element, *, previewed: bool = False) -> 
         message,
         numero,
         location=node,
-        subtype='draft',
+        subtype=Subtype.BROUILLON,
     )
 
 
@@ -714,17 +512,23 @@ def paper_issue(
             ),
             numero,
             location=node,
-            subtype='reference',
+            subtype=Subtype.REFERENCE,
         )
     contnode['classes'].append('galien-papier')
     contnode['numero'] = numero
     return paper_issue_placeholder('', contnode, numero=numero)
 
 
+def derive(app: Sphinx, env: BuildEnvironment) -> None:
+    """Once every document has been read and merged, the domain derives what pages show."""
+    galien_domain(env).derive()
+
+
 def setup(app: Sphinx) -> None:
     app.add_event(PAGE_INPUTS_EVENT)
     app.add_domain(GalienDomain)
     app.add_role('galien', IssueReferenceRole())
+    app.connect('env-updated', derive)
     app.connect('env-get-outdated', read_back_issues)
     app.connect('env-get-outdated', outdate_citing_documents)
     app.connect('missing-reference', paper_issue)

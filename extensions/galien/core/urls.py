@@ -5,7 +5,8 @@
   a pattern naming anything else is said once and replaced by its default
   (:mod:`galien.core.config`).
 * :func:`issue_file_stem` is the ``galien-020`` of every per-issue file (the
-  PDF and its ``.tex``, the e-mail's three files).
+  PDF and its ``.tex``, the e-mail's three files), :func:`issue_docname_number`
+  the 20 of the issue's own source, ``issues/020``.
 * :func:`refused_scheme` is the allow-list of addresses an issue may link to:
   ``http``, ``https``, ``mailto`` and relative addresses, read as a browser reads
   them, so that ``JaVaScRiPt:``, `` javascript:`` or ``java\tscript:`` are refused.
@@ -70,6 +71,12 @@ def refused_scheme(address: str) -> str | None:
 def issue_file_stem(numero: int) -> str:
     """``galien-020``: the name, without extension, of an issue's own files."""
     return f'galien-{numero:03d}'
+
+
+def issue_docname_number(docname: str, issues_dir: str) -> int | None:
+    """The number in an issue's file name (``issues/020`` -> 20), else ``None``."""
+    match = re.fullmatch(re.escape(issues_dir) + r'/(\d{3,})', docname)
+    return int(match[1]) if match else None
 
 
 def site_url(pattern: str, baseurl: str, numero: int = 0) -> str:

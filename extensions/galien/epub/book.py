@@ -28,7 +28,6 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.builders.epub3 import Epub3Builder
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
@@ -36,9 +35,10 @@ from galien.content.issue_page import issue_section
 from galien.content.placeholders import FILL_PRIORITY
 from galien.content.typography import typeset
 from galien.core.editions import Edition, builders_of, edition
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.metadata import epub_fields, periodical_metadata
-from galien.core.registry import galien_domain, issue_month, issue_number
+from galien.core.registry import galien_domain
+from galien.core.titles import issues_range
 from galien.epub import accessibility
 
 if TYPE_CHECKING:
@@ -82,12 +82,7 @@ def issue_range(builder: Builder, archive: Archive) -> tuple[str, str]:
     issues = archive.newest_first
     if not issues:
         return '', ''
-    oldest, newest = issues[-1], issues[0]
-    if oldest == newest:
-        return issue_number(newest.numero), issue_month(builder.env, newest)
-    first = issue_month(builder.env, oldest)
-    last = issue_month(builder.env, newest)
-    return (f'{issue_number(oldest.numero)} {_("to")} {newest.numero}', f'{first} – {last}')
+    return issues_range(builder.env, issues[-1], issues[0])
 
 
 def centred(
@@ -191,7 +186,9 @@ def before_writing(app: Sphinx, builder: Builder) -> None:
     numbers, months = issue_range(builder, archive)
     draw_cover(
         cover_dir(app) / COVER_FILE,
-        config.epub_title,
+        # An annual volume's title (« Galien – volume 2018 ») is too long for the cover's
+        # large type: the letter's name there, the issues below say the year.
+        config.project if config.galien_volume else config.epub_title,
         typeset(config, config.galien_tagline),
         numbers,
         months,
@@ -224,6 +221,46 @@ def group_by_year(
         if not dropping:
             grouped.append({**node, 'level': node['level'] + shift})
     return grouped
+
+
+def oldest_first(grouped: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The TOC of :func:`group_by_year` with each year's issues oldest first (a volume).
+
+    An issue's block is its entry (level 2) and the entries below it; the year
+    opens its first issue, whose own entry points just inside (``ISSUE_ANCHOR``).
+    """
+    result: list[dict[str, Any]] = []
+    year: dict[str, Any] | None = None
+    blocks: list[list[dict[str, Any]]] = []
+
+    def close_year() -> None:
+        if year is None:
+            return
+        ordered = [[dict(entry) for entry in block] for block in reversed(blocks)]
+        for block in ordered:
+            block[0]['refuri'] = block[0]['refuri'].split('#')[0]
+        if ordered:
+            first = ordered[0][0]['refuri']
+            year['refuri'] = first
+            ordered[0][0]['refuri'] = f'{first}#{ISSUE_ANCHOR}'
+        result.append(year)
+        result.extend(entry for block in ordered for entry in block)
+
+    for node in grouped:
+        if node['level'] == 1:
+            close_year()
+            year, blocks = None, []
+            if node['text'].isdigit():
+                year = dict(node)
+                continue
+        if year is not None and node['level'] == 2:
+            blocks.append([node])
+        elif year is not None and blocks:
+            blocks[-1].append(node)
+        else:
+            result.append(node)
+    close_year()
+    return result
 
 
 def add_identifier(opf: Path, identifier: str) -> None:
@@ -304,6 +341,9 @@ class GalienEpubBuilder(Epub3Builder):
         }
         site_only = {self.get_relative_uri(root, d) for d in site_only_docs(self.env)}
         self.refnodes = group_by_year(self.refnodes, issues, site_only)
+        if self.config.galien_volume:
+            # An annual volume reads from January to December.
+            self.refnodes = oldest_first(self.refnodes)
 
     def build_content(self) -> None:
         super().build_content()
@@ -318,7 +358,11 @@ class GalienEpubBuilder(Epub3Builder):
         issues = galien_domain(self.env).archive.newest_first
         add_collection(
             Path(self.outdir) / 'content.opf',
-            epub_fields(periodical_metadata(self.config), (i.numero for i in issues)),
+            epub_fields(
+                periodical_metadata(self.config),
+                (i.numero for i in issues),
+                int(self.config.galien_volume or 0),
+            ),
         )
 
     def build_navigation_doc(self) -> None:

@@ -20,14 +20,16 @@ from docutils import frontend
 from docutils.writers import html5_polyglot
 from sphinx.builders.html import StandaloneHTMLBuilder
 from sphinx.highlighting import PygmentsBridge
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.sanitiser import sanitised, warn_removed
 from galien.content.typography import typeset
-from galien.core.registry import galien_domain, issue_docname_number, issue_title
+from galien.core.i18n import __
+from galien.core.registry import galien_domain
 from galien.core.report import warn
-from galien.core.urls import folder_url, issue_file_stem, pdf_url
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
+from galien.core.urls import folder_url, issue_docname_number, issue_file_stem, pdf_url
 from galien.mail.html import EmailHTMLTranslator
 from galien.mail.letter import Letter, render_letter
 from galien.mail.message import build_message
@@ -114,7 +116,7 @@ class EmailBuilder(StandaloneHTMLBuilder):
                     "html_baseurl est vide dans conf.py : les liens de l'e-mail "
                     'ne mèneront pas au site'
                 ),
-                subtype='email',
+                subtype=Subtype.EMAIL,
             )
         self.imagedir = '_images'
         self.imgpath = f'{self.baseurl}_images'
@@ -213,7 +215,7 @@ class EmailBuilder(StandaloneHTMLBuilder):
                 math.ceil(len(data) / 1024),
                 MAX_MESSAGE_BYTES // 1024,
                 location=(docname, None),
-                subtype='email',
+                subtype=Subtype.EMAIL,
             )
 
     def write_doc_serialized(self, docname: str, doctree: nodes.document) -> None:

@@ -13,13 +13,15 @@ import re
 from urllib.parse import quote, urljoin, urlsplit
 
 from docutils import nodes
-from sphinx.locale import __, admonitionlabels
+from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.images import get_image_size
 from sphinx.writers.html5 import HTML5Translator
 
 from galien.content.blocks import galien_block
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +181,7 @@ class EmailHTMLTranslator(HTML5Translator):
                 logger,
                 __("le HTML brut n'est pas repris dans l'e-mail"),
                 location=node,
-                subtype='email',
+                subtype=Subtype.EMAIL,
             )
         raise nodes.SkipNode
 

@@ -14,7 +14,16 @@ if TYPE_CHECKING:
 def setup(app: Sphinx) -> ExtensionMetadata:
     # Imported here: the PDF/A step runs ``python -m galien.print.pdfa`` once per PDF,
     # and importing Sphinx for it took ten times as long as the step itself.
-    from galien.print import fonts, latex, latex_charset, layout, print_edition, review, tables
+    from galien.print import (
+        fonts,
+        latex,
+        latex_charset,
+        layout,
+        print_edition,
+        review,
+        tables,
+        volume,
+    )
 
     app.setup_extension('galien')
     latex.setup(app)
@@ -24,4 +33,5 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     layout.setup(app)
     print_edition.setup(app)
     review.setup(app)
+    volume.setup(app)
     return {'version': __version__, 'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -16,13 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.texescape import tex_replacements, unicode_tex_replacements
 
 from galien.content.blocks import galien_block
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.print.fonts import read_coverage
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class UnprintableCharacters(SphinxPostTransform):
             describe(chars),
             REPLACEMENT,
             location=node,
-            subtype='latex',
+            subtype=Subtype.LATEX,
         )
 
 

@@ -26,8 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
-
+from galien.core.i18n import __
 from galien.core.registry import galien_domain
 from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 from galien.print.review import file_stem

@@ -21,13 +21,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
+from galien.core.i18n import __
 from galien.core.metadata import issue_metadata, pdf_fields
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
 from galien.print.incremental import (
     IncrementalLaTeXBuilder,
     makefile,
@@ -138,7 +140,7 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
                 logger,
                 __('aucun numéro dans %s/ : pas de PDF à produire'),
                 self.config.galien_issues_dir,
-                subtype='latex',
+                subtype=Subtype.LATEX,
             )
         remove_stale_outputs(Path(self.outdir), {file_stem(self.config, i.numero) for i in issues})
         self.titles: list[tuple[str, str]] = []

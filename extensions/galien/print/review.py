@@ -1,7 +1,7 @@
 """The review PDF: one issue, as printed, with « BROUILLON » on every page and numbered lines.
 
 ``make relecture NUMERO=21`` builds with ``galien_relecture = 21`` (drafts
-shown, :mod:`galien.core.drafts`) in a build folder of its own, so that the
+shown, :mod:`galien.build.drafts`) in a build folder of its own, so that the
 published PDFs are never mixed with it. The print edition then writes that
 issue only, as ``galien-021-relecture.tex``; the preamble adds the watermark
 (``draftwatermark``, on every page) and line numbers in the margin (``lineno``,
@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.texescape import escape
 
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 from galien.core.urls import issue_file_stem
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def issues_to_print(env: BuildEnvironment) -> list[Issue]:
             wanted,
             env.config.galien_issues_dir,
             ', '.join(str(issue.numero) for issue in issues) or '-',
-            subtype='relecture',
+            subtype=Subtype.RELECTURE,
         )
     return chosen
 

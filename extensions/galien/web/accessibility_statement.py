@@ -20,13 +20,14 @@ import html
 import posixpath
 from typing import TYPE_CHECKING, Any
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.dates import spoken_date
 from galien.core.editions import Edition, edition
 from galien.core.front_matter import build_date
+from galien.core.i18n import __
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -173,7 +174,7 @@ def statement_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
                 "la déclaration d'accessibilité n'a pas de contact : renseignez "
                 'galien_accessibility_contact dans conf.py (adresse e-mail ou formulaire)'
             ),
-            subtype='accessibilite',
+            subtype=Subtype.ACCESSIBILITE,
         )
     yield (
         PAGENAME,

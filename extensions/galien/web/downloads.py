@@ -17,7 +17,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
-from sphinx.locale import __
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.osutil import copyfile, ensuredir
@@ -25,11 +24,13 @@ from sphinx.util.osutil import copyfile, ensuredir
 from galien.content.issue_page import pdf_link_placeholder
 from galien.content.placeholders import FILL_PRIORITY
 from galien.core.editions import Edition, builders_of, edition, writing_builder
-from galien.core.i18n import _
+from galien.core.i18n import _, __
 from galien.core.paper import back_issues
 from galien.core.placeholders import paper_issue_placeholder, placeholders_in
-from galien.core.registry import galien_domain, issue_title
+from galien.core.registry import galien_domain
 from galien.core.report import warn
+from galien.core.subtypes import Subtype
+from galien.core.titles import issue_title
 from galien.core.urls import pdf_url, root_prefix, site_url
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ def publish_paper_pdfs(app: Sphinx, exception: Exception | None) -> None:
                 issue.numero,
                 issue.pdf,
                 error,
-                subtype='archives',
+                subtype=Subtype.ARCHIVES,
             )
 
 

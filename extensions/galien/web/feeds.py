@@ -18,13 +18,13 @@ import re
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree
 
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.content.typography import typeset
 from galien.core.editions import Edition, edition
-from galien.core.i18n import _
-from galien.core.registry import galien_domain, issue_title
+from galien.core.i18n import _, __
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_title
 from galien.core.urls import folder_url, pdf_url, site_url
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
 
-    from galien.core.archive import Archive
+    from galien.core.derived import Archive
 
 logger = logging.getLogger(__name__)
 

@@ -21,7 +21,8 @@ from galien.core.editions import Edition, edition
 from galien.core.i18n import LOCALE_DIR, _
 from galien.core.model import PaperIssue
 from galien.core.placeholders import derived_placeholder
-from galien.core.registry import galien_domain, issue_label
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_label
 from galien.core.urls import pdf_url, root_prefix
 
 if TYPE_CHECKING:

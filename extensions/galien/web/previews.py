@@ -4,7 +4,9 @@ A link to the website pasted into Teams, Outlook, LinkedIn or a messaging app
 shows a card: the page's title and description (``og:*``, ``twitter:*`` in the
 page's ``<head>``) and, for an issue, an image drawn at build time from its
 metadata (:func:`galien.core.metadata.issue_metadata`): the masthead, the
-issue's number and month, its headline and its chiffre du mois.
+issue's number and month, its headline and its chiffre du mois. The home page
+has a card of its own (``galien.png``): the masthead, the tagline and the latest
+issue, drawn again when a new issue appears.
 
 ``sphinxext-opengraph`` (0.13) was considered: its social cards put the site's
 and the page's titles and a description on a fixed matplotlib layout, with no
@@ -38,12 +40,14 @@ from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.metadata import IssueMetadata, issue_metadata, meta_tags
 from galien.core.registry import galien_domain
+from galien.core.titles import number_and_month
 from galien.core.urls import folder_url, issue_file_stem
 
 if TYPE_CHECKING:
     from docutils.nodes import document
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
+    from sphinx.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,8 @@ CACHE_DIR = 'galien-apercus'
 SUBDIR = 'apercus'
 #: What each image was drawn from, by file name.
 INPUTS_FILE = 'galien-apercus.json'
+#: The home page's card (not an issue's: ``galien-*.png`` are).
+HOME_FILE = 'galien.png'
 #: The size social networks crop to (1.91:1).
 SIZE = (1200, 630)
 #: Change to draw every image again after changing the drawing.
@@ -122,7 +128,7 @@ def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
         draw.text((500, 45 + index * 30), line, font=font(22), fill=WHITE)
     draw.text(
         (60, 190),
-        f'N° {inputs["number"]} – {inputs["month"]}',
+        number_and_month(inputs['number'], inputs['month'], plain=True),
         font=font(52, bold=True),
         fill=BLUE,
     )
@@ -146,6 +152,49 @@ def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
     partial = path.with_suffix('.part')
     image.save(partial, format='PNG', optimize=True)
     partial.replace(path)
+
+
+def home_inputs(config: Config, latest: IssueMetadata | None) -> dict[str, Any]:
+    """Everything the home page's card shows: the letter, and its latest issue if any."""
+    return {
+        'version': DRAWING_VERSION,
+        'pillow': PIL.__version__,
+        'name': config.project,
+        'tagline': config.galien_tagline,
+        'publisher': config.galien_publisher or config.author or '',
+        'latest': f'{latest.numero} – {latest.month_label}' if latest else '',
+        'label': str(_('Latest issue')),
+    }
+
+
+def draw_home_preview(path: Path, inputs: dict[str, Any]) -> None:
+    """The home page's card: the masthead, the tagline, the latest issue."""
+    width, height = SIZE
+    image = Image.new('RGB', SIZE, PALE)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, 260), fill=BLUE)
+    draw.rectangle((0, 260, width, 272), fill=RED)
+    draw.text((60, 60), inputs['name'], font=font(120, bold=True), fill=WHITE)
+    y = 300
+    for line in lines_of(draw, inputs['tagline'], 36, width - 120, True)[:3]:
+        draw.text((60, y), line, font=font(36, bold=True), fill=GREY)
+        y += 46
+    if inputs['latest']:
+        y = max(y + 24, 420)
+        draw.text((60, y), inputs['label'], font=font(26, bold=True), fill=RED)
+        draw.text((60, y + 36), f'N° {inputs["latest"]}', font=font(52, bold=True), fill=BLUE)
+    publisher = shortened(inputs['publisher'], 90)
+    draw.text((60, height - 50), publisher, font=font(22), fill=GREY)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix('.part')
+    image.save(partial, format='PNG', optimize=True)
+    partial.replace(path)
+
+
+def digest_of(inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode('utf-8')
+    ).hexdigest()
 
 
 def cache_dir(app: Sphinx) -> Path:
@@ -184,12 +233,14 @@ def draw_previews(app: Sphinx, builder: Builder) -> None:
             continue
         name = preview_file(issue.numero)
         inputs = drawing_inputs(issue_metadata(env, issue), app.config.galien_tagline)
-        digest = hashlib.sha256(
-            json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode('utf-8')
-        ).hexdigest()
-        current[name] = digest
-        if drawn.get(name) != digest or not (folder / name).is_file():
+        current[name] = digest_of(inputs)
+        if drawn.get(name) != current[name] or not (folder / name).is_file():
             draw_preview(folder / name, inputs)
+    latest = next((i for i in galien_domain(env).archive.newest_first if not i.draft), None)
+    home = home_inputs(app.config, issue_metadata(env, latest) if latest else None)
+    current[HOME_FILE] = digest_of(home)
+    if drawn.get(HOME_FILE) != current[HOME_FILE] or not (folder / HOME_FILE).is_file():
+        draw_home_preview(folder / HOME_FILE, home)
     published = Path(builder.outdir) / '_static' / SUBDIR
     for stale_folder in (folder, published):
         for image in stale_folder.glob('galien-*.png'):
@@ -243,6 +294,8 @@ def add_preview_tags(
             description = f'{_("Figure of the month")} : {meta.figure}. {meta.figure_summary}'
         if base:
             image = f'{base}_static/{SUBDIR}/{preview_file(issue.numero)}'
+    elif pagename == config.root_doc and base:
+        image = f'{base}_static/{SUBDIR}/{HOME_FILE}'
     properties = [
         ('og:site_name', config.project),
         ('og:type', og_type),

@@ -22,7 +22,8 @@ from galien.core.metadata import (
     periodical_schema_org,
     script_json_ld,
 )
-from galien.core.registry import galien_domain, issue_label
+from galien.core.registry import galien_domain
+from galien.core.titles import issue_label
 
 if TYPE_CHECKING:
     from docutils.nodes import document

@@ -3,8 +3,6 @@ from rootconf import *  # noqa: F403
 html_baseurl = 'https://galien.test/lettre/'
 galien_email_from = 'Galien <galien@oscarlambret.test>'
 galien_email_reply_to = 'cppcc@oscarlambret.test'
-galien_unsubscribe = [
-    'mailto:desinscription@oscarlambret.test?subject=desinscription',
-    'https://galien.test/desinscription?adresse={adresse}',
-]
+# mailto: only: an https: address must be the subscription service's (test_send_unsubscribe.py).
+galien_unsubscribe = ['mailto:desinscription@oscarlambret.test?subject=desinscription']
 galien_dkim_selector = 'galien2018'

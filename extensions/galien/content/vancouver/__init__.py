@@ -51,7 +51,7 @@ ICMJE sample references), and the choices made where they leave one:
 * Missing fields are left out with their punctuation. An entry type the
   style does not know is printed plainly (authors, title, container, place,
   publisher, year, identifiers) and reported by
-  :mod:`galien.content.bibliography` as ``galien.reference-style``.
+  :mod:`galien.content.bibliography` as ``galien.style-reference``.
 
 The package follows ``sphinxcontrib/bibtex/style/``: :mod:`.names` (persons),
 :mod:`.template` (the fields' template nodes), :mod:`.style` (the entry

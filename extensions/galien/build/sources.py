@@ -12,7 +12,7 @@ points: :func:`exclude_linked_sources` adds it to ``exclude_patterns`` on
 configuration with the last build's (so the patterns change, and every document
 is read again, only when the links change), and says so at its path. The data
 files read by the extension itself (``references.bib``, ``archives/``) are
-checked where they are read, with :func:`linked_part`.
+checked where they are read, with :func:`galien.core.symlinks.linked_part`.
 """
 
 from __future__ import annotations
@@ -22,51 +22,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
-from sphinx.util import logging
 from sphinx.util.matching import Matcher
 
-from galien.core.report import warn
+from galien.core.i18n import __
+from galien.core.symlinks import warn_linked
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-logger = logging.getLogger(__name__)
-
-
-def linked_part(srcdir: Path, path: Path) -> Path | None:
-    """The first part of ``path`` below ``srcdir`` that is a symbolic link, if any.
-
-    ``path`` itself counts: ``archives/numeros-papier.yml`` is refused whether
-    the file or the ``archives`` folder is a link.
-    """
-    try:
-        relative = path.relative_to(srcdir)
-    except ValueError:
-        return None
-    current = srcdir
-    for part in relative.parts:
-        current /= part
-        if current.is_symlink():
-            return current
-    return None
-
-
-def warn_linked(path: Path, what: str) -> None:
-    """Say that ``path``, a symbolic link, is refused and ``what`` it would have been."""
-    warn(
-        logger,
-        __('%s est un lien symbolique (vers %s) : refusé, %s ; mettez-y le fichier lui-même'),
-        path.name,
-        path.readlink(),
-        what,
-        # A file's warning needs a line to be located.
-        location=f'{path}:1',
-        subtype='lien-symbolique',
-    )
 
 
 def linked_sources(

@@ -15,7 +15,7 @@ keeping only its :class:`~galien.core.model.Issue` in the registry, set aside
 (so that ``{galien}`21``` can say "a draft" and ``make send`` refuse one).
 Each build finds the draft again, as a new document, and reads it again: its
 warnings are shown on every build. Outputs of an issue that becomes a draft are
-deleted like those of a removed document (:mod:`galien.core.written`); the
+deleted like those of a removed document (:mod:`galien.build.written`); the
 issues citing it and the globbed toctrees listing it are read again.
 
 A preview build (``make html BROUILLONS=1``, ``make livehtml``, Read the Docs'
@@ -29,11 +29,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.locale import __
 from sphinx.util import logging
 
-from galien.core.documents import leave_out_of_build
+from galien.build.documents import leave_out_of_build
 from galien.core.front_matter import DRAFT_KEY, front_matter_fields, is_draft
+from galien.core.i18n import __
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:

@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 
 from sphinx.application import ENV_PICKLE_FILENAME
 from sphinx.errors import SphinxParallelError
-from sphinx.locale import __
 from sphinx.util.logging import NAMESPACE
+
+from galien.core.i18n import __
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx

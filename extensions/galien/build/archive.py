@@ -21,30 +21,10 @@ from galien.core.editions import PAGED, edition
 from galien.core.registry import galien_domain
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable, Iterable
+    from collections.abc import Hashable
 
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
-
-    from galien.core.derived import Archive
-
-
-def archive_of(env: BuildEnvironment) -> Archive:
-    """The archive derived after the last read (the domain's, for the drug feature)."""
-    return galien_domain(env).archive
-
-
-def page_titles(env: BuildEnvironment, docnames: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """``(docname, title)`` of pages every page links to (in the sidebar, say)."""
-    return tuple(
-        (docname, env.titles[docname].astext() if docname in env.titles else '')
-        for docname in sorted(docnames)
-    )
-
-
-def derive(app: Sphinx, env: BuildEnvironment) -> None:
-    """Once every document has been read and merged, the domain derives what pages show."""
-    galien_domain(env).derive()
 
 
 def written_inputs_file(app: Sphinx) -> Path:
@@ -88,6 +68,5 @@ def remember_written_inputs(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> None:
-    app.connect('env-updated', derive)
     app.connect('env-get-updated', pages_to_rewrite)
     app.connect('build-finished', remember_written_inputs)
