@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 
 from galien.content import bibreader
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+pytestmark = pytest.mark.fast
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 GOOD = """@article{ravi2017,
   author = {Ravi, Évelyne and Nguyễn, An},

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from galien.cli.send_console import Plan
 
+pytestmark = pytest.mark.fast
+
 
 def places(plan: Plan) -> list[list[str]]:
     return [
@@ -94,7 +96,7 @@ states = st.sampled_from([SENT, FAILED, UNCERTAIN, SENDING, QUEUED])
 codes = st.sampled_from([None, 250, 421, 451, 550, 554])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     subscribers=addresses,
     data=st.data(),
