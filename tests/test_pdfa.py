@@ -7,11 +7,8 @@ title, publisher, language, date and ISSN. The PDF/A step changes nothing a
 reader sees: each page's image (``pdftoppm``), the text, the outline, the links,
 ``/Lang`` and the embedded fonts are those of the PDF LuaLaTeX wrote (built with
 ``PDFSTEP=true``, the Makefile's hook left empty). With ``SOURCE_DATE_EPOCH``, two
-clean builds in two folders give the same bytes, one with the run's PDF/A server
-(``pdfa_server.py``), the other with a process per PDF (``PDFSERVER=``). The
-server itself is tested on its own: the step's processes hand it their PDF and
-load no pikepdf, a failure still names the issue file, and without a server the
-step does the work itself.
+clean builds in two folders give the same bytes. The step's process loads no Sphinx,
+and a PDF it cannot make archival names the issue file.
 """
 
 from __future__ import annotations
@@ -53,12 +50,11 @@ def build(srcdir: Path, build_dir: Path, *options: str, **env: str) -> dict[str,
 
 @pytest.fixture(scope='module')
 def clinical(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
-    """The clinical root: twice as made (two folders, with and without the PDF/A server),
-    once without the PDF/A step."""
+    """The clinical root: twice as made (two folders), once without the PDF/A step."""
     root = tmp_path_factory.mktemp('clinical')
     return {
         'first': build(CLINICAL, root / 'first', SOURCE_DATE_EPOCH=EPOCH),
-        'second': build(CLINICAL, root / 'second', SOURCE_DATE_EPOCH=EPOCH, PDFSERVER=''),
+        'second': build(CLINICAL, root / 'second', SOURCE_DATE_EPOCH=EPOCH),
         'latex': build(CLINICAL, root / 'latex', SOURCE_DATE_EPOCH=EPOCH, PDFSTEP='true'),
     }
 
@@ -197,83 +193,34 @@ def step_pdf(clinical: dict[str, dict[str, Path]], folder: Path, name: str) -> P
 
 
 def test_the_pdfa_step_runs_without_loading_sphinx(clinical, tmp_path):
-    """Without a server, the step does the work itself; loading Sphinx took most of its time."""
+    """A process per PDF: loading Sphinx took most of its time."""
     pdf = step_pdf(clinical, tmp_path, 'galien-021')
-    env = {**STEP_ENV, 'GALIEN_PDFA_SOCKET': str(tmp_path / 'no-server')}
     result = subprocess.run(
         [sys.executable, '-c', STEP_RUNNER, str(pdf)],
         capture_output=True,
         text=True,
         check=False,
-        env=env,
+        env=STEP_ENV,
     )
     assert result.stdout.split() == ['0', "['pikepdf']"], result.stdout + result.stderr
     assert pdfa.validate_written(pdf, '2b').verdict == 'pass'
 
 
-def run_under_server(script: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    """``script`` (shell) run as the Makefile runs its make: under the PDF/A server."""
-    (folder / 'tmp').mkdir(exist_ok=True)
-    return subprocess.run(
-        [sys.executable, '-m', 'galien.print.pdfa_server', 'sh', '-c', script],
+def test_a_failure_of_the_step_names_the_issue_file(tmp_path):
+    (tmp_path / 'galien-sources.tsv').write_text('galien-021\t/redaction/issues/021.md\n')
+    (tmp_path / 'galien-021.part.pdf').write_text('pas un PDF')
+    result = subprocess.run(
+        [sys.executable, '-m', 'galien.print.pdfa', 'galien-021.part.pdf'],
         capture_output=True,
         text=True,
         check=False,
-        env={**STEP_ENV, 'TMPDIR': str(folder / 'tmp')},
-        cwd=folder,
+        env=STEP_ENV,
+        cwd=tmp_path,
     )
-
-
-def test_one_server_does_the_step_for_every_pdf_of_a_make_run(clinical, tmp_path):
-    pdfs = [step_pdf(clinical, tmp_path, f'galien-02{n}') for n in (1, 2, 3)]
-    step = f"'{sys.executable}' -c '{STEP_RUNNER}'"
-    # Two at a time, as make's jobs run.
-    result = run_under_server(
-        f'{step} {pdfs[0].name} & {step} {pdfs[1].name} & wait; {step} {pdfs[2].name}', tmp_path
-    )
-    assert result.returncode == 0, result.stderr
-    # Each step's process handed its PDF over: none loaded pikepdf.
-    assert result.stdout.split() == ['0', '[]'] * 3, result.stdout + result.stderr
-    for pdf in pdfs:
-        assert pdfa.validate_written(pdf, '2b').verdict == 'pass', pdf.name
-    # The server's socket was in a folder of its own, gone with it.
-    assert list((tmp_path / 'tmp').iterdir()) == []
-
-
-def test_a_failure_through_the_server_names_the_issue_file(tmp_path):
-    (tmp_path / 'galien-sources.tsv').write_text('galien-021\t/redaction/issues/021.md\n')
-    (tmp_path / 'galien-021.part.pdf').write_text('pas un PDF')
-    step = f"'{sys.executable}' -m galien.print.pdfa galien-021.part.pdf"
-    result = run_under_server(f'{step}; echo "status $?"', tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == 'status 1'
+    assert result.returncode == 1, result.stderr
     line = result.stderr.strip()
     assert line.startswith('/redaction/issues/021.md: ERROR: galien-021.pdf ne peut pas'), line
     assert 'Traceback' not in result.stderr
-
-
-def test_the_server_ends_with_the_status_of_its_make(tmp_path):
-    assert run_under_server('exit 3', tmp_path).returncode == 3
-    assert run_under_server('kill -TERM $$', tmp_path).returncode == 128 + 15
-
-
-def test_without_a_socket_the_server_runs_make_all_the_same(clinical, tmp_path):
-    """A temporary folder whose path is too long for a Unix socket: each step works alone."""
-    deep = tmp_path / ('d' * 100) / ('e' * 100)
-    deep.mkdir(parents=True)
-    pdf = step_pdf(clinical, tmp_path, 'galien-021')
-    step = f"'{sys.executable}' -c '{STEP_RUNNER}'"
-    result = subprocess.run(
-        [sys.executable, '-m', 'galien.print.pdfa_server', 'sh', '-c', f'{step} {pdf.name}'],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**STEP_ENV, 'TMPDIR': str(deep)},
-        cwd=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ['0', "['pikepdf']"], result.stdout + result.stderr
-    assert pdfa.validate_written(pdf, '2b').verdict == 'pass'
 
 
 def test_two_clean_builds_give_the_same_bytes(clinical):

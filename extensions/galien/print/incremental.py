@@ -125,9 +125,6 @@ LATEXMKOPTS ?=
 # Run on each PDF LaTeX made, before it gets its own name (the print edition's
 # PDF/A step, extensions/galien/print/pdfa.py).
 PDFSTEP ?= {pdfstep}
-# Runs the PDFs' make, serving PDFSTEP's work in one process for all of them
-# (extensions/galien/print/pdfa_server.py); empty: each PDFSTEP on its own.
-PDFSERVER ?= {pdfserver}
 
 # Each LaTeX job runs under bubblewrap (extensions/galien/core/sandbox.py): no network,
 # a fresh /proc, a private /tmp, this folder read-only and only the job's own folder
@@ -153,7 +150,7 @@ ONEPASS = $(and $(filter yes,$(PDFONEPASS)),$(PAGESONLY))
 ALLPDF = {pdfs}
 
 all all-pdf:
-\t@$(PDFSERVER) $(MAKE) --no-print-directory --keep-going --output-sync=target -j$(JOBS) pdfs
+\t@$(MAKE) --no-print-directory --keep-going --output-sync=target -j$(JOBS) pdfs
 
 pdfs: $(ALLPDF)
 
@@ -282,13 +279,11 @@ def makefile(
     pdfs: dict[str, list[str]],
     pdf_step: str = 'true',
     pages_only: Mapping[str, int] | None = None,
-    pdf_server: str = '',
     confine: str = '',
 ) -> str:
     """The ``Makefile``: ``pdfs`` maps each PDF to the files it is made from.
 
-    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added),
-    ``pdf_server`` the command the PDFs' make runs under (the make command added);
+    ``pdf_step`` is a shell command run on each PDF LaTeX has made (its path added);
     the PDFs in ``pages_only`` read from their ``.aux`` only the page count, predicted;
     ``confine`` is a shell command printing the bubblewrap command each LaTeX job
     runs under, without the job's folders (empty: none).
@@ -305,7 +300,6 @@ def makefile(
         stamp=SUPPORT_STAMP,
         part=PART_SUFFIX,
         pdfstep=pdf_step,
-        pdfserver=pdf_server,
         job=JOB_SUFFIX,
         confine=f'$(shell {confine})' if confine else '',
         unconfined=UNCONFINED_MESSAGE,
@@ -318,10 +312,6 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
     def pdf_step(self) -> str:
         """The shell command the Makefile runs on each new PDF; none here."""
         return 'true'
-
-    def pdf_server(self) -> str:
-        """The shell command the Makefile runs the PDFs' make under; none here."""
-        return ''
 
     def confine(self) -> str:
         """The shell command printing the sandbox of each LaTeX job; none here."""
@@ -412,9 +402,7 @@ class IncrementalLaTeXBuilder(LaTeXBuilder):
             makefile_sources[pdf] = [target, *shown]
             if reads_only_page_count(text):
                 pages_only[pdf] = predicted_pages(text)
-        rules = makefile(
-            makefile_sources, self.pdf_step(), pages_only, self.pdf_server(), self.confine()
-        )
+        rules = makefile(makefile_sources, self.pdf_step(), pages_only, self.confine())
         write_if_changed(self.outdir / 'Makefile', rules)
         for pages in PREDICTED:
             write_if_changed(self.outdir / SEED_FILE.format(pages=pages), seed_aux(pages))

@@ -11,5 +11,3 @@ SOURCES_FILE = 'galien-sources.tsv'
 #: Job name suffix of a PDF being made: ``galien-020.part.pdf`` until it is complete
 #: (see the Makefile in incremental.py).
 PART_SUFFIX = '.part'
-#: Environment variable naming the socket of the run's PDF/A server (pdfa_server.py).
-SOCKET_VARIABLE = 'GALIEN_PDFA_SOCKET'

@@ -29,12 +29,9 @@ Reproducible: the XMP dates are those of the PDF's information (LuaTeX takes
 them from ``SOURCE_DATE_EPOCH`` when it is set) and the file identifier is a
 digest of the content (``deterministic_id``, LuaTeX's own identifier dropped).
 
-Fast: of the 0.8 s the step took as a process per PDF, 0.4 s went to importing
-pikepdf's validator and 0.2 s to the interpreter freeing it on exit. The
-Makefile runs its PDFs under :mod:`galien.print.pdfa_server`, which imports the
-validator once for the whole run: :func:`main` hands the PDF to it when
-:data:`~galien.print.job_files.SOCKET_VARIABLE` names one, and does the work itself
-otherwise; the command line exits without the interpreter's teardown.
+Fast enough as a process per PDF: the step imports pikepdf's validator (not
+Sphinx) and :func:`main` exits without the interpreter's teardown, which freed
+the validator for a quarter of the step's time.
 """
 
 from __future__ import annotations
@@ -47,7 +44,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from galien.print.job_files import PART_SUFFIX, SOCKET_VARIABLE, SOURCES_FILE
+from galien.print.job_files import PART_SUFFIX, SOURCES_FILE
 
 if TYPE_CHECKING:
     import pikepdf
@@ -270,36 +267,12 @@ def run_step(pdf: Path) -> tuple[int, str]:
     return 0, ''
 
 
-def ask_server(address: str, pdf: Path) -> tuple[int, str] | None:
-    """The step done by the run's server (pdfa_server.py); None when none answers."""
-    import socket
-
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-        try:
-            connection.connect(address)
-        except OSError:
-            return None
-        try:
-            connection.sendall(os.fsencode(pdf.resolve()))
-            connection.shutdown(socket.SHUT_WR)
-            answer = b''.join(iter(lambda: connection.recv(65536), b''))
-        except OSError:
-            answer = b''
-    status, _, message = answer.decode('utf-8', 'replace').partition('\n')
-    if not status.isdigit():
-        return failure(pdf, ": l'étape PDF/A s'est arrêtée sans réponse")
-    return int(status), message
-
-
 def main(arguments: list[str]) -> int:
     """``python -m galien.print.pdfa PDF``: one French line naming the issue file on failure."""
     if len(arguments) != 1:
         print('usage : python -m galien.print.pdfa FICHIER.pdf', file=sys.stderr)
         return 2
-    pdf = Path(arguments[0])
-    address = os.environ.get(SOCKET_VARIABLE)
-    answer = ask_server(address, pdf) if address else None
-    status, message = answer if answer is not None else run_step(pdf)
+    status, message = run_step(Path(arguments[0]))
     if message:
         print(message, file=sys.stderr)
     return status

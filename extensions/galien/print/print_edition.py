@@ -165,10 +165,6 @@ class GalienLaTeXBuilder(IncrementalLaTeXBuilder):
         """``python -m galien.print.pdfa``, with the Python and the extension running now."""
         return self.galien_module('galien.print.pdfa')
 
-    def pdf_server(self) -> str:
-        """``python -m galien.print.pdfa_server``: one PDF/A process for a whole make run."""
-        return self.galien_module('galien.print.pdfa_server')
-
     def confine(self) -> str:
         """``python -m galien.sandbox.latex``: the bubblewrap command of each LaTeX job."""
         return self.galien_module('galien.sandbox.latex')
@@ -213,7 +209,6 @@ def rewrite_makefile(latex_dir: Path) -> None:
             pdfs,
             module('galien.print.pdfa'),
             pages_only,
-            module('galien.print.pdfa_server'),
             module('galien.sandbox.latex'),
         ),
     )
