@@ -1,7 +1,7 @@
 """How ``make send`` ends when it does not end well: refusals, a lost relay, a signal.
 
 Each is one French line for the editor, never a traceback; the exit statuses
-are those the README lists under « Envoyer la lettre ».
+are those the guide lists under « Publier et envoyer » › « Envoyer la lettre ».
 """
 
 from __future__ import annotations

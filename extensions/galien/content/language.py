@@ -169,7 +169,7 @@ ROLES: Final[dict[str, Construct]] = {
     )
 }
 
-#: What an issue's front matter may say (README, « L'en-tête du numéro »).
+#: What an issue's front matter may say (guide, « Rédiger » › « L'en-tête du numéro »).
 FRONT_MATTER_KEYS: Final = ('numero', 'date', 'titre', 'brouillon')
 
 

@@ -1,13 +1,13 @@
 """PDF/A-2b: each issue's PDF, as LuaLaTeX made it, rewritten as an archival file.
 
-Measured with TeX Live 2022 (see the README): ``\\DocumentMetadata{pdfstandard=A-2b}``
+Tried with TeX Live 2022 (the guide, « Publier » › « PDF »): ``\\DocumentMetadata{pdfstandard=A-2b}``
 writes XMP extension schemas (``pdfx``, ``prism``, ``pdfaExtension``...) that
-pikepdf's validator refuses, and grows each PDF by an ICC profile and 20 % of
+pikepdf's validator refuses, and grows each PDF by an ICC profile and the
 LuaLaTeX time; ``pdfx`` cannot be loaded after Sphinx's hyperref. So the print
 edition's Makefile runs :func:`make_pdfa` (``python -m galien.print.pdfa FILE``) on
 each PDF LuaLaTeX has just written, before it gets its own name:
 ``pikepdf.pdfa.save`` adds the sRGB output intent and the XMP metadata, writes,
-and validates what it wrote (about 0.1 s a PDF).
+and validates what it wrote.
 
 The metadata come from the PDF itself: the class puts the title, author,
 subject and language where hyperref always does, and the issue's date, its
