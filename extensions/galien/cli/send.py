@@ -150,7 +150,7 @@ def opened_journal(options: Options) -> Iterator[SendJournal | None]:
 
 
 def run(options: Options, environ: Mapping[str, str] | os._Environ[str], out: TextIO) -> int:
-    """The whole of ``make send``; returns the exit status (listed in the guide, « Envoyer la lettre »)."""
+    """The whole of ``make send``; returns the exit status (the guide lists them)."""
     with signals_stop_the_run():
         try:
             return checked_run(options, environ, out)

@@ -66,7 +66,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DATE = re.compile(r'(\d{4})-(\d{2})(?:-(\d{2}))?')
-#: Regulatory statuses a presented drug may have (guide, « Rédiger » › « Les médicaments », « Les statuts »).
+#: Regulatory statuses a presented drug may have (guide, « Les médicaments »).
 STATUTS = (
     'AMM',
     'AMM conditionnelle',

@@ -4,7 +4,8 @@ Sphinx's LaTeX builder writes every ``latex_documents`` entry on every build,
 and the ``Makefile`` it ships runs latexmk on every ``.tex`` one after the
 other, so that after editing one issue of a large archive ``make latexpdf``
 spent most of its time starting latexmk on every issue to hear that its PDF
-was up to date (the figures: the guide, « Maintenir » › « Performances »). :class:`IncrementalLaTeXBuilder` keeps Sphinx's writer and
+was up to date (the figures: the guide, « Maintenir » › « Performances »).
+:class:`IncrementalLaTeXBuilder` keeps Sphinx's writer and
 changes what follows (the print edition's builder derives from it):
 
 * **Which ``.tex`` files it writes.** The builder's record (its ``latex``
@@ -80,7 +81,8 @@ PREDICTED = (1, 2)
 JOB_SUFFIX = '.job'
 #: Said once by make where LaTeX runs without bubblewrap.
 UNCONFINED_MESSAGE = (
-    "bubblewrap (bwrap) absent ou inutilisable : LaTeX n'est pas confiné (guide, « Maintenir » › « Sécurité »)"
+    "bubblewrap (bwrap) absent ou inutilisable : LaTeX n'est pas confiné "
+    '(guide, « Maintenir » › « Sécurité »)'
 )
 #: Rewritten by this builder on every build, never part of a PDF.
 GENERATED = frozenset(

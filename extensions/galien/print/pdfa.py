@@ -1,6 +1,6 @@
 """PDF/A-2b: each issue's PDF, as LuaLaTeX made it, rewritten as an archival file.
 
-Tried with TeX Live 2022 (the guide, « Publier » › « PDF »): ``\\DocumentMetadata{pdfstandard=A-2b}``
+Tried with TeX Live 2022 (the guide, « PDF »): ``\\DocumentMetadata{pdfstandard=A-2b}``
 writes XMP extension schemas (``pdfx``, ``prism``, ``pdfaExtension``...) that
 pikepdf's validator refuses, and grows each PDF by an ICC profile and the
 LuaLaTeX time; ``pdfx`` cannot be loaded after Sphinx's hyperref. So the print
