@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.builders import Builder
-from sphinx.locale import __
 from sphinx.util import logging
 
 from galien.core.drug_domain import domain_of
 from galien.core.drug_model import build_index
+from galien.core.i18n import __
 from galien.core.metadata import periodical_metadata
 from galien.core.registry import galien_domain
 from galien.core.report import warn
