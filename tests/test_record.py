@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sphinx.search import js_index
 
@@ -58,6 +58,19 @@ def test_digest_tells_values_apart():
     assert digest(Point(1, 2)) != digest(Point(2, 1))
     assert digest({'a': 1}) != digest({'a': True})
     assert plain({(1, 'a'): {'b'}}) == {'[1,"a"]': ['b']}
+
+
+@dataclass(frozen=True)
+class Located:
+    numero: int
+    line: int = field(default=0, compare=False)
+
+
+def test_digest_follows_equality_not_the_source_line():
+    """A back issue moved down its data file by a comment is the same back issue."""
+    assert Located(12, line=3) == Located(12, line=4)
+    assert digest(Located(12, line=3)) == digest(Located(12, line=4))
+    assert digest(Located(12)) != digest(Located(13))
 
 
 def test_plain_refuses_what_cannot_be_compared_across_builds():

@@ -68,6 +68,9 @@ def write_if_changed(path: Path, content: str | bytes) -> bool:
 def plain(value: object) -> Any:
     """``value`` as JSON data, equal for equal values in any process (sets sorted).
 
+    Dataclasses keep the fields their equality compares (``compare=False`` ones,
+    such as a source line, do not make a page different).
+
     ``TypeError`` for what cannot be compared across builds (functions, modules:
     their ``repr`` changes at every run).
     """
@@ -76,7 +79,11 @@ def plain(value: object) -> Any:
     if isinstance(value, Enum):
         return plain(value.value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Only what equality compares: a back issue's line in its data file is
+        # where to point a warning, not something its pages show.
+        fields = {
+            f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
+        }
         return {'': type(value).__name__, **fields}
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
