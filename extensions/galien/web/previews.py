@@ -26,7 +26,6 @@ the website.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,7 @@ from babel.core import Locale, UnknownLocaleError, get_global
 from PIL import Image, ImageDraw, ImageFont
 from sphinx.util import logging
 
-from galien.build.record import write_if_changed
+from galien.build.record import digest, write_if_changed
 from galien.core.editions import Edition, edition
 from galien.core.i18n import _
 from galien.core.metadata import IssueMetadata, issue_metadata, meta_tags
@@ -117,13 +116,28 @@ def drawing_inputs(meta: IssueMetadata, tagline: str) -> dict[str, Any]:
     }
 
 
-def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
-    """The card: masthead band, number and month, headline, and the chiffre du mois."""
-    width, height = SIZE
+def new_card(band: int, rule: int) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    """A blank card under the masthead's blue band (``band`` high) and red rule."""
     image = Image.new('RGB', SIZE, PALE)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, 150), fill=BLUE)
-    draw.rectangle((0, 150, width, 160), fill=RED)
+    draw.rectangle((0, 0, SIZE[0], band), fill=BLUE)
+    draw.rectangle((0, band, SIZE[0], band + rule), fill=RED)
+    return image, draw
+
+
+def finish_card(image: Image.Image, draw: ImageDraw.ImageDraw, path: Path, publisher: str) -> None:
+    """The publisher at the foot, then the card written whole under its name."""
+    draw.text((60, SIZE[1] - 50), shortened(publisher, 90), font=font(22), fill=GREY)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix('.part')
+    image.save(partial, format='PNG', optimize=True)
+    partial.replace(path)
+
+
+def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
+    """The card: masthead band, number and month, headline, and the chiffre du mois."""
+    width = SIZE[0]
+    image, draw = new_card(150, 10)
     draw.text((60, 28), inputs['name'], font=font(80, bold=True), fill=WHITE)
     for index, line in enumerate(lines_of(draw, inputs['tagline'], 22, 640, False)[:2]):
         draw.text((500, 45 + index * 30), line, font=font(22), fill=WHITE)
@@ -147,12 +161,7 @@ def draw_preview(path: Path, inputs: dict[str, Any]) -> None:
         for index, line in enumerate(summary[:4]):
             text = line if index < 3 or len(summary) == 4 else f'{line} …'
             draw.text((left, y + 46 + index * 34), text, font=font(26), fill=GREY)
-    publisher = shortened(inputs['publisher'], 90)
-    draw.text((60, height - 50), publisher, font=font(22), fill=GREY)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix('.part')
-    image.save(partial, format='PNG', optimize=True)
-    partial.replace(path)
+    finish_card(image, draw, path, inputs['publisher'])
 
 
 def home_inputs(config: Config, latest: IssueMetadata | None) -> dict[str, Any]:
@@ -170,11 +179,8 @@ def home_inputs(config: Config, latest: IssueMetadata | None) -> dict[str, Any]:
 
 def draw_home_preview(path: Path, inputs: dict[str, Any]) -> None:
     """The home page's card: the masthead, the tagline, the latest issue."""
-    width, height = SIZE
-    image = Image.new('RGB', SIZE, PALE)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, 260), fill=BLUE)
-    draw.rectangle((0, 260, width, 272), fill=RED)
+    width = SIZE[0]
+    image, draw = new_card(260, 12)
     draw.text((60, 60), inputs['name'], font=font(120, bold=True), fill=WHITE)
     y = 300
     for line in lines_of(draw, inputs['tagline'], 36, width - 120, True)[:3]:
@@ -184,18 +190,7 @@ def draw_home_preview(path: Path, inputs: dict[str, Any]) -> None:
         y = max(y + 24, 420)
         draw.text((60, y), inputs['label'], font=font(26, bold=True), fill=RED)
         draw.text((60, y + 36), f'N° {inputs["latest"]}', font=font(52, bold=True), fill=BLUE)
-    publisher = shortened(inputs['publisher'], 90)
-    draw.text((60, height - 50), publisher, font=font(22), fill=GREY)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix('.part')
-    image.save(partial, format='PNG', optimize=True)
-    partial.replace(path)
-
-
-def digest_of(inputs: dict[str, Any]) -> str:
-    return hashlib.sha256(
-        json.dumps(inputs, ensure_ascii=False, sort_keys=True).encode('utf-8')
-    ).hexdigest()
+    finish_card(image, draw, path, inputs['publisher'])
 
 
 def cache_dir(app: Sphinx) -> Path:
@@ -234,12 +229,12 @@ def draw_previews(app: Sphinx, builder: Builder) -> None:
             continue
         name = preview_file(issue.numero)
         inputs = drawing_inputs(issue_metadata(env, issue), app.config.galien_tagline)
-        current[name] = digest_of(inputs)
+        current[name] = digest(inputs)
         if drawn.get(name) != current[name] or not (folder / name).is_file():
             draw_preview(folder / name, inputs)
     latest = next((i for i in galien_domain(env).archive.newest_first if not i.draft), None)
     home = home_inputs(app.config, issue_metadata(env, latest) if latest else None)
-    current[HOME_FILE] = digest_of(home)
+    current[HOME_FILE] = digest(home)
     if drawn.get(HOME_FILE) != current[HOME_FILE] or not (folder / HOME_FILE).is_file():
         draw_home_preview(folder / HOME_FILE, home)
     published = Path(builder.outdir) / '_static' / SUBDIR
