@@ -90,6 +90,8 @@ class Service:
     def __init__(self, db: str, smtp_port: int, home: Path, **extra: str) -> None:
         self.port = free_port()
         self.url = f'http://127.0.0.1:{self.port}/'
+        #: The address readers are given (a test's TLS front sets it): the service's own here.
+        self.public_url = self.url
         self.environ = {
             **{k: v for k, v in os.environ.items() if not k.startswith('GALIEN_')},
             'PYTHONPATH': str(PROJECT),

@@ -16,6 +16,7 @@ from playwright.sync_api import sync_playwright
 from test_abonnements import wait_for_mail
 from test_abonnements_send import (  # noqa: F401 (fixtures)
     behind_proxy,
+    certificate,
     cluster,
     project,
     relay_server,
@@ -90,7 +91,7 @@ def test_a_reader_subscribes_confirms_receives_and_unsubscribes(
         )
         html = letter.get_body(('html',)).get_content()
         [link] = [u for u in LINK.findall(html) if '/desinscription/' in u]
-        page.goto(behind_proxy(link))
+        page.goto(behind_proxy(service, link))
         assert serious_violations(page) == []
         page.get_by_role('button', name='Me désabonner').click()
         page.get_by_role('heading', name='Vous êtes désabonné(e)').wait_for()

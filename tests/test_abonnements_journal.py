@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from test_abonnements_send import (  # noqa: F401 (fixtures)
+    certificate,
     cluster,
     import_readers,
     relay_server,

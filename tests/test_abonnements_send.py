@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import pytest
 import requests
 from test_abonnements import ONE_CLICK, confirmed_reader
+from tls_proxy import TlsProxy, self_signed
 
 from abonnements_service import PROJECT, Service, new_database, postgresql_cluster
 from conftest import TESTS_DIR
@@ -40,10 +41,17 @@ def cluster() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope='module')
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The reverse proxy's certificate for 127.0.0.1, which ``make send`` is told to trust."""
+    return self_signed(tmp_path_factory.mktemp('tls'))
+
+
 @pytest.fixture(params=['sqlite', 'postgresql'])
 def service(
     request: pytest.FixtureRequest,
     relay_server: Server,
+    certificate: tuple[Path, Path],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Service]:
@@ -55,6 +63,11 @@ def service(
         db = new_database(request.getfixturevalue('cluster'), f'envoi_{tmp_path.name[-12:]}')
     running = Service(db, relay_server.port, home)
     running.start()
+    # Its public address is https: a TLS front as the hospital's reverse proxy, so that
+    # make send's one-click check (RFC 8058) gets its answer instead of waiting for one.
+    front = TlsProxy(running.port, *certificate)
+    running.public_url = front.url
+    monkeypatch.setenv('SSL_CERT_FILE', str(certificate[0]))
     # make send's own environment: the relay, and what the service's command needs.
     for name in ('GALIEN_SMTP_USER', 'GALIEN_SMTP_PASSWORD', 'GALIEN_DKIM_KEY'):
         monkeypatch.delenv(name, raising=False)
@@ -62,10 +75,10 @@ def service(
         monkeypatch.setenv(name, value)
     for name in ('GALIEN_ABONNES_SECRET_KEY', 'XDG_DATA_HOME'):
         monkeypatch.setenv(name, running.environ[name])
-    # Its public address is https (TLS ends at the reverse proxy, which the tests skip).
-    monkeypatch.setenv('GALIEN_ABONNES_URL', public(running.url))
+    monkeypatch.setenv('GALIEN_ABONNES_URL', front.url)
     monkeypatch.setenv('PYTHONPATH', f'{TESTS_DIR}:{PROJECT}')
     yield running
+    front.close()
     running.stop()
 
 
@@ -75,12 +88,14 @@ def project(tmp_path: Path, rootdir: Path) -> Path:
     return shutil.copytree(rootdir / 'test-send', tmp_path / 'lettre')
 
 
-def public(url: str) -> str:
-    return url.replace('http://', 'https://', 1)
+def public(service: Service, url: str) -> str:
+    """``url`` of the service as readers see it, through the TLS front."""
+    return url.replace(service.url, service.public_url, 1)
 
 
-def behind_proxy(url: str) -> str:
-    return url.replace('https://', 'http://', 1)
+def behind_proxy(service: Service, url: str) -> str:
+    """A public ``url`` asked of the service itself (the front's certificate is the tests')."""
+    return url.replace(service.public_url, service.url, 1)
 
 
 def send(project: Path, database: str, *arguments: str, numero: int = 20) -> int:
@@ -119,13 +134,16 @@ def test_send_to_the_service_readers_with_their_one_click_link(
     [message] = [d.message for d in relay_server.handler.received_by(helene) if 'Galien' in str(
         d.message['List-Id'] or '')]  # fmt: skip
     header = str(message['List-Unsubscribe'])
-    assert f'<{public(url)}>' in header and 'mailto:desinscription@oscarlambret.test' in header
+    assert (
+        f'<{public(service, url)}>' in header
+        and 'mailto:desinscription@oscarlambret.test' in header
+    )
     assert 'galien.test/desinscription' not in header and helene not in header
     assert message['List-Unsubscribe-Post'] == 'List-Unsubscribe=One-Click'
 
     # Gmail's one-click POST, then the next issue: nothing more to that reader.
     answer = requests.post(
-        behind_proxy(url),
+        behind_proxy(service, url),
         data=ONE_CLICK,
         headers={'Content-Type': 'application/x-www-form-urlencoded'},
     )

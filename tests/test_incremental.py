@@ -2,7 +2,8 @@
 
 One copy of the project is built again and again, every edition sharing its
 doctrees as ``make site`` does, in a different order after each edit; after
-each edit a clean build of the same sources is made beside it, and every output
+each edit a clean build of the same sources is made beside it (every edition in
+one process: ``one_process_build``), and every output
 file is compared (the ePub member by member), with only build dates and MIME
 boundaries forgiven (``tests/tools/compare_builds.py``).
 """
@@ -20,7 +21,7 @@ from PIL import Image
 
 from archive import issue_text
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import assert_epub_clean, run_sphinx
+from helpers import assert_epub_clean, run_module, run_sphinx
 
 sys.path.insert(0, str(TESTS_DIR / 'tools'))
 from compare_builds import outputs
@@ -66,6 +67,13 @@ def build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
         result = run_sphinx('-M', builder, str(source), str(build_dir), '-q', timeout=600)
         assert result.returncode == 0, f'{builder}:\n{result.stdout}{result.stderr}'
         assert 'Traceback' not in result.stderr, result.stderr
+
+
+def clean_build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
+    """The reference a build is compared with: every edition, in one process."""
+    result = run_module('one_process_build', str(source), str(build_dir), *builders, timeout=900)
+    assert result.returncode == 0, f'{builders}:\n{result.stdout}{result.stderr}'
+    assert 'Traceback' not in result.stderr, result.stderr
 
 
 def differences(incremental: Path, clean: Path) -> list[str]:
@@ -186,11 +194,11 @@ def test_incremental_build_equals_clean_build_after_each_edit(tmp_path):
         order = EDITIONS[step % len(EDITIONS) :] + EDITIONS[: step % len(EDITIONS)]
         build(source, incremental, order)
         clean = tmp_path / f'clean-{step}'
-        build(source, clean, EDITIONS)
+        clean_build(source, clean, EDITIONS)
         differ = differences(incremental, clean)
         if edit.__name__ in PDF_EDITS:
             build(source, incremental, ('latexpdf',))
-            build(source, clean, ('latexpdf',))
+            clean_build(source, clean, ('latexpdf',))
             for pdf in sorted((clean / 'latex').glob('galien-[0-9]*.pdf')):
                 made = incremental / 'latex' / pdf.name
                 if not made.is_file() or page_count(made) != page_count(pdf):
@@ -225,18 +233,34 @@ def edition_outputs(build_dir: Path, builder: str) -> dict[str, bytes]:
     }
 
 
+@pytest.fixture(scope='module')
+def every_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The copied project and its build of every edition, which each edition alone must equal.
+
+    The tests build from the same folder (the LaTeX Makefile names it), each
+    putting its ``conf.py`` back.
+    """
+    folder = tmp_path_factory.mktemp('every-edition')
+    source = copy_project(folder / 'src')
+    clean_build(source, folder / 'full', EDITIONS)
+    return source, folder / 'full'
+
+
 @pytest.mark.parametrize('left_out', sorted(EDITION_OF))
-def test_every_edition_stands_alone(left_out, tmp_path):
+def test_every_edition_stands_alone(left_out, every_edition, tmp_path):
     """Left out of ``conf.py``, an edition changes nothing in what the others produce."""
-    source = copy_project(tmp_path / 'src')
-    full = tmp_path / 'full'
-    build(source, full, EDITIONS)
+    source, full = every_edition
+    conf = (source / 'conf.py').read_text(encoding='utf-8')
     replace_in(source / 'conf.py', f"    '{left_out}',\n", '')
     alone = tmp_path / 'without'
     others = tuple(b for b in EDITIONS if b != EDITION_OF[left_out])
-    build(source, alone, others)
+    try:
+        clean_build(source, alone, others)
+    finally:
+        (source / 'conf.py').write_text(conf, encoding='utf-8')
     for builder in others:
-        expected, produced = edition_outputs(full, builder), edition_outputs(alone, builder)
+        expected = edition_outputs(full, builder)
+        produced = edition_outputs(alone, builder)
         assert expected, builder
         differ = sorted(
             n for n in expected.keys() | produced.keys() if expected.get(n) != produced.get(n)
@@ -332,6 +356,6 @@ def test_files_beyond_pages_follow_an_edit(case, tmp_path):
     edit(source)
     build(source, incremental, SITE_EDITIONS)
     clean = tmp_path / 'clean'
-    build(source, clean, SITE_EDITIONS)
+    clean_build(source, clean, SITE_EDITIONS)
     assert outputs(clean) != before, 'the edit changes nothing: the test proves nothing'
     assert differences(incremental, clean) == []

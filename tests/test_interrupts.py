@@ -138,7 +138,7 @@ def edit_every_issue(project: Path) -> None:
 
 @pytest.mark.parametrize('when', ['reading sources... [', 'writing output... ['])
 def test_ctrl_c_during_make_html(tmp_path, when):
-    project = project_copy(tmp_path / 'project', extra_issues=40)
+    project = project_copy(tmp_path / 'project', extra_issues=20)
     clean_build(project, 'html')
     edit_every_issue(project)
 
