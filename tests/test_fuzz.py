@@ -85,7 +85,7 @@ BUILD_TIME_LIMIT = 30.0
 
 settings.register_profile(
     'galien-fuzz',
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     # The same issues on every run of `make test`: CI is red only for a change of ours;
     # `make fuzz` is the one that keeps looking for new ones.
