@@ -1,12 +1,13 @@
-"""One LuaLaTeX run per issue from a clean build, two only where needed (issue 21).
+"""One LuaLaTeX run per issue from a clean build, more only where needed (issue 21).
 
 A wrapper in front of ``lualatex`` (first on ``PATH``) notes each run. From a
-clean build, a two-page issue that reads nothing from its ``.aux`` but the page
-count (N° 20, the clinical issues 21–23) is compiled once, from the predicted
-page count; an issue of three pages, and one with a reference to a section of
-its own, are compiled twice. Each PDF equals, in bytes, in text (``pdftotext``)
-and in page images (``pdftoppm``), the PDF of a build forced to run as before
-(``PDFONEPASS=no``: from an empty ``.aux``, latexmk's two passes).
+clean build, an issue that reads nothing from its ``.aux`` but the page count
+(N° 20, two plain issues of one and two pages) is compiled once, from the
+predicted page count; the others (tables, a reference to a section of its own,
+three pages) are left to latexmk from an empty ``.aux``: twice or more. Each PDF
+equals, in bytes, in text (``pdftotext``) and in page images (``pdftoppm``), the
+PDF of a build forced to run as before (``PDFONEPASS=no``: every issue from an
+empty ``.aux``).
 """
 
 from __future__ import annotations
@@ -135,35 +136,37 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize(
-    ('project', 'expected'),
+    ('project', 'once'),
     [
-        ('n20', {'galien-020': 1}),
+        ('n20', {'galien-020': True}),
         (
             'clinical',
             # 021 and 022 have tables (longtable keeps its column widths in the .aux),
-            # 023 fits on one page, 024 refers to its own section, 025 needs three.
+            # 023 fits on one page, 024 refers to its own section, 025 needs three: latexmk
+            # runs those from an empty .aux, twice or more (as many as their .aux needs to
+            # settle: a third run for the tables' widths happens on a loaded machine).
             {
-                'galien-021': 2,
-                'galien-022': 2,
-                'galien-023': 2,
-                'galien-024': 2,
-                'galien-025': 2,
-                'galien-026': 1,
-                'galien-027': 1,
+                'galien-021': False,
+                'galien-022': False,
+                'galien-023': False,
+                'galien-024': False,
+                'galien-025': False,
+                'galien-026': True,
+                'galien-027': True,
             },
         ),
     ],
 )
-def test_a_clean_build_runs_lualatex_once_where_once_is_enough(
-    project, expected, sources, tmp_path
-):
+def test_a_clean_build_runs_lualatex_once_where_once_is_enough(project, once, sources, tmp_path):
     srcdir = PROJECT_DIR if project == 'n20' else sources
-    assert build(srcdir, tmp_path / 'onepass', tmp_path) == expected
-    # As before: every issue twice, from an empty .aux.
-    assert build(srcdir, tmp_path / 'twopass', tmp_path, PDFONEPASS='no') == dict.fromkeys(
-        expected, 2
-    )
-    for job in expected:
+    runs = build(srcdir, tmp_path / 'onepass', tmp_path)
+    assert runs.keys() == once.keys()
+    assert {job for job, count in runs.items() if count == 1} == {job for job in once if once[job]}
+    # As before: every issue from an empty .aux, at least twice.
+    runs = build(srcdir, tmp_path / 'twopass', tmp_path, PDFONEPASS='no')
+    assert runs.keys() == once.keys()
+    assert min(runs.values()) >= 2, runs
+    for job in once:
         onepass = tmp_path / 'onepass' / 'latex' / f'{job}.pdf'
         twopass = tmp_path / 'twopass' / 'latex' / f'{job}.pdf'
         assert pdftotext(onepass) == pdftotext(twopass), job
