@@ -130,6 +130,14 @@ def run_sphinx(
     return run_module('sphinx', *arguments, cwd=cwd, timeout=timeout, preexec_fn=preexec_fn)
 
 
+def clean_build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
+    """The reference an incremental build is compared with: each edition, all in one process
+    (``one_process_build``), where ``make`` would start one per edition."""
+    result = run_module('one_process_build', str(source), str(build_dir), *builders, timeout=900)
+    assert result.returncode == 0, f'{builders}:\n{result.stdout}{result.stderr}'
+    assert 'Traceback' not in result.stderr, result.stderr
+
+
 def page(app: SphinxTestApp, docname: str) -> BeautifulSoup:
     """The built HTML page of ``docname``, parsed."""
     html = (app.outdir / f'{docname}.html').read_text(encoding='utf-8')

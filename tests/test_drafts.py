@@ -22,7 +22,15 @@ from sphinx.testing.util import SphinxTestApp
 from conftest import PROJECT_DIR, TESTS_DIR
 from galien.cli import main
 from galien.cli.scaffold import create_issue
-from helpers import page, pdftotext, require_tool, run_module, run_sphinx, warnings
+from helpers import (
+    clean_build,
+    page,
+    pdftotext,
+    require_tool,
+    run_module,
+    run_sphinx,
+    warnings,
+)
 
 sys.path.insert(0, str(TESTS_DIR / 'tools'))
 from compare_builds import outputs
@@ -224,7 +232,7 @@ def test_publishing_and_withdrawing_a_draft_incrementally_equals_a_clean_build(t
         order = editions[step:] + editions[:step]
         build(source, incremental, *order, options=('-q',))
         clean = tmp_path / f'clean-{value}'
-        build(source, clean, *editions, options=('-q',))
+        clean_build(source, clean, editions)
         assert differences(incremental, clean) == [], value
         published = value == 'non'
         assert (incremental / 'html/issues/021.html').is_file() is published

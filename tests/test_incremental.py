@@ -21,7 +21,7 @@ from PIL import Image
 
 from archive import issue_text
 from conftest import PROJECT_DIR, TESTS_DIR
-from helpers import assert_epub_clean, run_module, run_sphinx
+from helpers import assert_epub_clean, clean_build, run_sphinx
 
 sys.path.insert(0, str(TESTS_DIR / 'tools'))
 from compare_builds import outputs
@@ -67,13 +67,6 @@ def build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
         result = run_sphinx('-M', builder, str(source), str(build_dir), '-q', timeout=600)
         assert result.returncode == 0, f'{builder}:\n{result.stdout}{result.stderr}'
         assert 'Traceback' not in result.stderr, result.stderr
-
-
-def clean_build(source: Path, build_dir: Path, builders: tuple[str, ...]) -> None:
-    """The reference a build is compared with: every edition, in one process."""
-    result = run_module('one_process_build', str(source), str(build_dir), *builders, timeout=900)
-    assert result.returncode == 0, f'{builders}:\n{result.stdout}{result.stderr}'
-    assert 'Traceback' not in result.stderr, result.stderr
 
 
 def differences(incremental: Path, clean: Path) -> list[str]:
