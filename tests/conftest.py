@@ -28,32 +28,65 @@ def rootdir() -> Path:
     return TESTS_DIR / 'roots'
 
 
+def run_once(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """``make(folder)`` strictly once for the whole run, whichever process asks first: ``folder``.
+
+    Under pytest-xdist the processes share the run's temporary folder and take turns
+    with a lock; the others read what the first one made.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if 'PYTEST_XDIST_WORKER' in os.environ:
+        base = base.parent
+    folder = base / name
+    with (base / f'{name}.lock').open('w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = base / f'{name}.done'
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope='session')
 def project_build(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """The project built strictly once per edition for the whole run: its build folder.
 
     For the tests that only read the outputs of ``make html``, ``make latexpdf``...: the
-    first to ask builds (``helpers.build_project``), the others read. Under pytest-xdist the
-    processes share the run's temporary folder and take turns with a lock.
+    first to ask builds (``helpers.build_project``), the others read.
     """
     from helpers import build_project
 
-    base = tmp_path_factory.getbasetemp()
-    if 'PYTEST_XDIST_WORKER' in os.environ:
-        base = base.parent
-
     def build(edition: str) -> Path:
-        folder = base / f'project-{edition}'
-        with (base / f'project-{edition}.lock').open('w') as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            done = base / f'project-{edition}.done'
-            if not done.exists():
-                shutil.rmtree(folder, ignore_errors=True)
-                build_project(edition, folder)
-                done.touch()
-        return folder
+        return run_once(
+            tmp_path_factory, f'project-{edition}', lambda folder: build_project(edition, folder)
+        )
 
     return build
+
+
+#: 1 February 2018, 00:00 UTC: the clinical issues' PDFs are dated as of that day.
+CLINICAL_EPOCH = '1517443200'
+
+
+@pytest.fixture(scope='session')
+def clinical_print(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``make latexpdf`` of a copy of the clinical root, once for the whole run: its build
+    folder (``src/``, ``latex/``, and ``warnings.txt``: what Sphinx wrote on stderr).
+
+    For the tests that only read those PDFs (the clinical layout, PDF/A).
+    """
+    from test_print_edition import latexpdf
+
+    def make(folder: Path) -> None:
+        source = shutil.copytree(TESTS_DIR / 'roots' / 'test-clinical', folder / 'src')
+        result = latexpdf(source, folder, SOURCE_DATE_EPOCH=CLINICAL_EPOCH)
+        assert result.returncode == 0, result.stdout + result.stderr
+        (folder / 'warnings.txt').write_text(result.stderr, encoding='utf-8')
+
+    return run_once(tmp_path_factory, 'clinical-print', make)
 
 
 # `make test` runs on two processes (pytest-xdist, `--dist loadfile`): a test file is one unit

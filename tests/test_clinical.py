@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import pytest
 from bs4 import BeautifulSoup
 from test_email import assert_mail_safe
-from test_print_edition import latexpdf, pdf_objects, pdffonts, pdfinfo
+from test_print_edition import pdf_objects, pdffonts, pdfinfo
 
 from conftest import TESTS_DIR
 from helpers import NBSP, page_picture, require_tool, run_sphinx
@@ -87,17 +87,13 @@ def run(*command: str) -> str:
 
 
 @pytest.fixture(scope='module')
-def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess]:
-    tmp = tmp_path_factory.mktemp('clinical')
-    source = tmp / 'src'
-    shutil.copytree(ROOT, source)
-    result = latexpdf(source, tmp / 'build')
-    assert result.returncode == 0, result.stdout + result.stderr
-    return tmp / 'build' / 'latex', result
+def build(clinical_print: Path) -> tuple[Path, str]:
+    """The clinical PDFs' folder, and Sphinx's warnings (the run's shared build)."""
+    return clinical_print / 'latex', (clinical_print / 'warnings.txt').read_text(encoding='utf-8')
 
 
 @pytest.fixture(scope='module')
-def pdf(build: tuple[Path, subprocess.CompletedProcess]) -> Path:
+def pdf(build: tuple[Path, str]) -> Path:
     return build[0] / 'galien-021.pdf'
 
 
@@ -134,12 +130,12 @@ def words(pdf: Path) -> list[dict]:
 
 
 def test_builds_without_any_warning(build):
-    _latex, result = build
-    assert 'WARNING' not in result.stderr, result.stderr  # no [galien.latex] replacement
+    _latex, warnings = build
+    assert 'WARNING' not in warnings, warnings  # no [galien.latex] replacement
 
 
 def test_latex_found_a_glyph_for_every_character(build):
-    latex, _result = build
+    latex, _warnings = build
     log = (latex / 'galien-021.log').read_text(encoding='utf-8', errors='replace')
     assert 'Missing character' not in log
 
@@ -353,7 +349,7 @@ def test_mail_keeps_every_character(mail):
 
 def test_fallback_fonts_loaded_only_by_issues_that_need_them(build):
     """N° 21 has ⁹⁹ᵐTc and ✓, which TeX Gyre lacks; N° 22's text is all in TeX Gyre."""
-    latex, _result = build
+    latex, _warnings = build
     assert 'fallback=galienserif' in (latex / 'galien-021.tex').read_text(encoding='utf-8')
     assert 'fallback=' not in (latex / 'galien-022.tex').read_text(encoding='utf-8')
     fonts_22 = {f['name'].split('+')[-1] for f in pdffonts(latex / 'galien-022.pdf')}

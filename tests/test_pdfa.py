@@ -14,6 +14,7 @@ and a PDF it cannot make archival names the issue file.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -26,7 +27,7 @@ from pikepdf import pdfa
 from test_print_edition import latexpdf, pdffonts
 
 from archive import write_archive
-from conftest import PROJECT_DIR, TESTS_DIR
+from conftest import CLINICAL_EPOCH, PROJECT_DIR, TESTS_DIR
 from helpers import assert_epub_clean, require_tool, run_sphinx
 
 if TYPE_CHECKING:
@@ -36,8 +37,7 @@ pytestmark = pytest.mark.slow
 
 CLINICAL = TESTS_DIR / 'roots' / 'test-clinical'
 ISSN = '0378-5955'
-#: 1 February 2018, 00:00 UTC.
-EPOCH = '1517443200'
+EPOCH = CLINICAL_EPOCH
 
 
 def build(srcdir: Path, build_dir: Path, *options: str, **env: str) -> dict[str, Path]:
@@ -49,13 +49,18 @@ def build(srcdir: Path, build_dir: Path, *options: str, **env: str) -> dict[str,
 
 
 @pytest.fixture(scope='module')
-def clinical(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Path]]:
-    """The clinical root: twice as made (two folders), once without the PDF/A step."""
+def clinical(
+    tmp_path_factory: pytest.TempPathFactory, clinical_print: Path
+) -> dict[str, dict[str, Path]]:
+    """The clinical root as made twice (the run's shared build, and one in another folder from
+    another copy), and once without the PDF/A step."""
     root = tmp_path_factory.mktemp('clinical')
+    source = shutil.copytree(CLINICAL, root / 'src')
+    first = sorted((clinical_print / 'latex').glob('galien-[0-9]*.pdf'))
     return {
-        'first': build(CLINICAL, root / 'first', SOURCE_DATE_EPOCH=EPOCH),
-        'second': build(CLINICAL, root / 'second', SOURCE_DATE_EPOCH=EPOCH),
-        'latex': build(CLINICAL, root / 'latex', SOURCE_DATE_EPOCH=EPOCH, PDFSTEP='true'),
+        'first': {p.name: p for p in first},
+        'second': build(source, root / 'second', SOURCE_DATE_EPOCH=EPOCH),
+        'latex': build(source, root / 'latex', SOURCE_DATE_EPOCH=EPOCH, PDFSTEP='true'),
     }
 
 
