@@ -44,6 +44,7 @@ LOCKED_GROUPS := runtime abonnements tests lint
 # The stamp of an installed group: a copy of its GROUP.txt, newer than it.
 group_stamp    = $(VENV)/.requirements-$(1).txt
 RUNTIME_STAMP := $(call group_stamp,runtime)
+FONT_CACHE_STAMP := $(VENV)/.font-cache
 TESTS_STAMP   := $(call group_stamp,tests)
 LINT_STAMP    := $(call group_stamp,lint)
 # BROUILLONS=1: show the draft issues (brouillon: oui), a preview (core/drafts.py).
@@ -135,8 +136,16 @@ abonnements: $(ABONNES_STAMP)
 system-venv:
 	$(call ensure_debian,python3-venv)
 
-system-tex:
+system-tex: $(FONT_CACHE_STAMP)
 	$(call ensure_debian,$(DEBIAN_TEX))
+
+# luaotfload's cache of the letter's fonts, filled once outside the LaTeX jobs' sandbox,
+# which refuses its writes (extensions/galien/print/font_cache.py).
+$(FONT_CACHE_STAMP): $(RUNTIME_STAMP) extensions/galien/print/font_cache.py \
+  extensions/galien/print/fonts.py extensions/galien/print/latex/galien-fonts.lua
+	$(call ensure_debian,$(DEBIAN_TEX))
+	$(GALIEN).print.font_cache
+	@touch $@
 
 system-tests:
 	$(call ensure_debian,$(DEBIAN_TESTS))
@@ -222,7 +231,7 @@ npm-tools: $(NPM_STAMP)
 # on two processes (pytest-xdist): a test file is one unit of work, its builds made once on
 # one process; the files with slow tests first (tests/conftest.py).
 FULL_OPTS := -n 2 --dist loadfile --no-loadscope-reorder
-test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests npm-tools
+test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests system-tex npm-tools
 	$(VENV)/bin/python -m pytest tests $(FULL_OPTS) --durations=20 $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or

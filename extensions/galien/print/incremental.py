@@ -161,16 +161,17 @@ pdfs: $(ALLPDF)
 # starting from nothing that an earlier, possibly killed, run left but the .aux of
 # the last complete build; latexmk decides how many LaTeX runs it needs (one, from
 # galien-seed-N.aux, for a clean PAGESONLY issue of the predicted page count). On
-# success the .aux, the log and the PDF are renamed (atomically) to their own names
-# here; a killed or failed run leaves no galien-020.pdf, so the next `make` compiles
-# it again (and the failed run's log stays in its folder).
+# success the PDF is made archival in that folder (the PDF/A step's temporary file
+# with it), then the .aux, the log and the PDF are renamed (atomically) to their own
+# names here; a killed or failed run leaves no galien-020.pdf, so the next `make`
+# compiles it again (and the failed run's files stay in its folder, removed then).
 %.pdf: %.tex
 \t@rm -rf '$@' '$*{part}.pdf' '$*{job}' && mkdir '$*{job}'
 \t@if [ -f '$*.aux' ]; then cp '$*.aux' '$*{job}/$*{part}.aux'; \\
 \t  elif [ -n '$(ONEPASS)' ]; then cp 'galien-seed-$(PAGESONLY).aux' '$*{job}/$*{part}.aux'; fi
 \t$(if $(ONEPASS),GALIEN_AUX_PAGES_ONLY=1 )$(JAIL)latexmk -pdf -dvi- -ps- -outdir='$*{job}' \\
 \t  -jobname='$*{part}' $(LATEXMKOPTS) '$<' </dev/null
-\t@mv -f '$*{job}/$*{part}.pdf' '$*{part}.pdf' && $(PDFSTEP) '$*{part}.pdf'
+\t@$(PDFSTEP) '$*{job}/$*{part}.pdf' && mv -f '$*{job}/$*{part}.pdf' '$*{part}.pdf'
 \t@mv -f '$*{job}/$*{part}.aux' '$*.aux' && mv -f '$*{job}/$*{part}.log' '$*.log' \\
 \t  && rm -rf '$*{job}' && mv -f '$*{part}.pdf' '$@'
 

@@ -247,10 +247,14 @@ def failure(pdf: Path, reason: str) -> tuple[int, str]:
 def issue_source(pdf: Path) -> str:
     """The issue file a PDF of the print edition is made from, as the build listed it."""
     name = issue_name(pdf)
-    try:
-        listing = (pdf.parent / SOURCES_FILE).read_text(encoding='utf-8')
-    except OSError:
-        listing = ''
+    listing = ''
+    # The step runs on the PDF in its job's folder, inside the build folder that lists.
+    for folder in (pdf.parent, pdf.parent.parent):
+        try:
+            listing = (folder / SOURCES_FILE).read_text(encoding='utf-8')
+            break
+        except OSError:
+            continue
     for line in listing.splitlines():
         key, _, source = line.partition('\t')
         if key == name and source:
