@@ -88,6 +88,10 @@ if ($ENV{{'GALIEN_AUX_PAGES_ONLY'}}) {{
     |\\AtEndDocument\{{\\ifx\\hyper\@anchor|\\global\\let\\hyper\@last
     |\\BKM\@entry\{{|\\newlabel\{{(?!LastPage\}})|\\\@writefile\{{(?:toc|lot|lof)\}})/x;
 }}
+# luaotfload's caches (fonts converted, names looked up) are rewritten by LuaLaTeX runs,
+# those of the PDFs made in parallel included: none of their lines decides whether LaTeX
+# runs again, or another job's write would make this one run again, up to the limit.
+$hash_calc_ignore_pattern{{'luc'}} = qr/(?:)/;
 $failure_cmd = 'internal galien_failure %R';
 sub galien_failure {{
   my ($root) = @_;
