@@ -4,10 +4,10 @@ luaotfload converts a font the first time a document uses it and keeps the resul
 in its cache (``/var/lib/texmf/luatex-cache`` for root, ``~/.texlive*`` otherwise).
 The fallback fonts (:mod:`galien.print.fonts`) are loaded in an issue's body, after
 ``galien-sandbox.lua`` has narrowed writing to the build folder: a fallback font not
-yet cached is converted again on every LaTeX run, its cache writes are refused, and
-latexmk can run LaTeX again and again, up to its limit (a failed PDF). ``make
-latexpdf`` runs this module once beforehand (``system-tex``), outside any sandbox, on
-a document that sets a character needing a fallback in every family and style.
+yet cached would be converted again on every LaTeX run of every issue, its cache
+writes refused. ``make latexpdf`` runs this module once beforehand (``system-tex``),
+outside any sandbox, on a document that sets a character needing a fallback in every
+family and style.
 """
 
 from __future__ import annotations
