@@ -145,9 +145,8 @@ def sources(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (
             'clinical',
             # 021 has tables (longtable keeps its column widths in the .aux), 024 refers
-            # to its own section, 025 needs three pages: latexmk
-            # runs those from an empty .aux, twice or more (as many as their .aux needs to
-            # settle: a third run for the tables' widths happens on a loaded machine).
+            # to its own section, 025 needs three pages: latexmk runs those from an empty
+            # .aux, as many times as it finds needed (twice here), which is its business.
             {
                 'galien-021': False,
                 'galien-024': False,
