@@ -130,7 +130,10 @@ def answer(op: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """The journal's requests; None when ``op`` is not one of them or is malformed."""
     numero = request.get('numero')
     if op == 'journal-lock':
-        return lock()
+        wait = request.get('wait', LOCK_WAIT)
+        if not isinstance(wait, int | float) or isinstance(wait, bool):
+            return None
+        return lock(wait) if 0 <= wait <= LOCK_WAIT else None
     if not isinstance(numero, int) or isinstance(numero, bool) or numero < 0:
         return None
     address = request.get('address')

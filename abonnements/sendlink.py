@@ -16,7 +16,8 @@ The letter's command line (``galien.cli.service_readers``) starts
     address of nobody, which ``make send`` POSTs to before the run: the public
     address must answer 200 (the proxy passes the POST, the keys match).
 ``{"op": "journal-…", "numero": 20, …}``
-    The send journal in this database (:mod:`abonnements.journal`): ``journal-lock``,
+    The send journal in this database (:mod:`abonnements.journal`): ``journal-lock``
+    (``wait``: seconds to wait for another run's lock, 0 to 10, 10 by default),
     ``journal-interrupted``, ``journal-deliveries``, ``journal-state``,
     ``journal-enqueue`` (``addresses``), ``journal-set`` (``address``, ``state``,
     ``code``, ``reply``, ``queue_id``).

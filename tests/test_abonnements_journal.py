@@ -181,7 +181,8 @@ def test_one_send_at_a_time_on_the_service(service: Service) -> None:  # noqa: F
         holder.stdin.write('{"op": "journal-lock"}\n')
         holder.stdin.flush()
         assert holder.stdout.readline().strip() == '{"locked": true}'
-        [refused] = service.ask({'op': 'journal-lock'})
+        # Asked not to wait the 10 s a killed run's ``sendlink`` may need to end.
+        [refused] = service.ask({'op': 'journal-lock', 'wait': 0})
         assert refused == {'locked': False}
     finally:
         holder.communicate('')
@@ -195,6 +196,8 @@ def test_malformed_journal_requests_are_answered_with_an_error(service: Service)
         {'op': 'journal-set', 'numero': '20', 'address': 'a@b.fr', 'state': 'sent'},
         {'op': 'journal-state', 'numero': 20, 'address': 'a' * 300},
         {'op': 'journal-enqueue', 'numero': 20, 'addresses': 'a@b.fr'},
+        {'op': 'journal-lock', 'wait': 3600},
+        {'op': 'journal-lock', 'wait': '0'},
     )
     assert all('error' in reply for reply in replies), replies
     assert service.ask({'op': 'journal-deliveries', 'numero': 20})[0] == {'deliveries': []}
