@@ -136,14 +136,13 @@ abonnements: $(ABONNES_STAMP)
 system-venv:
 	$(call ensure_debian,python3-venv)
 
-system-tex: $(FONT_CACHE_STAMP)
+system-tex:
 	$(call ensure_debian,$(DEBIAN_TEX))
 
 # luaotfload's cache of the letter's fonts, filled once outside the LaTeX jobs' sandbox,
-# which refuses its writes (extensions/galien/print/font_cache.py).
+# which refuses its writes (extensions/galien/print/font_cache.py); TeX checked first.
 $(FONT_CACHE_STAMP): $(RUNTIME_STAMP) extensions/galien/print/font_cache.py \
-  extensions/galien/print/fonts.py extensions/galien/print/latex/galien-fonts.lua
-	$(call ensure_debian,$(DEBIAN_TEX))
+  extensions/galien/print/fonts.py extensions/galien/print/latex/galien-fonts.lua | system-tex
 	$(GALIEN).print.font_cache
 	@touch $@
 
@@ -153,12 +152,12 @@ system-tests:
 html dirhtml text epub email latex: $(RUNTIME_STAMP)
 	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
 
-latexpdf: $(RUNTIME_STAMP) system-tex
+latexpdf: $(RUNTIME_STAMP) $(FONT_CACHE_STAMP)
 	$(GALIENBUILD) -M $@ "$(SOURCEDIR)" "$(BUILDDIR)" $(DRAFTOPTS) $(SPHINXOPTS)
 
 # The review PDF of one issue, draft or published: « BROUILLON » on every page,
 # numbered lines, in a build folder of its own (extensions/galien/print/review.py).
-relecture: $(RUNTIME_STAMP) system-tex
+relecture: $(RUNTIME_STAMP) $(FONT_CACHE_STAMP)
 	@test -n "$(NUMERO)" || { echo "Indiquez le numéro à relire : make relecture NUMERO=21"; exit 1; }
 	$(GALIEN) relecture --numero "$(NUMERO)" \
 	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
@@ -166,7 +165,7 @@ relecture: $(RUNTIME_STAMP) system-tex
 # The annual volume: the year's published issues as printed, between a title page,
 # contents and chiffres du mois, and the year's drug index (PDF/A-2b), and as an
 # ePub (extensions/galien/cli/volume.py); nothing is made again when nothing changed.
-volume: $(RUNTIME_STAMP) system-tex
+volume: $(RUNTIME_STAMP) $(FONT_CACHE_STAMP)
 	@test -n "$(ANNEE)" || { echo "Indiquez l'année du volume : make volume ANNEE=2018"; exit 1; }
 	$(GALIEN) volume --annee "$(ANNEE)" \
 	  --builddir "$(BUILDDIR)" --project "$(SOURCEDIR)" $(SPHINXOPTS)
@@ -231,7 +230,7 @@ npm-tools: $(NPM_STAMP)
 # on two processes (pytest-xdist): a test file is one unit of work, its builds made once on
 # one process; the files with slow tests first (tests/conftest.py).
 FULL_OPTS := -n 2 --dist loadfile --no-loadscope-reorder
-test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests system-tex npm-tools
+test: lint $(TESTS_STAMP) $(ABONNES_STAMP) system-tests $(FONT_CACHE_STAMP) npm-tools
 	$(VENV)/bin/python -m pytest tests $(FULL_OPTS) --durations=20 $(PYTESTOPTS)
 
 # The edit-test loop: the tests marked fast (tests/conftest.py), no LaTeX, browser or

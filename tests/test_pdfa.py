@@ -37,7 +37,6 @@ pytestmark = pytest.mark.slow
 
 CLINICAL = TESTS_DIR / 'roots' / 'test-clinical'
 ISSN = '0378-5955'
-EPOCH = CLINICAL_EPOCH
 
 
 def build(srcdir: Path, build_dir: Path, *options: str, **env: str) -> dict[str, Path]:
@@ -59,8 +58,8 @@ def clinical(
     first = sorted((clinical_print / 'latex').glob('galien-[0-9]*.pdf'))
     return {
         'first': {p.name: p for p in first},
-        'second': build(source, root / 'second', SOURCE_DATE_EPOCH=EPOCH),
-        'latex': build(source, root / 'latex', SOURCE_DATE_EPOCH=EPOCH, PDFSTEP='true'),
+        'second': build(source, root / 'second', SOURCE_DATE_EPOCH=CLINICAL_EPOCH),
+        'latex': build(source, root / 'latex', SOURCE_DATE_EPOCH=CLINICAL_EPOCH, PDFSTEP='true'),
     }
 
 

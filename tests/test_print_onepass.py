@@ -20,7 +20,7 @@ import pytest
 from test_killed_builds import job_runs, spy_path
 from test_print_edition import latexpdf
 
-from conftest import PROJECT_DIR, TESTS_DIR
+from conftest import CLINICAL_EPOCH, PROJECT_DIR, TESTS_DIR
 from helpers import pdftotext, require_tool
 
 if TYPE_CHECKING:
@@ -29,9 +29,6 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.slow
 
 CLINICAL = TESTS_DIR / 'roots' / 'test-clinical'
-#: 1 February 2018, 00:00 UTC.
-EPOCH = '1517443200'
-
 #: An issue whose text refers to one of its own sections (a label read from the .aux).
 REFERENCE_ISSUE = """---
 numero: 24
@@ -97,7 +94,7 @@ def build(srcdir: Path, build_dir: Path, tmp_path: Path, **env: str) -> dict[str
         build_dir,
         path=path,
         LUALATEX_JOURNAL=str(journal),
-        SOURCE_DATE_EPOCH=EPOCH,
+        SOURCE_DATE_EPOCH=CLINICAL_EPOCH,
         # The spy and its journal are outside the LaTeX jobs' sandbox (test_confined_build.py).
         CONFINE='',
         **env,
