@@ -6,12 +6,13 @@
 five-column "Nouvelles AMM" table and the board (each between ``DEBUTxxx`` and
 ``FINxxx``); a narrow table, a figure with its caption, an
 inline image, notes, a block quote, nested and definition lists and a
-120-character RCP address typed as plain text; N° 22 a 60-row table. Checked on the built PDF
-(``pdftotext``, ``pdffonts``, the LaTeX log) and the built e-mail (BeautifulSoup).
+120-character RCP address typed as plain text; N° 22 a captioned 60-row table. Checked
+on the built PDF (``pdftotext``, ``pdffonts``, the LaTeX log) and the built e-mail (BeautifulSoup).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -73,6 +74,15 @@ AMM_CELLS = [
     'urothélial',
     'chimioradiothérapie',
 ]
+#: The atézolizumab row's indication, on several lines of its cell.
+AMM_INDICATION = (
+    'Carcinome urothélial localement avancé ou métastatique après une chimiothérapie '
+    'à base de platine'
+)
+#: The caption of N° 22's 60-row table, wider than 4 inches.
+LONG_TABLE_CAPTION = (
+    'Essais cliniques ouverts aux patients du Centre en avril 2018, par phase et promoteur'
+)
 # The page's text area (galien_print LATEX_ELEMENTS geometry: 13 mm margins).
 MARGIN = 13 / 25.4 * 72
 
@@ -206,6 +216,35 @@ def test_every_word_of_the_amm_table_prints_whole(words):
     assert sorted(typed - printed) == []
 
 
+def printed_run(words: list[dict], text: str) -> list[dict]:
+    """The words of ``text`` where the PDF prints them one after the other."""
+    typed = text.split()
+    start = next(
+        i for i in range(len(words)) if [w['text'] for w in words[i : i + len(typed)]] == typed
+    )
+    return words[start : start + len(typed)]
+
+
+def word_gaps(words: list[dict], text: str) -> list[list[float]]:
+    """The spaces between the words of ``text`` as printed, line by line (points)."""
+    lines: list[list[float]] = [[]]
+    for before, after in itertools.pairwise(printed_run(words, text)):
+        if abs(after['y0'] - before['y0']) > 2:
+            lines.append([])
+        else:
+            lines[-1].append(after['x0'] - before['x1'])
+    return lines
+
+
+def test_table_cells_are_ragged_right(words):
+    """A cell's text wraps between words and keeps the font's spaces: not stretched to the
+    column's edge, which opens gaps in a narrow column (Sphinx's varwidth boxes did)."""
+    lines = word_gaps(words, AMM_INDICATION)
+    assert len(lines) >= 3, lines
+    gaps = [gap for line in lines for gap in line]
+    assert max(gaps) - min(gaps) < 0.6, lines
+
+
 def test_narrow_table_stays_in_a_column(words):
     (grade,) = [w for w in words if w['text'] == 'Grade']
     (conduite,) = [w for w in words if w['text'] == 'Conduite']
@@ -239,6 +278,9 @@ def test_long_table_repeats_its_header_on_each_page(build):
     assert len(rows) >= 2
     assert rows <= headers
     assert sum(1 for w in words if w['text'].startswith('NCT0')) == 60
+    # Its caption on the table's width, on one line (not on longtable's 4 inches).
+    caption = printed_run(words, LONG_TABLE_CAPTION)
+    assert len({round(w['y0']) for w in caption}) == 1, caption
 
 
 def test_figure_caption_notes_and_long_address(words, raw_text, pdf):
