@@ -520,7 +520,7 @@ def test_pdfs_are_compiled_in_parallel(tmp_path, jobs):
     )
     (spy / 'latexmk').chmod(0o755)
     journal = tmp_path / 'journal.txt'
-    srcdir = write_archive(tmp_path / 'src', 3)
+    srcdir = write_archive(tmp_path / 'src', 2)
     result = latexpdf(
         srcdir,
         tmp_path / 'build',
@@ -531,13 +531,13 @@ def test_pdfs_are_compiled_in_parallel(tmp_path, jobs):
         CONFINE='',
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    for numero, month in ((1, 'JANVIER'), (2, 'FÉVRIER'), (3, 'MARS')):
+    for numero, month in ((1, 'JANVIER'), (2, 'FÉVRIER')):
         text = pdf_text(tmp_path / f'build/latex/galien-{numero:03d}.pdf')
         assert f'N° {numero} – {month} 2018' in text
     events = [line.split()[0] for line in journal.read_text(encoding='utf-8').splitlines()]
-    assert sorted(events) == ['end'] * 3 + ['start'] * 3
+    assert sorted(events) == ['end'] * 2 + ['start'] * 2
     if jobs == '1':
-        assert events == ['start', 'end'] * 3
+        assert events == ['start', 'end'] * 2
     else:
         # The second PDF starts before the first one is done.
         assert events[:2] == ['start', 'start']
