@@ -263,7 +263,7 @@ check: $(RUNTIME_STAMP) system-check npm-tools
 	$(GALIEN) check-private
 	$(GALIENBUILD) -M html "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
 	$(GALIENBUILD) -M epub "$(SOURCEDIR)" "$(BUILDDIR)/check" -E -W --keep-going -n $(SPHINXOPTS)
-	java -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
+	java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar /usr/bin/epubcheck --quiet "$(BUILDDIR)/check/epub/galien.epub"
 	$(NPM_DIR)/node_modules/.bin/ace-cli --silent --exiterror2 --force \
 	  --outdir "$(BUILDDIR)/check/ace" "$(BUILDDIR)/check/epub/galien.epub" \
 	  || { echo "Ace by DAISY : l'ePub n'est pas accessible, voir $(BUILDDIR)/check/ace/report.html"; exit 1; }
