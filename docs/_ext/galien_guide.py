@@ -2,7 +2,8 @@
 
 Each directive renders one table of the extension as Markdown and parses it in
 place, so the guide cannot drift from what the letter's build applies: the
-letter's language (``galien.content.language``), the ``galien_*`` settings
+letter's language (``galien.content.language``), the commands of formulas
+(``galien.content.math_guard`` and ``math_text``), the ``galien_*`` settings
 (``galien.core.config.SETTINGS``), the warning subtypes
 (``galien.core.subtypes.Subtype``) and the workarounds that wait for an upstream
 release (the docstrings that start ``Workaround for``). Only galien's modules
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.util.docutils import SphinxDirective
 
-from galien.content import language
+from galien.content import language, math_guard, math_text
 from galien.core import config, subtypes
 
 if TYPE_CHECKING:
@@ -110,6 +111,29 @@ def workarounds_table() -> str:
     return table(('Fonction (module)', 'Version contournée', 'Tickets cités'), rows)
 
 
+#: What the table writes after a command that takes arguments.
+FORMULA_ARGUMENTS = {
+    **dict.fromkeys(('frac', 'dfrac', 'tfrac'), '{a}{b}'),
+    **dict.fromkeys(('binom', 'dbinom', 'tbinom'), '{n}{k}'),
+    **dict.fromkeys((*math_text.STYLES, *math_text.ACCENTS, 'sqrt'), '{x}'),
+    'pmod': '{n}',
+}
+
+
+def formulas_table() -> str:
+    """The commands a formula may use, each with what the e-mail and the ePub show."""
+    rows = []
+    for command in sorted(math_guard.COMMANDS, key=lambda name: (name.casefold(), name)):
+        tex = f'\\{command}{FORMULA_ARGUMENTS.get(command, "")}'
+        shown = math_text.formula_text(tex)
+        rows.append((f'`{tex}`', f'`{shown}`' if shown else '(rien : taille ou style)'))
+    environments = ', '.join(f'`{name}`' for name in sorted(math_guard.ENVIRONMENTS))
+    return (
+        table(('Commande', 'Dans l’e-mail, l’ePub et le texte'), rows)
+        + f'\n\nEnvironnements (`\\begin{{…}}`) : {environments}.'
+    )
+
+
 class GeneratedTable(SphinxDirective):
     """A table made from the extension's code; the page is rebuilt when that code changes."""
 
@@ -126,6 +150,11 @@ class GeneratedTable(SphinxDirective):
 class LanguageTable(GeneratedTable):
     make = staticmethod(language.guide_table)
     sources = ('content/language.py',)
+
+
+class FormulasTable(GeneratedTable):
+    make = staticmethod(formulas_table)
+    sources = ('content/math_guard.py', 'content/math_text.py')
 
 
 class WarningsTable(GeneratedTable):
@@ -150,6 +179,7 @@ class WorkaroundsTable(GeneratedTable):
 
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive('galien-langage', LanguageTable)
+    app.add_directive('galien-formules', FormulasTable)
     app.add_directive('galien-avertissements', WarningsTable)
     app.add_directive('galien-reglages', SettingsTable)
     app.add_directive('galien-contournements', WorkaroundsTable)

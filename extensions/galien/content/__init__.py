@@ -23,6 +23,7 @@ from galien.content import (
     listings,
     markup,
     math_guard,
+    math_text,
     nesting,
     parser,
     placeholders,
@@ -41,6 +42,7 @@ def setup(app: Sphinx) -> None:
     markup.setup(app)
     parser.setup(app)
     math_guard.setup(app)
+    math_text.setup(app)
     nesting.setup(app)
     links.setup(app)
     files.setup(app)

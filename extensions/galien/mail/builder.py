@@ -96,7 +96,7 @@ class EmailBuilder(StandaloneHTMLBuilder):
 
     @property
     def math_renderer_name(self) -> str:
-        # Formulas stay as TeX text: no script runs in a mail client.
+        # No script runs in a mail client: the formulas are text (content/math_text.py).
         return 'mathjax'
 
     def init(self) -> None:
