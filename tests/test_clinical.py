@@ -6,7 +6,9 @@
 five-column "Nouvelles AMM" table and the board (each between ``DEBUTxxx`` and
 ``FINxxx``); a narrow table, a figure with its caption, an
 inline image, notes, a block quote, nested and definition lists and a
-120-character RCP address typed as plain text; N° 22 a captioned 60-row table. Checked
+120-character RCP address typed as plain text; N° 22 a captioned 60-row table;
+N° 24 footnotes, then a table across the page, then a figure taller than the
+columns left below it. Checked
 on the built PDF (``pdftotext``, ``pdffonts``, the LaTeX log) and the built e-mail (BeautifulSoup).
 """
 
@@ -127,6 +129,7 @@ def bbox_words(pdf: Path) -> list[dict]:
                     'x0': float(word['xmin']),
                     'x1': float(word['xmax']),
                     'y0': float(word['ymin']),
+                    'y1': float(word['ymax']),
                     'width': width,
                     'height': height,
                 }
@@ -321,7 +324,43 @@ def test_images_fit_the_column_and_keep_their_proportions(pdf):
     assert figure_width == pytest.approx(column, abs=2)
 
 
-@pytest.mark.parametrize('number', [21, 22, 23])
+def test_no_page_of_any_issue_is_overfull(build):
+    """LaTeX says when a page's content is taller than the page: text runs over the foot."""
+    logs = sorted(build[0].glob('galien-0[0-9][0-9].log'))
+    assert [log.name for log in logs] == [f'galien-0{n}.log' for n in (21, 22, 23, 24)]
+    for log in logs:
+        assert 'Overfull \\vbox' not in log.read_text(encoding='utf-8', errors='replace'), log
+
+
+def overlapping_words(words: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of words printed over each other.
+
+    A word's box spans its font's whole ascent and descent, more than the lines' spacing:
+    two words overprint when they share more than half the height of the smaller one.
+    """
+    found = []
+    for page, on_page in itertools.groupby(words, key=lambda w: w['page']):
+        boxes = list(on_page)
+        for a, b in itertools.combinations(boxes, 2):
+            smaller = min(a['y1'] - a['y0'], b['y1'] - b['y0'])
+            if min(a['x1'], b['x1']) - max(a['x0'], b['x0']) > 1 and (
+                min(a['y1'], b['y1']) - max(a['y0'], b['y0']) > smaller / 2
+            ):
+                found.append((f'p{page} {a["text"]}', b['text']))
+    return found
+
+
+def test_a_figure_taller_than_the_columns_left_starts_the_next_page(build):
+    """N° 24: below a table across page 1, its figure would run over the footnotes."""
+    words = bbox_words(build[0] / 'galien-024.pdf')
+    assert overlapping_words(words) == []
+    caption = printed_run(words, 'Fig. 1 – Rapports de risque par')
+    assert {w['page'] for w in caption} == {2}
+    notes = printed_run(words, 'Survie sans progression évaluée par')
+    assert {w['page'] for w in notes} == {1}
+
+
+@pytest.mark.parametrize('number', [21, 22, 23, 24])
 def test_page_one_picture_for_review(build, number, tmp_path):
     """A PNG of page 1 in the test's folder, for people to look at: a printed A4 page."""
     page_picture(build[0] / f'galien-0{number}.pdf', tmp_path / f'galien-0{number}-page1.png')
