@@ -10,11 +10,15 @@ names a line of the file where its ``@`` is.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pybtex.exceptions import PybtexError
 
 from galien.content import bibreader
+from galien.core.bibtex_markup import rich_text, unknown_commands
 
 pytestmark = pytest.mark.fast
 
@@ -82,6 +86,57 @@ def test_an_unsafe_url_is_dropped_at_its_line():
     assert 'url' not in contents.data.entries['ravi2017'].fields
     [(line, message)] = messages(contents)
     assert line == 6 and 'javascript:alert(1)' in message
+
+
+def test_a_command_off_the_list_is_taken_out_at_its_field_line():
+    text = GOOD.replace(
+        'title = {{HER2} et trastuzumab}', r'title = {\textit{HER2} et \input{/etc/passwd}\\ x}'
+    ).replace('Nguyễn, An', r'Nguyễn, \textsc{An} and \foo{Durand}, Claire')
+    contents = read(text)
+    entry = contents.data.entries['ravi2017']
+    # \textit is on the list and stays for the style; \input and \\ are not.
+    assert entry.fields['title'] == r'\textit{HER2} et {/etc/passwd} x'
+    assert [str(p) for p in entry.persons['author']] == [
+        'Ravi, Évelyne', 'Nguyễn, {An}', '{Durand}, Claire'
+    ]  # fmt: skip
+    assert messages(contents) == [
+        (
+            3,
+            "le champ title de l'entrée 'ravi2017' contient \\input, \\\\, qui n'est pas une "
+            'commande permise (voir « Citer une publication » dans le guide) : elle est '
+            'retirée, son texte est gardé',
+        ),
+        (
+            2,
+            "le champ author de l'entrée 'ravi2017' contient \\foo, qui n'est pas une commande "
+            'permise (voir « Citer une publication » dans le guide) : elle est retirée, son '
+            'texte est gardé',
+        ),
+    ]
+
+
+#: Pieces of titles: words, commands on the list and off it, braces, math.
+title_pieces = st.sampled_from([
+    'Deep', ' ', '{', '}', '{HER2}', r'\textit', r'\emph{', r'\input', r'\foo', r'\\', r'\,',
+    r'\%', r"\'", 'e', r'\c', r'$\alpha$', '$', r'\textgreater{}', r'\url{', r'\catcode',
+])  # fmt: skip
+
+
+@SETTINGS
+@given(title=st.lists(title_pieces, max_size=12).map(''.join))
+def test_a_title_read_prints_without_a_command(title):
+    """Whatever the commands in a title, what is kept of it prints no ``\\name``."""
+    contents = read(f'@misc{{t,\n  title = {{{title}}},\n}}\n')
+    entry = contents.data.entries.get('t')
+    if entry is None:  # unbalanced braces: refused as a whole, elsewhere
+        return
+    kept = entry.fields.get('title', '')
+    assert unknown_commands(kept) == []
+    try:
+        printed = rich_text(kept).render_as('text')
+    except PybtexError:  # braces pybtex's LaTeX reader finds unbalanced
+        return
+    assert re.search(r'\\[A-Za-z]', printed) is None, printed
 
 
 def test_a_string_bomb_is_stopped():

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 
 from conftest import PROJECT_DIR
 from galien.content import language
+from galien.core import bibtex_markup
 from galien.core.config import SETTINGS
 from galien.core.subtypes import Subtype
 from helpers import run_sphinx
@@ -100,6 +101,18 @@ def test_the_language_table_is_the_allow_list(guide):
     names = first_column(built(guide, 'rediger/langage'))
     assert sorted(names) == sorted(
         f'{{{name}}}' for name in [*language.DIRECTIVES, *language.ROLES]
+    )
+
+
+def test_the_bibtex_table_is_the_allow_list(guide):
+    names = first_column(built(guide, 'rediger/citer'))
+    with_argument = [*bibtex_markup.STYLES, *bibtex_markup.PLAIN]
+    symbols = [name.replace(' ', '␣') for name in bibtex_markup.SYMBOLS]
+    assert sorted(names) == sorted(
+        [
+            *(f'\\{name}{{…}}' for name in with_argument),
+            *(f'\\{name}' for name in symbols),
+        ]
     )
 
 

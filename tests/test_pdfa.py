@@ -1,6 +1,6 @@
 """The print edition for the archive: PDF/A-2b, with its metadata, and reproducible (issue 21).
 
-Every PDF of N° 20 (the real tree) and of the clinical issues 21–23
+Every PDF of N° 20 (the real tree) and of the clinical issues 21–24
 (``tests/roots/test-clinical``: figures, tables, fallback fonts, links) is
 validated by pikepdf's PDF/A validator; the XMP packet carries the issue's
 title, publisher, language, date and ISSN. The PDF/A step changes nothing a
@@ -82,6 +82,7 @@ def test_every_pdf_is_pdfa_2b(clinical, issue_20):
         'galien-021.pdf',
         'galien-022.pdf',
         'galien-023.pdf',
+        'galien-024.pdf',
     ]
     for pdf in pdfs:
         report = pdfa.validate_written(pdf, '2b')

@@ -207,6 +207,36 @@ def test_biblatex_fields_as_zotero_exports_them(french):
 
 
 @pytest.mark.parametrize(
+    ('title', 'text', 'html'),
+    [
+        (
+            r'Osimertinib in untreated \textit{EGFR}-mutated cancer',
+            'Osimertinib in untreated EGFR-mutated cancer',
+            'Osimertinib in untreated <em>EGFR</em>-mutated cancer',
+        ),
+        (r'Dose par m\textsuperscript{2}', 'Dose par m2', 'Dose par m<sup>2</sup>'),
+        (
+            r'Le CO\textsubscript{2} \emph{in vivo}',
+            'Le CO2 in vivo',
+            'Le CO<sub>2</sub> <em>in vivo</em>',
+        ),
+        (r'\textbf{Grade} \textgreater{}3 chez 50\,\%', 'Grade >3 chez 50\u202f%', None),
+        (r'TNF-$\alpha$ et \ensuremath{\geq} 65 ans', 'TNF-α et ≥ 65 ans', None),
+        (r'\textsc{Pubmed} et \textrm{x}', 'Pubmed et x', None),
+    ],
+)
+def test_latex_commands_of_reference_managers(french, title, text, html):
+    """The commands on galien.core.bibtex_markup's list print as what they mean."""
+    bib = f'@article{{t, title = {{{title}}}, journal = {{J}}, year = {{2020}}}}'
+    entry = parse_string(bib, 'bibtex').entries['t']
+    formatted_text = VancouverStyle().format_entry('', entry).text
+    assert formatted_text.render_as('text') == f'{text}. J. 2020.'
+    if html is not None:
+        rendered = formatted_text.render_as('html').replace('<span class="bibtex-protected">', '')
+        assert rendered.replace('</span>', '') == f'{html}. J. 2020.'
+
+
+@pytest.mark.parametrize(
     ('urldate', 'expected'),
     [
         ('2018-03-12', '[cité le 12 mars 2018]'),
@@ -288,6 +318,8 @@ def test_website(app):
     html = (app.outdir / 'issues/021.html').read_text(encoding='utf-8')
     soup = BeautifulSoup(html, 'html.parser')
     assert footnote_texts(soup) == CITED
+    # \textit{HER2} in the .bib, as Zotero exports a gene's name.
+    assert [em.get_text() for em in soup.select('aside.footnote em')] == ['HER2']
     text = flat(soup.select_one('section#sources').get_text())
     for call, number in zip(TEXTUAL, range(1, 5), strict=True):
         assert f'{call}[{number}]' in text
@@ -346,7 +378,10 @@ def test_email(app):
     text = (app.outdir / 'galien-021.txt').read_text(encoding='utf-8')
     leem = CITED[5].split('https://')[0] + '<1>'
     expected = [
-        CITED[0].replace('28055930', '28055930 <3>').replace('6665.', '6665 <2>.'),
+        CITED[0]
+        .replace('28055930', '28055930 <3>')
+        .replace('6665.', '6665 <2>.')
+        .replace('HER2', '*HER2*'),  # in italics: as the text part writes emphasis
         *CITED[1:5],
         leem,
         *CITED[6:],

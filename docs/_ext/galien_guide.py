@@ -3,7 +3,8 @@
 Each directive renders one table of the extension as Markdown and parses it in
 place, so the guide cannot drift from what the letter's build applies: the
 letter's language (``galien.content.language``), the commands of formulas
-(``galien.content.math_guard`` and ``math_text``), the ``galien_*`` settings
+(``galien.content.math_guard`` and ``math_text``), the LaTeX commands of
+``references.bib`` (``galien.core.bibtex_markup``), the ``galien_*`` settings
 (``galien.core.config.SETTINGS``), the warning subtypes
 (``galien.core.subtypes.Subtype``) and the workarounds that wait for an upstream
 release (the docstrings that start ``Workaround for``). Only galien's modules
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.util.docutils import SphinxDirective
 
 from galien.content import language, math_guard, math_text
-from galien.core import config, subtypes
+from galien.core import bibtex_markup, config, subtypes
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -134,6 +135,25 @@ def formulas_table() -> str:
     )
 
 
+#: What the symbols that print no visible sign print.
+BLANKS = {'': 'rien', ' ': 'une espace', '\u202f': 'une espace fine insécable'}
+#: What each style of :data:`galien.core.bibtex_markup.STYLES` prints as, in French.
+STYLE_NAMES = {'em': 'en italique', 'strong': 'en gras', 'sup': 'en exposant', 'sub': 'en indice'}
+
+
+def bibtex_table() -> str:
+    """The LaTeX commands a field of ``references.bib`` may hold, and what each prints."""
+    rows = [
+        (f'`\\{name}{{…}}`', f'son texte {STYLE_NAMES[style]}')
+        for name, style in sorted(bibtex_markup.STYLES.items())
+    ]
+    rows += [(f'`\\{name}{{…}}`', 'son texte') for name in sorted(bibtex_markup.PLAIN)]
+    for name, char in sorted(bibtex_markup.SYMBOLS.items(), key=lambda item: item[0].casefold()):
+        printed = BLANKS.get(char) or f'`{char}`'
+        rows.append((f'`\\{name.replace(" ", "␣")}`', printed))  # ␣: a space
+    return table(('Commande', 'Imprime'), rows)
+
+
 class GeneratedTable(SphinxDirective):
     """A table made from the extension's code; the page is rebuilt when that code changes."""
 
@@ -155,6 +175,11 @@ class LanguageTable(GeneratedTable):
 class FormulasTable(GeneratedTable):
     make = staticmethod(formulas_table)
     sources = ('content/math_guard.py', 'content/math_text.py')
+
+
+class BibtexTable(GeneratedTable):
+    make = staticmethod(bibtex_table)
+    sources = ('core/bibtex_markup.py',)
 
 
 class WarningsTable(GeneratedTable):
@@ -180,6 +205,7 @@ class WorkaroundsTable(GeneratedTable):
 def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_directive('galien-langage', LanguageTable)
     app.add_directive('galien-formules', FormulasTable)
+    app.add_directive('galien-bibtex', BibtexTable)
     app.add_directive('galien-avertissements', WarningsTable)
     app.add_directive('galien-reglages', SettingsTable)
     app.add_directive('galien-contournements', WorkaroundsTable)

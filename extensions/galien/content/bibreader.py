@@ -31,6 +31,7 @@ from pybtex.exceptions import PybtexError
 from pybtex.scanner import PrematureEOF, PybtexSyntaxError, TokenRequired
 from pybtex.utils import CaseInsensitiveDict
 
+from galien.core.bibtex_markup import style_commands, unknown_commands, without_commands
 from galien.core.i18n import __
 
 if TYPE_CHECKING:
@@ -446,6 +447,7 @@ def read_bib(text: str, contents: BibContents | None = None) -> BibContents:
         accept_string(command, macros)
         for key, entry in parsed.entries.items():
             drop_unsafe_url(key, entry, command, contents.problems)
+            refuse_unknown_commands(key, entry, command, contents.problems)
             add_entry(contents, seen, key, entry, command.line)
         if len(contents.data.entries) >= MAX_ENTRIES:
             contents.problems.append(
@@ -502,6 +504,43 @@ def drop_unsafe_url(key: str, entry: Entry, command: Command, problems: list[Pro
             (url[:80], key),
         )
     )
+
+
+PERSON_PARTS = ('first_names', 'middle_names', 'prelast_names', 'last_names', 'lineage_names')
+
+
+def refuse_unknown_commands(
+    key: str, entry: Entry, command: Command, problems: list[Problem]
+) -> None:
+    """Take out of each field the LaTeX commands :mod:`galien.core.bibtex_markup` does not read."""
+    refused: dict[str, list[str]] = {}
+    for name, value in entry.fields.items():
+        if name.lower() != 'url' and (unknown := unknown_commands(value)):
+            entry.fields[name] = without_commands(value, unknown)
+            refused[name] = unknown
+    for role, persons in entry.persons.items():
+        for person in persons:
+            for part in PERSON_PARTS:
+                names = getattr(person, part)
+                for index, name in enumerate(names):  # names print without styles
+                    unknown = unknown_commands(name)
+                    names[index] = without_commands(name, unknown + style_commands(name))
+                    if unknown:
+                        refused.setdefault(role, []).extend(unknown)
+    for name, unknown in refused.items():
+        field_name = re.search(rf'\b{re.escape(name)}\s*=', command.text, re.IGNORECASE)
+        line = command.line + (command.text.count('\n', 0, field_name.start()) if field_name else 0)
+        problems.append(
+            Problem(
+                line,
+                __(
+                    "le champ %s de l'entrée %r contient %s, qui n'est pas une commande permise "
+                    '(voir « Citer une publication » dans le guide) : elle est retirée, son texte '
+                    'est gardé'
+                ),
+                (name, key, ', '.join('\\' + command for command in dict.fromkeys(unknown))),
+            )
+        )
 
 
 def string_name(command: Command) -> str | None:

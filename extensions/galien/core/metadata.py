@@ -28,9 +28,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from pybtex.exceptions import PybtexError
-from pybtex.richtext import Text
-
+from galien.core.bibtex_markup import plain_text
 from galien.core.dates import month_name
 from galien.core.i18n import _
 from galien.core.registry import galien_domain
@@ -114,15 +112,6 @@ def periodical_metadata(config: Config) -> Periodical:
         issn=config.galien_issn or '',
         url=folder_url(config.html_baseurl or ''),
     )
-
-
-def plain_text(latex: str) -> str:
-    """A ``.bib`` value as text: LaTeX accents decoded (``Rav{\\`i}`` is ``Ravì``), no braces."""
-    try:
-        text = Text.from_latex(latex).render_as('text')
-    except PybtexError:
-        text = latex
-    return ' '.join(text.replace('{', '').replace('}', '').split())
 
 
 def _field(entry: Any, name: str) -> str:

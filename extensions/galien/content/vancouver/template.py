@@ -24,6 +24,7 @@ from pybtex.style.template import (
     field as bib_field,
 )
 
+from galien.core.bibtex_markup import rich_text
 from galien.core.i18n import _
 
 if TYPE_CHECKING:
@@ -51,7 +52,8 @@ def _month(number: int) -> str:
 
 
 def field(name: str, raw: bool = False) -> Node:
-    return bib_field(name, raw=raw)
+    """A field's value, its LaTeX commands applied (:mod:`galien.core.bibtex_markup`)."""
+    return bib_field(name, raw=True) if raw else bib_field(name, raw=True, apply_func=rich_text)
 
 
 def first_field(*names: str) -> Node:
