@@ -26,7 +26,8 @@ def build_editions(source: Path, build: Path, editions: tuple[str, ...] = EDITIO
     """
     log = []
     for edition in editions:
-        result = run_sphinx('-M', edition, str(source), str(build), '-q')
+        # A hostile tree that makes the build wait fails here instead of stalling the run.
+        result = run_sphinx('-M', edition, str(source), str(build), '-q', timeout=600)
         output = result.stdout + result.stderr
         assert result.returncode == 0, output
         assert 'Traceback' not in output and 'Exception occurred' not in output, output

@@ -2,15 +2,17 @@
 
 The hostile issue (``roots/test-security-files``) names a file outside the
 project with ``../``, with an absolute path and through a symbolic link inside
-the project, in ``{download}``, a Markdown link, ``csv-table`` ``:file:`` (and
-a ``:url:``), ``include`` (MyST and reST, ``:literal:`` and ``:code:``),
-``literalinclude`` and ``raw :file:`` (the last ones are not part of the letter's
-language); ``archives/numeros-papier.yml`` does the same with back issues' PDFs.
-No byte of those files may reach the build.
+the project (and hidden files and a named pipe inside it), in ``{download}``,
+a Markdown link, ``csv-table`` ``:file:`` (and a ``:url:``), ``include`` (MyST
+and reST, ``:literal:`` and ``:code:``), ``literalinclude`` and ``raw :file:``
+(the last ones are not part of the letter's language);
+``archives/numeros-papier.yml`` does the same with back issues' PDFs. No byte of
+those files may reach the build.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -37,6 +39,11 @@ def hostile_files(tmp_path_factory):
     secret.write_text(f'{MARKER},texte\n', encoding='utf-8')
     (tmp / 'secret.pdf').write_text(f'%PDF-1.4\n{MARKER}\n%%EOF\n', encoding='utf-8')
     (source / 'issues/lien.txt').symlink_to(secret)
+    # Inside the project, but hidden: where a token or a relay's password would be.
+    (source / '.env').write_text(f'RELAY_PASSWORD={MARKER}\n', encoding='utf-8')
+    (source / '.git').mkdir()
+    (source / '.git/config').write_text(f'url = https://x:{MARKER}@forge\n', encoding='utf-8')
+    os.mkfifo(source / 'issues/tube.csv')  # a copy of it would wait for ever
     (source / 'archives/lien.pdf').symlink_to(tmp / 'secret.pdf')
     for name, absolute in (
         ('issues/020.md', '/etc/passwd'),
@@ -59,16 +66,20 @@ def test_files_outside_the_project_are_refused_with_located_warnings(hostile_fil
         (34, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
         (35, 'le fichier ../../secret.txt est hors du dossier du projet : il n’est pas proposé'),
         (35, 'le fichier lien.txt est hors du dossier du projet : il n’est pas proposé'),
-        (37, "la directive {include} n'est pas permise dans un numéro"),
-        (40, "la directive {literalinclude} n'est pas permise dans un numéro"),
-        (43, "le bloc {eval-rst} n'est pas permis"),
+        (36, 'le fichier ../.env est caché (son nom ou celui d’un de ses dossiers commence'),
+        (36, 'le fichier ../.git/config est caché'),
+        (37, "le fichier tube.csv n'est pas un fichier ordinaire (dossier, tube nommé"),
+        (39, "la directive {include} n'est pas permise dans un numéro"),
+        (42, "la directive {literalinclude} n'est pas permise dans un numéro"),
+        (45, "le bloc {eval-rst} n'est pas permis"),
     ]
     for line, message in expected:
         assert f'issues/020.md:{line}: WARNING: {message}' in log, (line, message, log)
     # {download} of an absolute path means from the project's root, as in Sphinx:
     # projet/etc/passwd, which is not there.
     assert re.search(r'download file not readable: \S*/projet/etc/passwd', log), log
-    assert log.count('[galien.fichier]') == 4, log
+    assert log.count('[galien.fichier]') == 6, log
+    assert log.count('[galien.fichier-special]') == 1, log
     assert log.count('[galien.langage]') == 7, log
     for line, value in ((9, '../secret.pdf'), (13, "'/")):
         assert re.search(
@@ -110,7 +121,7 @@ def test_the_rest_of_the_issue_is_built(hostile_files):
     assert len(downloads) == 1 and downloads[0].endswith('/autorisations.csv')
     assert (build / 'html' / downloads[0].removeprefix('../')).is_file()
     text = page.get_text()
-    for number in range(1, 6):
+    for number in range(1, 9):
         assert f'fichier {number}' in text, number
     assert 'Le β-HCG se dose en µg/mL.' in text
     assert 'Le β-HCG se dose en µg/mL.' in (build / 'email/galien-020.txt').read_text('utf-8')

@@ -5,11 +5,13 @@ A pull request can commit a symbolic link: an issue file linked to
 linked elsewhere (or to its own parent, a loop), a linked ``refs.bib`` and a
 linked ``archives/numeros-papier.yml``. Each is a warning at its path
 (``galien.lien-symbolique``); none of their bytes reaches any edition, and the
-project's own issues are built.
+project's own issues are built. So is an issue file that is not a regular file:
+a named pipe, which a reading would wait on for ever (``galien.fichier-special``).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -44,6 +46,7 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, str]:
     (source / 'issues/023.md').symlink_to('/proc/self/environ')
     (source / 'issues/dossier').symlink_to(outside / 'dossier')
     (source / 'issues/boucle').symlink_to('..')
+    os.mkfifo(source / 'issues/025.md')
     log = build_editions(source, tmp / 'build')
     return source, tmp / 'build', log
 
@@ -66,6 +69,13 @@ def test_each_link_is_a_located_warning(linked, name, target):
     assert len(lines) == 1, log
     assert LINK_WARNING.format(target=target) in lines[0], lines[0]
     assert lines[0].endswith('[galien.lien-symbolique]'), lines[0]
+
+
+def test_a_named_pipe_is_refused_without_being_opened(linked):
+    source, _build, log = linked
+    [line] = [line for line in log.splitlines() if line.startswith(f'{source}/issues/025.md:1:')]
+    assert "n'est pas un fichier ordinaire (tube nommé" in line, line
+    assert line.endswith('[galien.fichier-special]'), line
 
 
 def test_no_byte_of_a_linked_file_reaches_an_edition(linked):

@@ -1,11 +1,14 @@
-"""Files an issue names for download: the project's own, never one outside its folder.
+"""Files an issue names for download: the project's visible, ordinary files only.
 
 ``{download}`` and a Markdown link to a file (``[x](../../etc/shadow)``, which
 MyST turns into a download) are resolved against the source folder after
-following symbolic links, the way the build would open them, and refused when
-they land outside: the link becomes its text, nothing is copied
-(``galien.fichier``). No other construct of the letter's language reads a file
-but images (:mod:`galien.content.images`).
+following symbolic links, the way the build would open them. What is offered
+is a regular file of the project whose path has no hidden part: a file outside
+the project, one under a name starting with a dot (``.git/config``, which may
+hold a token, ``.env``) and one that is not a regular file (a named pipe, which
+Sphinx's copy would wait on) are refused: the link becomes its text, nothing is
+copied (``galien.fichier``, ``galien.fichier-special``). No other construct of
+the letter's language reads a file but images (:mod:`galien.content.images`).
 """
 
 from __future__ import annotations
@@ -44,19 +47,33 @@ class RefuseOutsideDownloads(SphinxTransform):
             if not target or '://' in target:
                 continue  # a remote download is a link: galien.content.links
             _relative, filename = self.env.relfn2path(target, self.env.docname)
-            if not outside(self.env.srcdir, Path(filename)):
+            refusal = self.refusal(Path(filename))
+            if refusal is None:
                 continue
-            warn(
-                logger,
-                __(
-                    'le fichier %s est hors du dossier du projet : il n’est pas proposé au '
-                    'téléchargement'
-                ),
-                target,
-                location=located(download),
-                subtype=Subtype.FICHIER,
-            )
+            subtype, message = refusal
+            warn(logger, message, target, location=located(download), subtype=subtype)
             download.replace_self([child.deepcopy() for child in download.children])
+
+    def refusal(self, path: Path) -> tuple[Subtype, str] | None:
+        """Why the file at ``path`` is not offered, if it is not."""
+        project = Path(self.env.srcdir).resolve()
+        if outside(project, path):
+            return Subtype.FICHIER, __(
+                'le fichier %s est hors du dossier du projet : il n’est pas proposé au '
+                'téléchargement'
+            )
+        resolved = path.resolve()
+        if any(part.startswith('.') for part in resolved.relative_to(project).parts):
+            return Subtype.FICHIER, __(
+                'le fichier %s est caché (son nom ou celui d’un de ses dossiers commence par un '
+                'point) : il n’est pas proposé au téléchargement'
+            )
+        if resolved.exists() and not resolved.is_file():
+            return Subtype.FICHIER_SPECIAL, __(
+                "le fichier %s n'est pas un fichier ordinaire (dossier, tube nommé, socket ou "
+                'périphérique) : il n’est pas proposé au téléchargement'
+            )
+        return None
 
 
 def setup(app: Sphinx) -> None:

@@ -89,8 +89,9 @@ class Subtype(StrEnum):
     FICHIER = (
         'fichier',
         'image, figure, `{download}` ou lien vers un fichier hors du dossier du projet (`../`, '
-        'chemin absolu, lien symbolique qui pointe dehors) : rien n’est lu ni copié (image '
-        'remplacée par son texte alternatif)',
+        'chemin absolu, lien symbolique qui pointe dehors), ou `{download}` d’un fichier caché '
+        '(`.git/config`, `.env` : un nom qui commence par un point) : rien n’est lu ni copié '
+        '(image remplacée par son texte alternatif)',
     )
     LIEN = (
         'lien',
@@ -174,4 +175,10 @@ class Subtype(StrEnum):
         'lien symbolique parmi les sources (un numéro, un dossier de `issues/`, '
         '`references.bib`, `archives/numeros-papier.yml`, le PDF d’un ancien numéro), où qu’il '
         'mène : refusé, jamais lu ni suivi, le reste est construit',
+    )
+    FICHIER_SPECIAL = (
+        'fichier-special',
+        'numéro ou fichier de `{download}` qui n’est pas un fichier ordinaire (tube nommé, '
+        'socket, périphérique, que la lecture attendrait sans fin ; dossier) : refusé, jamais '
+        'ouvert, le reste est construit',
     )
