@@ -105,6 +105,13 @@ Un inhibiteur de tyrosine kinase de troisième génération.
 ```
 
 Le {dci}`Tagrisso® <osimertinib>` après l'{dci}`erlotinib` ; l'{dci}`atézolizumab` ensuite.
+
+```{table} Résultats principaux de l'essai FLAURA
+
+| Critère | Osimertinib (n = 279) | Comparateur (n = 277) | HR (IC 95 %) | p | Commentaire |
+|---------|-----------------------|-----------------------|--------------|---|-------------|
+| SSP médiane | 18,9 mois | 10,2 mois | 0,46 (0,37–0,57) | < 0,001 | Bénéfice homogène |
+```
 """
 
 
@@ -536,6 +543,30 @@ def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: 
     widths = page.evaluate('() => [document.documentElement.scrollWidth, window.innerWidth]')
     context.close()
     assert widths[0] <= widths[1] == width
+
+
+def test_a_wide_table_s_title_starts_in_view_on_a_phone(browser: Browser, base_url: str):
+    """N°21's six-column table scrolls sideways on a phone; its title's start is on screen."""
+    width, height = SIZES['telephone']
+    context = browser.new_context(viewport={'width': width, 'height': height})
+    page = context.new_page()
+    open_page(page, base_url + 'issues/021.html')
+    boxes = page.evaluate(
+        """() => {
+            const caption = document.querySelector('table caption');
+            const frame = caption.closest('table').parentElement.getBoundingClientRect();
+            const words = document.createRange();
+            words.selectNodeContents(caption.querySelector('.caption-text') || caption);
+            const first = words.getClientRects()[0];
+            const table = caption.closest('table').getBoundingClientRect();
+            return {first: [first.left, first.right], frame: [frame.left, frame.right],
+                    table: table.width};
+        }"""
+    )
+    context.close()
+    assert boxes['table'] > width  # the table is wider than the screen: it scrolls
+    left, right = boxes['first']
+    assert boxes['frame'][0] <= left and right <= boxes['frame'][1], boxes
 
 
 # -- print ----------------------------------------------------------------------------
