@@ -191,6 +191,11 @@ CASES: dict[str, tuple[dict[str, str | bytes], str, str]] = {
         "issues/020.md:8: WARNING: l'image issues/schema.png n'a pas de texte alternatif",
         'image',
     ),
+    'formula between dollars': (
+        {'issues/020.md': issue(body='# Actualité\n\nClairance $\\frac{a}{b}$ en mL/min.\n')},
+        "issues/020.md:8: WARNING: « $\\frac{a}{b}$ » s'affiche tel quel : une formule s'écrit",
+        'math',
+    ),
 }
 
 

@@ -50,9 +50,7 @@ class RefuseOutsideDownloads(SphinxTransform):
             refusal = self.refusal(Path(filename))
             if refusal is None:
                 continue
-            subtype, message = refusal
-            warn(logger, message, target, location=located(download), subtype=subtype)
-            download.replace_self([child.deepcopy() for child in download.children])
+            refuse_download(download, target, *refusal)
 
     def refusal(self, path: Path) -> tuple[Subtype, str] | None:
         """Why the file at ``path`` is not offered, if it is not."""
@@ -74,6 +72,14 @@ class RefuseOutsideDownloads(SphinxTransform):
                 'périphérique) : il n’est pas proposé au téléchargement'
             )
         return None
+
+
+def refuse_download(
+    download: addnodes.download_reference, target: str, subtype: Subtype, message: str
+) -> None:
+    """Say why ``target`` is not offered; the link becomes its text, nothing is copied."""
+    warn(logger, message, target, location=located(download), subtype=subtype)
+    download.replace_self([child.deepcopy() for child in download.children])
 
 
 def setup(app: Sphinx) -> None:

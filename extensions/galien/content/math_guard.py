@@ -9,6 +9,10 @@ signs, grouping braces, ``^`` and ``_``, a fixed set of commands and
 environments). Anything else, a comment sign ``%``, ``^^`` notation, unbalanced
 braces or an over-long formula, is refused: a ``galien.math`` warning at the
 formula's line, and the formula is shown as its source text in every edition.
+
+``$…$`` is not the letter's formula syntax (MyST's ``dollarmath`` is off), but
+editors who know Jupyter or Quarto type it: TeX between dollars in the text is
+said too (the text is kept as typed), with what to write instead.
 """
 
 from __future__ import annotations
@@ -151,8 +155,38 @@ def located(node: nodes.Node) -> nodes.Node:
     return node
 
 
+#: TeX between dollars in the text: ``$\\frac{a}{b}$``, ``$$x^2$$`` (a command or ``^``/``_``).
+DOLLAR_FORMULA = re.compile(r'\$\$?[^$\n]*(?:\\[A-Za-z]|[\^_]\{)[^$\n]*\$')
+#: Text that is code or a formula already: dollars there are what the editor meant.
+VERBATIM = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.raw)
+
+
+def warn_dollar_formulas(doctree: nodes.document) -> None:
+    """Say where the text holds TeX between dollars, which no edition reads as a formula."""
+    said: set[int] = set()
+    for text in doctree.findall(nodes.Text):
+        parent = text.parent
+        if parent is None or isinstance(parent, VERBATIM) or id(parent) in said:
+            continue
+        found = DOLLAR_FORMULA.search(text.astext())
+        if found is None:
+            continue
+        said.add(id(parent))
+        warn(
+            logger,
+            __(
+                "« %s » s'affiche tel quel : une formule s'écrit {math}`…` dans le texte, ou "
+                'avec la directive {math}, pas entre $'
+            ),
+            found[0][:60],
+            location=located(parent),
+            subtype=Subtype.MATH,
+        )
+
+
 def guard_math(app: Sphinx, doctree: nodes.document) -> None:
     """Replace each refused formula by its source, shown as text, with a warning."""
+    warn_dollar_formulas(doctree)
     formulas: list[nodes.Element] = [*doctree.findall(nodes.math)]
     formulas += doctree.findall(nodes.math_block)
     for node in formulas:

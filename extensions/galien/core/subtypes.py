@@ -117,7 +117,8 @@ class Subtype(StrEnum):
         'math',
         'formule refusée (commande, environnement ou caractère hors liste blanche, `%`, `^^`, '
         'accolades non équilibrées, `&`/`\\\\` hors environnement, plus de 2 000 caractères, '
-        '`:nowrap:`) : affichée comme du texte dans toutes les éditions',
+        '`:nowrap:`) : affichée comme du texte dans toutes les éditions ; TeX écrit entre `$…$` '
+        'dans le texte, qui n’est pas une formule (écrire `{math}`)',
     )
     LATEX = 'latex', 'caractère impossible à imprimer (remplacé dans le PDF), erreur LaTeX'
     EMAIL = (
