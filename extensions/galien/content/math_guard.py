@@ -169,7 +169,8 @@ def warn_dollar_formulas(doctree: nodes.document) -> None:
         if parent is None or isinstance(parent, VERBATIM) or id(parent) in said:
             continue
         found = DOLLAR_FORMULA.search(text.astext())
-        if found is None:
+        where = located(parent)
+        if found is None or not where.line:  # no line: the extension's own text (masthead)
             continue
         said.add(id(parent))
         warn(
@@ -179,7 +180,7 @@ def warn_dollar_formulas(doctree: nodes.document) -> None:
                 'avec la directive {math}, pas entre $'
             ),
             found[0][:60],
-            location=located(parent),
+            location=where,
             subtype=Subtype.MATH,
         )
 
